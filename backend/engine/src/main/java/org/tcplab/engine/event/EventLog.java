@@ -1,0 +1,45 @@
+package org.tcplab.engine.event;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The lab's ordered log. Single-threaded like the rest of the engine: the owner serialises calls.
+ * A listener sees each event right after it is appended (the server bridges this to Reactor).
+ */
+public final class EventLog implements EventSink {
+
+    private final List<LoggedEvent> events = new ArrayList<>();
+    private Consumer<LoggedEvent> listener = e -> {};
+
+    public void onAppend(Consumer<LoggedEvent> listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void emit(LabEvent event) {
+        LoggedEvent logged = new LoggedEvent(events.size() + 1L, event);
+        events.add(logged);
+        listener.accept(logged);
+    }
+
+    public long lastId() {
+        return events.size();
+    }
+
+    public int size() {
+        return events.size();
+    }
+
+    /** The events with id greater than {@code afterId}, in order. */
+    public List<LoggedEvent> after(long afterId) {
+        int from = (int) Math.max(0, Math.min(afterId, events.size()));
+        return Collections.unmodifiableList(new ArrayList<>(events.subList(from, events.size())));
+    }
+
+    public List<LoggedEvent> all() {
+        return after(0);
+    }
+}

@@ -1,0 +1,25 @@
+package org.tcplab.engine.link;
+
+import java.util.Locale;
+
+/** What a fault rule does to a matching segment. */
+public enum FaultAction {
+    /** The segment vanishes on the link. */
+    DROP,
+    /** The segment arrives {@code delayUs} later than it would have. */
+    DELAY,
+    /** The segment arrives twice (the copy right behind the original). */
+    DUPLICATE,
+    /** The segment is held back until the next segment in its direction has been delivered. */
+    REORDER,
+    /** One bit is flipped; the receiver drops it on its checksum. */
+    CORRUPT;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static FaultAction parse(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+}

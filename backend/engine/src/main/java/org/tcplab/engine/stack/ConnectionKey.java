@@ -1,0 +1,17 @@
+package org.tcplab.engine.stack;
+
+import org.tcplab.engine.wire.Ipv4Address;
+
+/** A connection's 4-tuple seen from one host (RFC 9293 §3.1: local and foreign sockets). */
+public record ConnectionKey(Ipv4Address localIp, int localPort, Ipv4Address remoteIp, int remotePort) {
+
+    /** The same connection seen from the other end. */
+    public ConnectionKey reversed() {
+        return new ConnectionKey(remoteIp, remotePort, localIp, localPort);
+    }
+
+    @Override
+    public String toString() {
+        return localIp + ":" + localPort + "-" + remoteIp + ":" + remotePort;
+    }
+}

@@ -1,0 +1,62 @@
+package org.tcplab.engine.tcp;
+
+/**
+ * One host's TCP settings. Defaults follow the RFCs, with Linux's retry counts where the RFC
+ * leaves it open. Times in microseconds.
+ *
+ * @param mss the MSS we announce and our largest segment (RFC 9293 §3.7.1); 1460 for a 1500 MTU
+ * @param window our receive buffer in bytes (RCV.WND when empty); above 65535 needs window scaling
+ * @param windowScale our shift count offered in the SYN (RFC 7323 §2.2), used only if both offer it
+ * @param sack offer/accept SACK (RFC 2018)
+ * @param timestamps offer/accept timestamps (RFC 7323 §3), used for RTTM
+ * @param initialRtoUs RFC 6298 §2.1: 1 s
+ * @param minRtoUs RFC 6298 §2.4: 1 s (Linux uses 200 ms)
+ * @param maxRtoUs RFC 6298 §2.5: at least 60 s
+ * @param synRetries SYN retransmissions before giving up (Linux tcp_syn_retries = 6)
+ * @param synAckRetries SYN-ACK retransmissions (Linux tcp_synack_retries = 5)
+ * @param dataRetries data retransmissions before the connection times out (Linux tcp_retries2 = 15)
+ * @param mslUs maximum segment lifetime; TIME_WAIT lasts 2 x MSL (RFC 9293 §3.4.2: 2 minutes)
+ * @param delayedAck RFC 9293 §3.8.6.3 / RFC 1122 4.2.3.2: ack every second full segment or after delayedAckUs
+ * @param delayedAckUs the delayed-ACK timeout (RFC 1122: under 500 ms; Linux 40 ms)
+ * @param nagle RFC 9293 §3.7.4 / RFC 896
+ * @param backlog default listen backlog
+ * @param twoWayHandshake the teaching variant: consider a passive connection ESTABLISHED on SYN
+ */
+public record TcpConfig(
+        int mss,
+        int window,
+        int windowScale,
+        boolean sack,
+        boolean timestamps,
+        long initialRtoUs,
+        long minRtoUs,
+        long maxRtoUs,
+        int synRetries,
+        int synAckRetries,
+        int dataRetries,
+        long mslUs,
+        boolean delayedAck,
+        long delayedAckUs,
+        boolean nagle,
+        int backlog,
+        boolean twoWayHandshake) {
+
+    public static TcpConfig defaults() {
+        return new TcpConfig(1460, 65535, 7, true, true, 1_000_000, 1_000_000, 60_000_000,
+                6, 5, 15, 120_000_000, true, 40_000, true, 128, false);
+    }
+
+    public TcpConfig withMss(int v) { return new TcpConfig(v, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withWindow(int v) { return new TcpConfig(mss, v, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withWindowScale(int v) { return new TcpConfig(mss, window, v, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withSack(boolean v) { return new TcpConfig(mss, window, windowScale, v, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withTimestamps(boolean v) { return new TcpConfig(mss, window, windowScale, sack, v, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withInitialRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, v, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withMinRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, v, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withSynRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, v, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withSynAckRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, v, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withMslUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, v, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withDelayedAck(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, v, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withNagle(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, v, backlog, twoWayHandshake); }
+    public TcpConfig withTwoWayHandshake(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, v); }
+}

@@ -1,0 +1,21 @@
+package org.tcplab.engine.tcp;
+
+/** The connection's timers, as named deadlines (style principle 8). */
+public enum TimerKind {
+    RETRANSMISSION("retransmission"),
+    TIME_WAIT("time-wait"),
+    PERSIST("persist"),
+    DELAYED_ACK("delayed-ack"),
+    KEEPALIVE("keepalive");
+
+    private final String id;
+
+    TimerKind(String id) {
+        this.id = id;
+    }
+
+    /** The schema spelling. */
+    public String id() {
+        return id;
+    }
+}
