@@ -70,6 +70,15 @@ public sealed interface LabEvent {
         public String type() { return "note"; }
     }
 
+    /**
+     * A scenario's narration for one step, in both languages the lab speaks (the browser picks).
+     *
+     * @param step the scenario's step name (stable, for tests and the expected/actual view)
+     */
+    record Narration(long timeUs, String connection, String step, String en, String zh) implements LabEvent {
+        public String type() { return "narration"; }
+    }
+
     enum TimerAction {
         ARMED, FIRED, CANCELLED;
 

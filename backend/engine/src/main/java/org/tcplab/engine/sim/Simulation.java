@@ -54,6 +54,12 @@ public final class Simulation {
     /** A crafted segment enters the link after {@code delayUs} as if {@code from} sent it; returns its segment id. */
     public long inject(HostName from, TcpSegment segment, long delayUs) { throw new UnsupportedOperationException("TODO"); }
 
+    /**
+     * Runs {@code action} at virtual time {@code atUs} (not before now), in order with everything else
+     * due then. Scenarios are compiled into such actions, so every clock mode plays them the same.
+     */
+    public void schedule(long atUs, Runnable action) { throw new UnsupportedOperationException("TODO"); }
+
     /** Adds a rule (its id is assigned here) and returns it. */
     public FaultRule addFault(FaultRule rule) { throw new UnsupportedOperationException("TODO"); }
 
