@@ -5,6 +5,7 @@ import java.util.function.LongFunction;
 import org.tcplab.engine.event.LoggedEvent;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,17 +62,22 @@ public final class LabStream {
     public Flux<StreamEvent> viewer(long after, LongFunction<List<LoggedEvent>> stored, int buffer) {
         return Flux.defer(() -> {
             Sinks.Many<StreamEvent> queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<StreamEvent>get(buffer).get());
+            // A queue's error would wait behind the events it holds; a stalled viewer must fail now.
+            Sinks.One<Boolean> tooSlow = Sinks.one();
             Disposable live = hot.asFlux().subscribe(
                     e -> {
                         if (queue.tryEmitNext(e).isFailure()) {
-                            queue.tryEmitError(new ViewerTooSlowException(buffer));
+                            tooSlow.tryEmitValue(true);
                         }
                     },
                     queue::tryEmitError,
-                    queue::tryEmitComplete);
+                    () -> {
+                        queue.tryEmitComplete();
+                        tooSlow.tryEmitValue(false);
+                    });
             List<LoggedEvent> before = stored.apply(after);
             long[] last = {after};
-            return Flux.fromIterable(before)
+            Flux<StreamEvent> events = Flux.fromIterable(before)
                     .map(this::toStreamEvent)
                     .concatWith(queue.asFlux())
                     .filter(e -> {
@@ -80,8 +86,10 @@ public final class LabStream {
                         }
                         last[0] = e.id();
                         return true;
-                    })
-                    .doFinally(s -> live.dispose());
+                    });
+            Mono<StreamEvent> cutOff = tooSlow.asMono()
+                    .flatMap(slow -> slow ? Mono.error(new ViewerTooSlowException(buffer)) : Mono.empty());
+            return events.mergeWith(cutOff).doFinally(s -> live.dispose());
         });
     }
 }
