@@ -138,14 +138,23 @@ public final class FaultyLink implements Link {
     /**
      * One bit of the TCP part flipped: the one's complement checksum (RFC 9293 §3.1) catches every
      * single-bit error, so the receiver drops it on "checksum" while the IP header still routes it.
+     * The data-offset byte is spared so the flip shows up as a bad checksum, not a bad layout.
      */
     private byte[] flipOneBit(Packet packet) {
         byte[] copy = packet.bytes().clone();
-        if (copy.length == 0) return copy;
-        int from = Math.max(0, packet.tcpOffset());
-        if (from >= copy.length) from = 0;
-        int bit = random.nextInt((copy.length - from) * 8);
-        copy[from + bit / 8] ^= (byte) (1 << (bit % 8));
+        int from = packet.tcpOffset();
+        if (from < 0 || copy.length - from <= 13) {
+            // Too short to have a TCP header worth sparing: flip anywhere.
+            if (copy.length > 0) {
+                int bit = random.nextInt(copy.length * 8);
+                copy[bit / 8] ^= (byte) (1 << (bit % 8));
+            }
+            return copy;
+        }
+        int bit = random.nextInt((copy.length - from - 1) * 8);
+        int index = from + bit / 8;
+        if (index >= from + 12) index++;
+        copy[index] ^= (byte) (1 << (bit % 8));
         return copy;
     }
 
