@@ -55,7 +55,8 @@ public final class EngineBench {
     }
 
     static void print(String name, double value, String unit) {
-        System.out.println(String.format(Locale.ROOT, "BENCH %s %.1f %s", name, value, unit));
+        String format = Math.abs(value) < 10 ? "BENCH %s %.4f %s" : "BENCH %s %.1f %s";
+        System.out.println(String.format(Locale.ROOT, format, name, value, unit));
     }
 
     // ---- codec ----

@@ -8,6 +8,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.tcplab.engine.event.HostName;
@@ -24,7 +25,7 @@ import org.tcplab.engine.tcp.TcpState;
 @AddLifecycleHook(HostAvailability.SkipWithoutHost.class)
 class DeliveryProperties {
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     void everyByteArrivesOnceAndInOrderAndBothEndsClose(
             @ForAll @LongRange(min = 0, max = 1_000_000) long seed,
             @ForAll("faults") LabRun.Faults faults,
@@ -33,6 +34,7 @@ class DeliveryProperties {
         LabRun run = new LabRun(seed, new LinkConfig(5_000, 2_000, 0, 1500, 1000), faults);
         run.run(up, down);
         boolean error = run.log.all().stream().map(LoggedEvent::event).anyMatch(e -> e instanceof LabEvent.ErrorRaised);
+        Statistics.label("outcome").collect(error ? "error reported" : "delivered and closed");
         if (error) return;
         assertThat(EventText.sha256(run.received(HostName.SERVER))).isEqualTo(EventText.sha256(up));
         assertThat(EventText.sha256(run.received(HostName.CLIENT))).isEqualTo(EventText.sha256(down));
