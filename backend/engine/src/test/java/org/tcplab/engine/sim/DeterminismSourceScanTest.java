@@ -18,23 +18,25 @@ import org.junit.jupiter.api.Test;
  * unseeded random source, or hash iteration order. This scans the engine's main sources (the
  * whole module is the simulation path) and names every offending line.
  *
- * <p>Clock and random calls are refused outright. A hash-ordered collection ({@code HashMap},
- * {@code HashSet}, {@code IdentityHashMap}, {@code WeakHashMap}) is refused unless it is provably
- * used for lookups only: assigned to a named field or variable whose every use in the file is a
- * keyed operation (get, put, remove, computeIfAbsent, ...). Anything that could iterate it (a loop,
- * keySet/values/entrySet/stream/forEach, or passing it to something that copies it) is an offence.
+ * <p>Clock and random calls, {@code new HashMap} and {@code new HashSet} are refused outright (use
+ * LinkedHashMap, LinkedHashSet or TreeMap). {@code IdentityHashMap} and {@code WeakHashMap}, whose
+ * order follows identity hash codes, pass only when provably used for lookups only: assigned to a
+ * named field or variable whose every use in the file is a keyed operation (get, put, remove,
+ * computeIfAbsent, ...). Anything that could iterate one (a loop, keySet/values/entrySet/stream/
+ * forEach, or passing it to something that copies it) is an offence.
  */
 class DeterminismSourceScanTest {
 
     private static final Pattern FORBIDDEN = Pattern.compile(
             "System\\.currentTimeMillis|System\\.nanoTime|Instant\\.now|LocalDateTime\\.now|Clock\\.system"
-                    + "|ThreadLocalRandom|UUID\\.randomUUID|Math\\.random|new SecureRandom");
+                    + "|ThreadLocalRandom|UUID\\.randomUUID|Math\\.random|new SecureRandom"
+                    + "|new\\s+Hash(?:Map|Set)\\b|\\bHash(?:Map|Set)::new");
 
     private static final Pattern HASHED = Pattern.compile(
-            "new\\s+(?:Identity|Weak)?Hash(?:Map|Set)\\b|(?:Identity|Weak)?Hash(?:Map|Set)::new");
+            "new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\b|(?:Identity|Weak)Hash(?:Map|Set)::new");
 
     private static final Pattern NAMED_HASHED = Pattern.compile(
-            "(\\w+)\\s*=\\s*new\\s+(?:Identity|Weak)?Hash(?:Map|Set)\\s*<[^;]*>\\s*\\(\\s*\\)\\s*;");
+            "(\\w+)\\s*=\\s*new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\s*<[^;]*>\\s*\\(\\s*\\)\\s*;");
 
     private static final Pattern KEYED_USE = Pattern.compile(
             "\\s*\\.\\s*(?:get|getOrDefault|put|putIfAbsent|remove|containsKey|contains|add|computeIfAbsent"
@@ -63,18 +65,22 @@ class DeterminismSourceScanTest {
         assertThat(offences("A", List.of("x(); // System.nanoTime is not called here"))).isEmpty();
         assertThat(offences("A", List.of("Map<K, V> m = new LinkedHashMap<>();", "for (var e : m.entrySet()) {}")))
                 .isEmpty();
-        // Lookup-only hash maps cannot leak their order.
+        // HashMap and HashSet are refused even for lookups: the rule is simple to follow.
+        assertThat(offences("A", List.of("private final Map<K, V> seen = new HashMap<>();", "seen.get(k);"))).hasSize(1);
+        assertThat(offences("A", List.of("Set<K> s = new HashSet<>();"))).hasSize(1);
+        // Lookup-only identity maps cannot leak their order.
         assertThat(offences("A", List.of(
-                "private final Map<K, V> seen = new HashMap<>();",
+                "private final Map<K, V> seen = new IdentityHashMap<>();",
                 "V v = seen.get(k); seen.put(k, v); seen.computeIfAbsent(k, x -> v);",
                 "public byte[] seen(K k) { return null; }"))).isEmpty();
         // Iterating one, copying one, or an anonymous one is refused.
-        assertThat(offences("A", List.of("Map<K, V> m = new HashMap<>();", "for (var e : m.entrySet()) {}")))
+        assertThat(offences("A", List.of("Map<T, L> m = new IdentityHashMap<>();", "for (var e : m.entrySet()) {}")))
                 .hasSize(1);
-        assertThat(offences("A", List.of("Set<K> s = new HashSet<>();", "for (K k : s) {}"))).hasSize(1);
-        assertThat(offences("A", List.of("Set<K> s = new HashSet<>();", "return List.copyOf(s);"))).hasSize(1);
+        assertThat(offences("A", List.of("Map<T, L> m = new IdentityHashMap<>();", "return List.copyOf(m.keySet());")))
+                .hasSize(1);
         assertThat(offences("A", List.of("Map<T, L> m = new IdentityHashMap<>();", "m.values().forEach(x -> {});")))
                 .hasSize(1);
+        assertThat(offences("A", List.of("return new IdentityHashMap<>(other);"))).hasSize(1);
         assertThat(offences("A", List.of("return new HashMap<>(other);"))).hasSize(1);
     }
 
