@@ -60,7 +60,7 @@ public final class Lab {
     }
 
     /** The sink the driver reports to: stops the lab when the event limit is reached. */
-    EventSink sink() {
+    public EventSink sink() {
         return this::append;
     }
 
