@@ -67,10 +67,11 @@ public class EventStreamHandler implements WebSocketHandler {
                 .viewer(after, a -> lab.read(v -> v.eventsAfter(a)), props.getViewerBuffer())
                 .doOnNext(e -> lastSent[0] = e.id())
                 .map(e -> session.textMessage(e.json()));
-        // One write at a time, each finished only when the socket took it: a viewer that stops reading
-        // stops pulling from its queue (netty would otherwise buffer for it without bound).
+        // At most 32 frames in flight, each finished only when the socket took it (a multi-frame send
+        // finishes once netty queued it): a viewer that stops reading stops pulling from its queue,
+        // overflows it and is closed, where netty alone would buffer for it without bound.
         Mono<Void> send = out.subscribeOn(Schedulers.boundedElastic())
-                .concatMap(msg -> session.send(Mono.just(msg)), 16)
+                .flatMapSequential(msg -> session.send(Mono.just(msg)), 32, 1)
                 .then(Mono.defer(() -> session.send(Mono.empty()).then(session.close(new CloseStatus(1001, "lab deleted")))))
                 .onErrorResume(ViewerTooSlowException.class, e -> session.close(new CloseStatus(TOO_SLOW,
                         "viewer too slow; reconnect with after=" + lastSent[0])));
