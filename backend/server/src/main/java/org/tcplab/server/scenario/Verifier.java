@@ -157,13 +157,12 @@ final class Verifier {
     /**
      * The states listed with segment i must be reached, in order per host, after segment i-1 was sent
      * (the sender's state when it sends, the receiver's once it has processed it, as the RFC figures'
-     * columns show).
+     * columns show). Per host, each state must come after the one listed before it.
      */
     private void checkStates(List<ExpectedSegment> expected, ActualSegment[] matched, List<LoggedEvent> log, List<String> out) {
         Map<HostName, Long> cursor = new EnumMap<>(HostName.class);
-        long lowerBound = 0;
         for (int i = 0; i < expected.size(); i++) {
-            if (i > 0 && matched[i - 1] != null) lowerBound = matched[i - 1].eventId();
+            long lowerBound = lowerBound(matched, i);
             for (ExpectedSegment.ExpectedState st : expected.get(i).states()) {
                 HostName host = HostName.parse(st.host());
                 long after = Math.max(lowerBound, cursor.getOrDefault(host, 0L));
@@ -183,6 +182,19 @@ final class Verifier {
                 }
             }
         }
+    }
+
+    /**
+     * Where the search for segment i's states starts: after the previous matched segment, or, when that
+     * one went out at the same instant as segment i (crossing segments), after the last one before it.
+     */
+    private static long lowerBound(ActualSegment[] matched, int i) {
+        ActualSegment self = matched[i];
+        for (int j = i - 1; j >= 0; j--) {
+            if (matched[j] == null) continue;
+            if (self == null || matched[j].time() < self.time()) return matched[j].eventId();
+        }
+        return 0;
     }
 
     private String statesOf(HostName host, List<LoggedEvent> log) {
