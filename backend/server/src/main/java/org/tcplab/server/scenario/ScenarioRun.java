@@ -1,7 +1,6 @@
 package org.tcplab.server.scenario;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
@@ -33,9 +33,10 @@ public final class ScenarioRun {
     private final Map<String, Long> params;
     private final long startUs;
     private final Set<Integer> ports;
-    private final Map<String, String> connections = new LinkedHashMap<>();
-    private final List<String> failures = new ArrayList<>();
-    private int stepsDone;
+    // written by steps on the lab's thread, read by whoever shows the lab: safe to read from any thread
+    private final Map<String, String> connections = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private volatile int stepsDone;
 
     ScenarioRun(ScenarioDefinition definition, Map<String, Long> params, long startUs) {
         this.definition = definition;
@@ -68,10 +69,12 @@ public final class ScenarioRun {
 
     /** The scenario's connection names ({@code as}) and the lab connection ids they got. */
     public Map<String, String> connections() {
-        return Collections.unmodifiableMap(connections);
+        synchronized (connections) {
+            return Map.copyOf(connections);
+        }
     }
 
-    /** True once every step has run (the engine may still be busy with their consequences). */
+    /** True while some step has yet to run (after the last one the engine may still be busy with its consequences). */
     public boolean running() {
         return stepsDone < definition.steps().size();
     }

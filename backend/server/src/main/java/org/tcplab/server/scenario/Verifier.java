@@ -2,7 +2,7 @@ package org.tcplab.server.scenario;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,9 +64,9 @@ final class Verifier {
     }
 
     private List<ActualSegment> actual(List<LoggedEvent> log) {
-        Set<Long> dropped = new HashSet<>();
+        Map<Long, String> dropped = new HashMap<>();
         for (LoggedEvent e : log) {
-            if (e.event() instanceof LabEvent.SegmentDropped d) dropped.add(d.segmentId());
+            if (e.event() instanceof LabEvent.SegmentDropped d) dropped.putIfAbsent(d.segmentId(), d.reason());
         }
         List<ActualSegment> out = new ArrayList<>();
         for (LoggedEvent e : log) {
@@ -76,7 +76,7 @@ final class Verifier {
                 boolean ack = w.flags().contains("ACK");
                 out.add(new ActualSegment(out.size() + 1, e.id(), s.timeUs() / 1000.0, s.from().id(), w.flags(), w.seq(),
                         ack ? w.ack() : null, w.payloadLength(), w.window(), s.retransmission(),
-                        dropped.contains(s.segmentId()), s.note()));
+                        dropped.containsKey(s.segmentId()), dropped.get(s.segmentId()), s.note()));
             }
         }
         return out;

@@ -166,6 +166,7 @@ class ScenarioVerdictTest {
         ScenarioVerdict v = run("syn-ack-lost", Map.of()).verdict(log.events);
         assertThat(v.mismatches()).isEmpty();
         assertThat(v.actual().get(1).dropped()).isTrue();
+        assertThat(v.actual().get(1).dropReason()).isEqualTo("fault");
 
         Log noRetransmission = new Log();
         noRetransmission.sent(0, C, List.of("SYN"), 100, 0, 0, false);
