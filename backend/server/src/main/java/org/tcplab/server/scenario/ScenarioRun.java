@@ -138,7 +138,8 @@ public final class ScenarioRun {
 
     private void act(Action a, Simulation sim) {
         if (a instanceof Action.Listen l) {
-            sim.listen(l.host(), i(l.port()));
+            // a lab that already listens there (an earlier scenario) is what the step wants
+            if (!sim.host(l.host()).listeners().contains(i(l.port()))) sim.listen(l.host(), i(l.port()));
         } else if (a instanceof Action.Connect c) {
             String id = sim.connect(c.from(), i(c.localPort()), i(c.remotePort()),
                     c.isn() == null ? null : SeqNum.of(v(c.isn())), c.peerIsn() == null ? null : SeqNum.of(v(c.peerIsn())),

@@ -116,4 +116,37 @@ class ScenarioSimulationTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.start(def, Map.of(), sim, log))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("twoWayHandshake=true");
     }
+
+    @Test
+    void aSecondScenarioInTheSameLabIsJudgedOnItsOwnEvents() {
+        ScenarioDefinition first = CATALOG.find("closed-port").orElseThrow();
+        ScenarioDefinition second = CATALOG.find("three-way-handshake").orElseThrow();
+        EventLog log = new EventLog();
+        Simulation sim = new Simulation(SimConfig.defaults(5), log);
+        ScenarioRun one = runner.start(first, Map.of(), sim, log);
+        assertThat(sim.runUntilIdle(1_000_000)).isTrue();
+        sim.runUntil(sim.nowUs() + 2_000_000);
+        ScenarioRun two = runner.start(second, Map.of(), sim, log);
+        assertThat(two.startUs()).isGreaterThan(0);
+        assertThat(sim.runUntilIdle(1_000_000)).isTrue();
+        assertThat(two.failures()).isEmpty();
+        assertThat(two.verdict(log.all()).mismatches()).isEmpty();
+        assertThat(one.verdict(log.all()).passed()).as("the first run now sees the second's segments too").isFalse();
+    }
+
+    @Test
+    void aStepTheLabRefusesIsReportedNotThrown() {
+        ScenarioDefinition def = CATALOG.find("three-way-handshake").orElseThrow();
+        EventLog log = new EventLog();
+        Simulation sim = new Simulation(SimConfig.defaults(5), log);
+        sim.listen(HostName.SERVER, 80);
+        sim.connect(HostName.CLIENT, 40000, 80, null, null, false);
+        ScenarioRun run = runner.start(def, Map.of(), sim, log);
+        assertThat(sim.runUntilIdle(1_000_000)).isTrue();
+        assertThat(run.failures()).hasSize(2);
+        assertThat(run.failures().get(0)).startsWith("scenario three-way-handshake, step 'syn' failed: ");
+        assertThat(run.failures().get(1)).isEqualTo("scenario three-way-handshake, step 'data' failed: connection 'c' was not opened");
+        assertThat(log.all()).anyMatch(e -> e.event() instanceof LabEvent.Note n && n.text().contains("step 'syn' failed"));
+        assertThat(run.verdict(log.all()).passed()).isFalse();
+    }
 }
