@@ -71,4 +71,14 @@ class ScenarioCatalogTest {
         assertThat(fig8.expectation().exact()).isTrue();
         assertThat(catalog.find("no-such-scenario")).isEmpty();
     }
+
+    @Test
+    void springBuildsTheCatalogAndTheRunner() {
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                .withUserConfiguration(ScenarioCatalog.class, ScenarioRunner.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed().hasSingleBean(ScenarioCatalog.class).hasSingleBean(ScenarioRunner.class);
+                    assertThat(ctx.getBean(ScenarioCatalog.class).find("old-duplicate-syn")).isPresent();
+                });
+    }
 }
