@@ -200,7 +200,7 @@ final class ScenarioParser {
                 Node l = n.at("link").object(LINK_KEYS);
                 for (String k : l.json().propertyNames()) link.put(k, expr(l.at(k)));
             }
-            return new LabSetup(Map.copyOf(tcp), Map.copyOf(link));
+            return new LabSetup(java.util.Collections.unmodifiableMap(tcp), java.util.Collections.unmodifiableMap(link));
         }
 
         Expr expr(Node n) {
@@ -386,7 +386,7 @@ final class ScenarioParser {
             if (!match.equals("exact") && !match.equals("subsequence")) throw n.at("match").error("must be exact or subsequence");
             List<Expectation.Seg> segs = new ArrayList<>();
             for (Node s : n.at("segments").list()) segs.add(segment(s));
-            Map<HostName, Expr> data = new LinkedHashMap<>();
+            Map<HostName, Expr> data = new java.util.EnumMap<>(HostName.class);
             if (n.has("data")) {
                 Node d = n.at("data").object(Set.of("client", "server"));
                 for (String h : d.json().propertyNames()) data.put(HostName.parse(h), expr(d.at(h)));
@@ -404,7 +404,9 @@ final class ScenarioParser {
                     timers.add(new Expectation.TimerExp(host(t.at("host")), timer, action));
                 }
             }
-            return new Expectation(match.equals("exact"), List.copyOf(segs), Map.copyOf(data), List.copyOf(timers));
+            // unmodifiable views, not Map.copyOf: its iteration order changes from one JVM to the next
+            return new Expectation(match.equals("exact"), List.copyOf(segs), java.util.Collections.unmodifiableMap(data),
+                    List.copyOf(timers));
         }
 
         Expectation.Seg segment(Node n) {

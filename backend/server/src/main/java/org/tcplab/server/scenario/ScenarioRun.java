@@ -70,7 +70,7 @@ public final class ScenarioRun {
     /** The scenario's connection names ({@code as}) and the lab connection ids they got. */
     public Map<String, String> connections() {
         synchronized (connections) {
-            return Map.copyOf(connections);
+            return Collections.unmodifiableMap(new LinkedHashMap<>(connections));
         }
     }
 

@@ -2,7 +2,7 @@ package org.tcplab.server.scenario;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +64,7 @@ final class Verifier {
     }
 
     private List<ActualSegment> actual(List<LoggedEvent> log) {
-        Map<Long, String> dropped = new HashMap<>();
+        Map<Long, String> dropped = new LinkedHashMap<>();
         for (LoggedEvent e : log) {
             if (e.event() instanceof LabEvent.SegmentDropped d) dropped.putIfAbsent(d.segmentId(), d.reason());
         }
