@@ -149,4 +149,22 @@ class ScenarioSimulationTest {
         assertThat(log.all()).anyMatch(e -> e.event() instanceof LabEvent.Note n && n.text().contains("step 'syn' failed"));
         assertThat(run.verdict(log.all()).passed()).isFalse();
     }
+
+    /**
+     * Every sequence-number parameter moved so that the scenario's numbers cross 2^32 (RFC 9293 §3.4:
+     * all arithmetic is modulo 2^32): the expectations follow the parameters and the engine must too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void verdictPassesWhenSequenceNumbersWrapAround(String name) {
+        ScenarioDefinition def = CATALOG.find(name).orElseThrow();
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        for (ParamSpec p : def.params()) {
+            if (p.type().equals("seq")) params.put(p.name(), (p.defaultValue() - 200 + (1L << 32)) % (1L << 32));
+        }
+        Played p = play(name, params, 11);
+        ScenarioVerdict v = p.run().verdict(p.log().all());
+        assertThat(v.mismatches()).as(name + " with " + params + "; actual:\n"
+                + v.actual().stream().map(ActualSegment::describe).collect(Collectors.joining("\n"))).isEmpty();
+    }
 }
