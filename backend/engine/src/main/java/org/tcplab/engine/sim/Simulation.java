@@ -1,8 +1,5 @@
 package org.tcplab.engine.sim;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +14,8 @@ import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.Frame;
-import org.tcplab.engine.stack.IsnSource;
 import org.tcplab.engine.stack.Outbound;
+import org.tcplab.engine.stack.Rfc6528IsnSource;
 import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpUserException;
@@ -72,24 +69,8 @@ public final class Simulation {
     private TcpHost newHost(HostName name, Ipv4Address ip, TcpConfig tcp, SplittableRandom isnRandom) {
         byte[] key = new byte[16];
         isnRandom.nextBytes(key);
-        return new TcpHost(name, ip, tcp, isnSource(key), namer, events);
-    }
-
-    /** RFC 6528: ISN = M + F(4-tuple, secret key), M a clock ticking every 4 microseconds. */
-    static IsnSource isnSource(byte[] secretKey) {
-        byte[] key = secretKey.clone();
-        return (nowUs, k) -> {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(key);
-                md.update(ByteBuffer.allocate(12).putInt(k.localIp().bits()).putShort((short) k.localPort())
-                        .putInt(k.remoteIp().bits()).putShort((short) k.remotePort()).array());
-                int f = ByteBuffer.wrap(md.digest()).getInt();
-                return SeqNum.of(nowUs / 4 + Integer.toUnsignedLong(f));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required of every JVM", e);
-            }
-        };
+        // RFC 6528 §3: each host has its own secret key; here it comes from the lab's seed.
+        return new TcpHost(name, ip, tcp, new Rfc6528IsnSource(key), namer, events);
     }
 
     public SimConfig config() {
