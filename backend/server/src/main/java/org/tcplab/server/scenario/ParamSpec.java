@@ -34,10 +34,10 @@ record ParamSpec(String name, String type, long defaultValue, long min, long max
         } else if (value instanceof String s && s.strip().matches("-?\\d{1,18}")) {
             v = Long.parseLong(s.strip());
         } else {
-            throw new IllegalArgumentException(what + " '" + name + "' must be an integer (" + type + "), got: " + value);
+            throw new ScenarioParamException(name, what + " '" + name + "' must be an integer (" + type + "), got: " + value);
         }
         if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " '" + name + "' must be between " + min + " and " + max + ", got: " + v);
+            throw new ScenarioParamException(name, what + " '" + name + "' must be between " + min + " and " + max + ", got: " + v);
         }
         return v;
     }

@@ -25,14 +25,14 @@ public class ScenarioRunner {
 
     /**
      * Checks {@code given} against the scenario's parameters and fills in defaults. Throws
-     * IllegalArgumentException naming the parameter for unknown names, non-integers and values out
-     * of range.
+     * {@link ScenarioParamException} (an IllegalArgumentException) naming the parameter for unknown
+     * names, non-integers and values out of range.
      */
     public Map<String, Long> resolveParams(ScenarioDefinition def, Map<String, Object> given) {
         Map<String, Object> in = given == null ? Map.of() : given;
         for (String k : new TreeMap<>(in).keySet()) {
             if (def.params().stream().noneMatch(p -> p.name().equals(k))) {
-                throw new IllegalArgumentException("unknown parameter '" + k + "' for scenario " + def.name()
+                throw new ScenarioParamException(k, "unknown parameter '" + k + "' for scenario " + def.name()
                         + " (parameters: " + def.params().stream().map(ParamSpec::name).toList() + ")");
             }
         }

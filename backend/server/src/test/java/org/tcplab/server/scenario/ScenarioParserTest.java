@@ -98,6 +98,10 @@ class ScenarioParserTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'latencyMs' must be an integer");
             assertThatThrownBy(() -> runner.resolveParams(def, Map.of("latencyMs", 1.5)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'latencyMs'");
+            assertThatThrownBy(() -> runner.resolveParams(def, Map.of("latencyMs", 1.5)))
+                    .isInstanceOfSatisfying(ScenarioParamException.class, e -> assertThat(e.param()).isEqualTo("latencyMs"));
+            assertThatThrownBy(() -> runner.resolveParams(def, Map.of("clientISN", 1)))
+                    .isInstanceOfSatisfying(ScenarioParamException.class, e -> assertThat(e.param()).isEqualTo("clientISN"));
         }
 
         @Test
