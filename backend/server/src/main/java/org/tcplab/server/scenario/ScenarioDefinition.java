@@ -9,9 +9,10 @@ import java.util.Locale;
  *
  * @param file where it came from, for error messages
  * @param order the place in the teaching order (catalog lists by order, then name)
+ * @param rfc where the behaviour is specified (e.g. {@code RFC 9293 §3.5, Figure 8}), null if not given
  * @param expectation null if the scenario states none
  */
-public record ScenarioDefinition(String name, String file, int order, Text title, Text description, List<ParamSpec> params,
+public record ScenarioDefinition(String name, String file, int order, String rfc, Text title, Text description, List<ParamSpec> params,
         LabSetup setup, List<Step> steps, Expectation expectation) {
 
     public ScenarioInfo info(Locale locale) {

@@ -157,7 +157,8 @@ final class ScenarioParser {
             }
             Expectation expect = root.has("expect") ? expectation(root.at("expect")) : null;
             int order = root.has("order") ? (int) root.at("order").number() : 1000;
-            return new ScenarioDefinition(name, file, order, title, description, List.copyOf(specs), setup,
+            String rfc = root.has("rfc") ? root.at("rfc").string() : null;
+            return new ScenarioDefinition(name, file, order, rfc, title, description, List.copyOf(specs), setup,
                     List.copyOf(steps), expect);
         }
 

@@ -81,4 +81,17 @@ class ScenarioCatalogTest {
                     assertThat(ctx.getBean(ScenarioCatalog.class).find("old-duplicate-syn")).isPresent();
                 });
     }
+
+    @Test
+    void everyRfc9293FigureHasAScenarioWithAnExactExpectation() {
+        java.util.Set<Integer> figures = new java.util.TreeSet<>();
+        for (ScenarioDefinition d : catalog.all()) {
+            var m = java.util.regex.Pattern.compile("RFC 9293 .*Figure (\\d+)").matcher(String.valueOf(d.rfc()));
+            if (!m.find()) continue;
+            figures.add(Integer.parseInt(m.group(1)));
+            assertThat(d.expectation()).as(d.name()).isNotNull();
+            assertThat(d.expectation().exact()).as(d.name() + " follows its figure segment by segment").isTrue();
+        }
+        assertThat(figures).containsExactly(6, 7, 8, 9, 10, 11, 12, 13);
+    }
 }
