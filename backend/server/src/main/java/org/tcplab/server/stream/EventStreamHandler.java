@@ -65,8 +65,11 @@ public class EventStreamHandler implements WebSocketHandler {
         long[] lastSent = {after};
         Flux<WebSocketMessage> out = lab.stream()
                 .viewer(after, a -> lab.read(v -> v.eventsAfter(a)), props.getViewerBuffer())
+                // The lab's thread only fills the viewer's queue; delivery runs elsewhere. No delayError:
+                // a cut-off must not wait behind events the viewer is not reading.
+                .publishOn(Schedulers.parallel(), false, 32)
                 .doOnNext(e -> lastSent[0] = e.id())
-                .map(e -> session.textMessage(e.json()));
+                .map(e -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(e.utf8())));
         // At most 32 frames in flight, each finished only when the socket took it (a multi-frame send
         // finishes once netty queued it): a viewer that stops reading stops pulling from its queue,
         // overflows it and is closed, where netty alone would buffer for it without bound.
