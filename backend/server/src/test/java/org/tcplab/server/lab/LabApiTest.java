@@ -235,6 +235,7 @@ class LabApiTest {
     @Test
     void prometheusShowsLabMeters() {
         api.create(Map.of());
+        web.get().uri("/api/labs/no-such-lab").exchange().expectStatus().isNotFound();
         web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
                 .value(body -> assertThat(body).contains("tcplab_labs_live", "tcplab_events_total", "tcplab_viewers",
                         "tcplab_requests_rejected_total"));
