@@ -90,17 +90,21 @@ public class EventStreamHandler implements WebSocketHandler {
     private Mono<Void> inbound(WebSocketSession session) {
         int perSecond = props.getMaxInboundFramesPerSecond();
         long[] window = {System.nanoTime(), 0};
+        boolean[] closing = {false};
+        // Keep reading while the close handshake runs: cancelling the inbound would drop the
+        // connection before the 1008 reaches the viewer.
         return session.receive()
-                .filter(msg -> {
+                .doOnNext(msg -> {
                     long now = System.nanoTime();
                     if (now - window[0] >= 1_000_000_000L) {
                         window[0] = now;
                         window[1] = 0;
                     }
-                    return ++window[1] > perSecond;
+                    if (++window[1] > perSecond && !closing[0]) {
+                        closing[0] = true;
+                        session.close(new CloseStatus(1008, "more than " + perSecond + " frames per second")).subscribe();
+                    }
                 })
-                .next()
-                .flatMap(msg -> session.close(new CloseStatus(1008, "more than " + perSecond + " frames per second")))
                 .then();
     }
 }

@@ -217,19 +217,26 @@ class EventStreamWebSocketTest {
 
     @Test
     void unknownLabClosesWith4404() {
-        CloseStatus status = client.execute(URI.create("ws://localhost:" + port + "/api/labs/nope/events/stream"),
-                session -> session.closeStatus().doOnNext(s -> assertThat(s.getCode()).isEqualTo(4404)).then())
-                .then(Mono.just(CloseStatus.NORMAL)).block(Duration.ofSeconds(10));
-        assertThat(status).isNotNull();
+        Sinks.One<CloseStatus> closed = Sinks.one();
+        client.execute(URI.create("ws://localhost:" + port + "/api/labs/nope/events/stream"), session -> {
+            session.closeStatus().subscribe(closed::tryEmitValue);
+            return session.receive().then();
+        }).onErrorResume(e -> Mono.empty()).subscribe();
+        CloseStatus status = closed.asMono().block(Duration.ofSeconds(10));
+        assertThat(status.getCode()).isEqualTo(4404);
     }
 
     @Test
     void floodingOrOversizedFramesCloseTheViewer() {
         Created lab = api.create(Map.of());
-        CloseStatus flood = client.execute(stream(lab, 0), session -> session.send(reactor.core.publisher.Flux.range(0, 50)
-                        .map(i -> session.textMessage("hi"))).then(session.closeStatus()).doOnNext(s -> {}).then())
-                .then(Mono.just(CloseStatus.NORMAL)).block(Duration.ofSeconds(10));
-        assertThat(flood).isNotNull();
+        Sinks.One<CloseStatus> flooded = Sinks.one();
+        client.execute(stream(lab, 0), session -> {
+            session.closeStatus().subscribe(flooded::tryEmitValue);
+            return session.send(reactor.core.publisher.Flux.range(0, 50).map(i -> session.textMessage("hi")))
+                    .then(session.receive().then());
+        }).onErrorResume(e -> Mono.empty()).subscribe();
+        CloseStatus flood = flooded.asMono().block(Duration.ofSeconds(10));
+        assertThat(flood.getCode()).isEqualTo(1008);
         Sinks.One<CloseStatus> closed = Sinks.one();
         client.execute(stream(lab, 0), session -> {
             session.closeStatus().subscribe(closed::tryEmitValue);
