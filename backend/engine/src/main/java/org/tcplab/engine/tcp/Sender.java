@@ -145,7 +145,8 @@ final class Sender {
         long scaledWnd = (long) in.window << t.sndShift;
         if (t.sackOk) updateScoreboard(in.raw);
         boolean dup = ack.equals(t.sndUna) && in.len == 0 && !in.syn && !in.fin
-                && t.sndNxt.greaterThan(t.sndUna) && scaledWnd == t.sndWnd;
+                && t.sndNxt.greaterThan(t.sndUna) && scaledWnd == t.sndWnd
+                && t.sndWnd != 0; // answers to window probes are not a sign of loss
         if (ack.greaterThan(t.sndUna)) {
             newDataAcked(nowUs, in, ack);
         } else if (dup) {
