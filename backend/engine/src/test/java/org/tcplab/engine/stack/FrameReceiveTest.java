@@ -21,7 +21,7 @@ class FrameReceiveTest {
 
     @Test
     void aGoodFrameIsProcessed() {
-        h.host.receive(0, 1, "c1", new Frame(1, "c1", synBytes()));
+        h.host.receive(0, new Frame(1, "c1", synBytes()));
         h.expectSent("SYN,ACK", 300, 101);
         assertThat(h.state()).isEqualTo(TcpState.SYN_RECEIVED);
     }
@@ -30,7 +30,7 @@ class FrameReceiveTest {
     void aBadChecksumIsDroppedWithAnEvent() {
         byte[] b = synBytes();
         b[b.length - 1] ^= 0x55; // inside the TCP header: the TCP checksum no longer matches
-        h.host.receive(0, 7, "c1", new Frame(7, "c1", b));
+        h.host.receive(0, new Frame(7, "c1", b));
         h.expectNothingSent();
         var drop = h.eventsOf(LabEvent.SegmentDropped.class);
         assertThat(drop).hasSize(1);
@@ -41,7 +41,7 @@ class FrameReceiveTest {
     @Test
     void garbageIsDroppedAsMalformed() {
         for (byte[] junk : new byte[][] {{}, {0x45}, new byte[19], {0x60, 0, 0, 0}}) {
-            h.host.receive(0, 9, null, new Frame(9, null, junk));
+            h.host.receive(0, new Frame(9, null, junk));
         }
         h.expectNothingSent();
         assertThat(h.eventsOf(LabEvent.SegmentDropped.class)).hasSize(4)
