@@ -2,7 +2,6 @@ package org.tcplab.engine.stack;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +50,8 @@ public final class TcpHost {
     private final TreeMap<Integer, Listener> listeners = new TreeMap<>();
     /** Passive connections still in SYN-RECEIVED, and the listener whose backlog they use. */
     private final Map<Tcb, Listener> embryonic = new IdentityHashMap<>();
-    private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new HashMap<>();
-    private final Map<ConnectionKey, ReceivedBytes> received = new HashMap<>();
+    private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new LinkedHashMap<>();
+    private final Map<ConnectionKey, ReceivedBytes> received = new LinkedHashMap<>();
     private final ArrayList<Outbound> outbound = new ArrayList<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private long deadlineOrder;
