@@ -215,4 +215,60 @@ class ConnectionRecoveryTest {
         net.runFor(120_000_000);
         assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).isEqualTo(data);
     }
+
+    @Test
+    void connectingToAPortNobodyListensOnIsRefused() {
+        TwoHosts net = new TwoHosts(HostHarness.plain());
+        net.client.open(0, 1000, TwoHosts.B, 81, org.tcplab.engine.wire.SeqNum.of(100));
+        net.runFor(100_000);
+        assertThat(net.trace()).containsExactly("A>B <SEQ=100><CTL=SYN>", "B>A <SEQ=0><ACK=101><CTL=RST,ACK>");
+        assertThat(net.errors(CLIENT)).containsExactly("refused");
+        assertThat(net.states(CLIENT)).containsExactly("SYN_SENT", "CLOSED");
+        assertThat(net.events).anyMatch(e -> e instanceof LabEvent.SegmentDropped d && d.reason().equals("no-listener"));
+    }
+
+    @Test
+    void aBlindInWindowRstOnlyEarnsAChallengeAck() {
+        TwoHosts net = new TwoHosts(HostHarness.plain());
+        net.handshake(100, 300);
+        net.wire.clear();
+        // An off-path attacker guesses a sequence number inside the server's window, not RCV.NXT (101).
+        net.inject(CLIENT, TcpSegment.builder(1000, 80).seq(150).flags(TcpFlag.RST).build());
+        net.runFor(100_000);
+        assertThat(net.trace()).containsExactly("A>B <SEQ=150><CTL=RST>", "B>A <SEQ=301><ACK=101><CTL=ACK>");
+        assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(net.clientState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
+        // The exact sequence number does reset it (RFC 5961 §3.2).
+        net.inject(CLIENT, TcpSegment.builder(1000, 80).seq(101).flags(TcpFlag.RST).build());
+        net.runFor(100_000);
+        assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.CLOSED);
+        assertThat(net.errors(SERVER)).containsExactly("reset");
+    }
+
+    @Test
+    void abortResetsThePeer() {
+        TwoHosts net = new TwoHosts(HostHarness.plain());
+        var k = net.handshake(100, 300);
+        net.client.abort(net.now, k);
+        net.runFor(100_000);
+        assertThat(net.trace()).endsWith("A>B <SEQ=101><CTL=RST>");
+        assertThat(net.states(CLIENT)).endsWith("CLOSED");
+        assertThat(net.errors(SERVER)).containsExactly("reset");
+        assertThat(net.server.connections()).isEmpty();
+    }
+
+    @Test
+    void synRetriesExhaustedAgainstASilentPeerTimesOutAtTheBackedOffDeadline() {
+        TwoHosts net = new TwoHosts(HostHarness.plain());
+        net.dropAll(w -> w.from() == CLIENT);
+        net.client.open(0, 1000, TwoHosts.B, 80, null);
+        net.runUntil(200_000_000L);
+        // Default synRetries 6: sent at 0, 1, 3, 7, 15, 31, 63 s; then the 64 s wait (capped at 60 s).
+        assertThat(net.wire.stream().map(TwoHosts.Wire::atUs).toList())
+                .containsExactly(0L, 1_000_000L, 3_000_000L, 7_000_000L, 15_000_000L, 31_000_000L, 63_000_000L);
+        LabEvent.ErrorRaised err = net.events.stream().filter(e -> e instanceof LabEvent.ErrorRaised)
+                .map(e -> (LabEvent.ErrorRaised) e).findFirst().orElseThrow();
+        assertThat(err.error()).isEqualTo("timeout");
+        assertThat(err.timeUs()).isEqualTo(123_000_000L);
+    }
 }
