@@ -214,6 +214,13 @@ public final class TcpHost {
         TcpSegment seg = datagram.segment();
         ConnectionKey key = new ConnectionKey(address, seg.dstPort(), datagram.src(), seg.srcPort());
         Tcb tcb = tcbs.get(key);
+        if (tcb != null && tcb.state() == TcpState.TIME_WAIT && listeners.containsKey(seg.dstPort())
+                && seg.flags().syn() && !seg.flags().ack() && !seg.flags().rst() && seg.seq().greaterThan(tcb.rcvNxt())) {
+            // RFC 9293 §3.6.1 / RFC 6191 (Berkeley's rule): a new SYN above RCV.NXT may reopen a
+            // 4-tuple in TIME-WAIT; the old incarnation ends and the listener takes the SYN.
+            tcb.reincarnated(nowUs);
+            tcb = null;
+        }
         if (tcb != null) {
             tcb.segmentArrives(nowUs, seg);
             settle(tcb);

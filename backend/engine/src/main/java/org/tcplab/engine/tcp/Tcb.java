@@ -565,6 +565,11 @@ public final class Tcb {
         owner.deleted(this);
     }
 
+    /** TIME-WAIT ends early because a new SYN reopens the 4-tuple (RFC 6191). */
+    public void reincarnated(long nowUs) {
+        delete(nowUs, "new SYN in TIME-WAIT (RFC 6191)");
+    }
+
     /** Drops everything without a trace (host crash). */
     public void vanish() {
         timers.clearAll();

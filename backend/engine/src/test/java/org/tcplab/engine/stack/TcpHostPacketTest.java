@@ -613,6 +613,23 @@ class TcpHostPacketTest {
         }
 
         @Test
+        void aNewSynAboveRcvNxtReopensThePort() {
+            HostHarness h = h().timeWait(); // passive side closed first here, listener still on 80
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 300, 5001);
+            assertThat(h.state()).isEqualTo(TcpState.SYN_RECEIVED);
+            assertThat(h.stateChanges()).endsWith("TIME_WAIT>CLOSED", "LISTEN>SYN_RECEIVED");
+        }
+
+        @Test
+        void anOldSynGetsAnAckInstead() {
+            HostHarness h = h().timeWait();
+            h.peerSends(peer().seq(50).flags(SYN));
+            h.expectSent("ACK", 302, 102);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+        }
+
+        @Test
         void closeIsRefused() {
             HostHarness h = h().timeWait();
             assertThatThrownBy(() -> h.host.close(0, KEY)).hasMessage("connection closing");
