@@ -94,7 +94,12 @@ public final class TcpHost {
 
     public TcpConfig config() { return config; }
 
-    /** Passive OPEN (RFC 9293 §3.10.1). Throws TcpUserException if the port already listens. */
+    /**
+     * Passive OPEN (RFC 9293 §3.10.1). Throws TcpUserException if the port already listens.
+     * {@code backlog} bounds the connections in SYN-RECEIVED; a SYN beyond it is dropped with a
+     * {@code SegmentDropped("backlog")}. The lab's application accepts at once, so established
+     * connections do not count.
+     */
     public void listen(long nowUs, int port, int backlog) {
         touch(nowUs);
         if (listeners.containsKey(port)) throw new TcpUserException("connection already exists");

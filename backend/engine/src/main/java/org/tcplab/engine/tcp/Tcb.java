@@ -154,7 +154,8 @@ public final class Tcb {
             t.sndUna = t.sndNxt;
             t.snd.connectionEstablished(nowUs);
             byte[] data = syn.payload();
-            if (data.length > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, data.length);
+            int len = (int) Math.min(data.length, t.rcvWnd);
+            if (len > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, len);
             t.emitSynAck(nowUs, false);
             t.output(nowUs);
             return t;
