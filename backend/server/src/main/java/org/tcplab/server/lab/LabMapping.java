@@ -32,7 +32,7 @@ public final class LabMapping {
         return us / 1000.0;
     }
 
-    /** The engine's SimConfig from a create request; both hosts get the same TCP settings. */
+    /** The engine's SimConfig from a create request: {@code tcp} for both hosts, then each host's own overrides. */
     public static SimConfig simConfig(LabRequests.CreateLab req, long seed) {
         SimConfig d = SimConfig.defaults(seed);
         LinkConfig link = d.link();
@@ -46,7 +46,8 @@ public final class LabMapping {
                     link.queuePackets());
         }
         TcpConfig tcp = tcpConfig(req.tcp(), d.client());
-        return new SimConfig(seed, link, tcp, tcp, d.clientIp(), d.serverIp());
+        return new SimConfig(seed, link, tcpConfig(req.clientTcp(), tcp), tcpConfig(req.serverTcp(), tcp),
+                d.clientIp(), d.serverIp());
     }
 
     static TcpConfig tcpConfig(LabRequests.Tcp t, TcpConfig c) {

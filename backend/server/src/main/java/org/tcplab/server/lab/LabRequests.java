@@ -28,7 +28,14 @@ public final class LabRequests {
             @DecimalMin(value = "0.001", message = "must be at least 0.001") @DecimalMax(value = "1000", message = "must be at most 1000") Double timeScale,
             @Valid Link link,
             @Valid Tcp tcp,
-            @Pattern(regexp = HOST, message = "must be client or server") String linuxSide) {}
+            @Pattern(regexp = HOST, message = "must be client or server") String linuxSide,
+            @Schema(description = "extension: settings for the client only, over tcp") @Valid Tcp clientTcp,
+            @Schema(description = "extension: settings for the server only, over tcp") @Valid Tcp serverTcp) {
+
+        public CreateLab(String mode, Long seed, String clock, Double timeScale, Link link, Tcp tcp, String linuxSide) {
+            this(mode, seed, clock, timeScale, link, tcp, linuxSide, null, null);
+        }
+    }
 
     public record Link(
             @PositiveOrZero @DecimalMax("600000") Double latencyMs,

@@ -76,6 +76,21 @@ class SimLabEndToEndTest {
     }
 
     @Test
+    void perHostTcpSettingsOverrideTheSharedOnes() {
+        Created lab = api.create(Map.of("tcp", Map.of("mss", 1200), "serverTcp", Map.of("mss", 536)));
+        api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated()
+                .expectBody().jsonPath("$.client.mss").isEqualTo(536);
+        List<Map<String, Object>> segs = sent(api.events(lab, 0));
+        assertThat((List<Map<String, Object>>) ((Map<String, Object>) segs.get(0).get("segment")).get("options"))
+                .contains(Map.of("kind", "MSS", "value", 1200));
+        assertThat((List<Map<String, Object>>) ((Map<String, Object>) segs.get(1).get("segment")).get("options"))
+                .contains(Map.of("kind", "MSS", "value", 536));
+        web.post().uri("/api/labs").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("clientTcp", Map.of("windowScale", 15))).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("clientTcp.windowScale");
+    }
+
+    @Test
     void aDroppedSynAckIsRetransmitted() {
         Created lab = api.create(Map.of("seed", 2));
         api.post(lab, "/faults", Map.of("direction", "server-to-client", "match", Map.of("onlyFlags", List.of("SYN", "ACK"), "count", 1),
