@@ -84,6 +84,13 @@ class RequestGuardFilter implements WebFilter {
         response.getHeaders().set(HttpHeaders.CONNECTION, "close");
         String body = "{\"title\":\"" + title + "\",\"status\":" + status.value() + ",\"detail\":\""
                 + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+        // Release whatever part of the refused body already arrived (netty buffers are reference-counted).
+        Mono<Void> drain = exchange.getRequest().getBody()
+                .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
+                .then()
+                .timeout(java.time.Duration.ofSeconds(1), Mono.empty())
+                .onErrorResume(e -> Mono.empty());
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))))
+                .then(drain);
     }
 }
