@@ -105,6 +105,11 @@ export class LabApi {
     return (Array.isArray(j) ? j : []).map((e) => decodeEvent(e as Record<string, unknown>));
   }
 
+  /** The event log exactly as the server serves it, for the JSON export. */
+  async rawEvents(lab: string): Promise<string> {
+    return JSON.stringify(await this.call("GET", `/labs/${lab}/events?after=0`), null, 2);
+  }
+
   async scenarios(): Promise<ScenarioInfo[]> {
     return decodeScenarios(await this.call("GET", "/scenarios"));
   }
@@ -171,9 +176,9 @@ export class LabApi {
     return this.call("POST", `/labs/${lab}/advance`, { token, body: { ms } });
   }
 
-  /** The server's clock extension: realtime speed and pause (PATCH on the lab). */
+  /** The server's clock extension (PATCH /labs/{lab}/clock): realtime speed and pause. */
   setClock(lab: string, token: string, r: { timeScale?: number; paused?: boolean }) {
-    return this.call("PATCH", `/labs/${lab}`, { token, body: r });
+    return this.call("PATCH", `/labs/${lab}/clock`, { token, body: r });
   }
 
   deleteLab(lab: string, token: string) {
