@@ -309,7 +309,7 @@ class LabPage {
     if (shown.length > 1) {
       const ol = h("ol", { class: "steps" });
       for (const n of shown.slice(0, -1)) ol.append(h("li", { value: n.step }, this.i18n.pick(n.en, n.zh)));
-      this.narration.append(h("details", {}, h("summary", {}, `1–${shown.length - 1}`), ol));
+      this.narration.append(h("details", {}, h("summary", {}, this.i18n.t("narration.earlier", { n: shown.length - 1 })), ol));
     }
   }
 

@@ -47,6 +47,8 @@ export interface ArrowBox extends Span {
   label: string;
   labelX: number;
   labelY: number;
+  /** Degrees: the label runs along the arrow, readable left to right, just above it. */
+  labelAngle: number;
   /** "SYN,ACK" style, for data-flags. */
   flags: string;
   dashed: boolean;
@@ -199,9 +201,14 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
     if (a.crafted) tags.push("CRAFTED");
     if (!a.segment.checksumOk) tags.push("BAD CSUM");
     const label = (tags.length ? `[${tags.join(" ")}] ` : "") + labels[k];
-    const labelX = (x1 + (a.fate === "lost" ? xTo : x2)) / 2;
-    const labelY = Math.min(y1, y2) + Math.abs(y2 - y1) * (a.fate === "lost" ? 0.15 : 0.5) - 5;
-    const yMin = Math.min(y1, y2, labelY - 14);
+    // The label sits at the middle of the shaft, rotated to its slope (read left to right).
+    const [lx1, ly1, lx2, ly2] = x2 >= x1 ? [x1, y1, x2, y2] : [x2, y2, x1, y1];
+    const labelAngle = (Math.atan2(ly2 - ly1, lx2 - lx1) * 180) / Math.PI;
+    // A cut-short arrow (lost, in flight) carries its label from the sender's end instead.
+    const short = end === "cross" || end === "open";
+    const labelX = short ? x1 + (x2 > x1 ? 14 : -14) : (x1 + x2) / 2;
+    const labelY = short ? y1 + ((y2 - y1) * 14) / Math.max(1, Math.abs(x2 - x1)) : (y1 + y2) / 2;
+    const yMin = Math.min(y1, y2) - 16;
     const yMax = Math.max(y1, y2) + 8;
     maxArrowSpan = Math.max(maxArrowSpan, yMax - yMin);
     return {
@@ -214,6 +221,7 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
       label,
       labelX,
       labelY,
+      labelAngle,
       flags: flagsAttr(a),
       dashed: a.retransmission || a.duplicate || a.crafted,
       tags,

@@ -54,6 +54,8 @@ export class DiagramView {
     });
     this.root = h("div", { class: "diagram" }, this.scroller, this.empty, this.followButton);
     this.scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    // Lifelines run to the bottom of the viewport, whatever its size.
+    new ResizeObserver(() => this.layout && this.draw(this.layout)).observe(this.scroller);
     this.scroller.addEventListener("keydown", (e) => this.onKey(e));
     this.body.addEventListener("click", (e) => {
       const g = (e.target as Element).closest("[data-arrow]");
@@ -77,13 +79,14 @@ export class DiagramView {
     this.layout = l;
     this.empty.hidden = l.arrows.length > 0 || l.states.length > 0;
     this.body.setAttribute("width", String(l.width));
-    this.body.setAttribute("height", String(l.height));
+    const height = Math.max(l.height, this.scroller.clientHeight);
+    this.body.setAttribute("height", String(height));
     this.head.setAttribute("width", String(l.width));
     this.drawHead(l);
     clear(this.staticLayer);
     for (const ll of l.lifelines) {
       this.staticLayer.append(
-        svg("line", { class: "lifeline", x1: ll.x, x2: ll.x, y1: 0, y2: l.height, "data-host": ll.host }),
+        svg("line", { class: "lifeline", x1: ll.x, x2: ll.x, y1: 0, y2: height, "data-host": ll.host }),
       );
     }
     this.paint();
@@ -266,7 +269,15 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
         svg("text", { x: a.x2 + dir * 24, y: a.y2 + 4, "text-anchor": "middle" }, "✗")),
     );
   }
-  g.append(svg("text", { class: "label", x: a.labelX, y: a.labelY, "text-anchor": "middle" }, a.label));
+  g.append(
+    svg("text", {
+      class: "label",
+      x: a.labelX,
+      y: a.labelY - 5,
+      "text-anchor": a.end === "cross" || a.end === "open" ? (a.x2 > a.x1 ? "start" : "end") : "middle",
+      transform: a.labelAngle ? `rotate(${a.labelAngle.toFixed(2)} ${a.labelX} ${a.labelY})` : undefined,
+    }, a.label),
+  );
   return g;
 }
 
