@@ -239,6 +239,8 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
     "data-segment-id": a.arrow.segmentId,
     "data-flags": a.flags,
     "data-fate": a.arrow.fate,
+    "data-time": a.arrow.sendTime,
+    "data-from": a.arrow.from,
     "data-retransmission": a.arrow.retransmission ? "true" : undefined,
   });
   g.append(svg("title", {}, `#${a.arrow.segmentId} ${a.label}${a.arrow.reason ? ` — ${a.arrow.reason}` : ""}`));
