@@ -184,10 +184,7 @@ class LabPage {
     );
     if (token) {
       this.controls = new Controls({ api, lab, token, run: (w) => shell.run(w) });
-      void api.scenarios().then(
-        (list) => this.controls?.setScenarios(list, (k) => i18n.t(k)),
-        (e: Error) => shell.error(e.message),
-      );
+      void this.loadScenarios();
     }
     for (const el of [this.relative, this.compress, this.zoom]) el.addEventListener("input", () => this.queueRender(true));
     this.scrub.addEventListener("input", () => this.playback.scrub(Number(this.scrub.value)));
@@ -208,7 +205,7 @@ class LabPage {
       this.inspector.render();
       this.table.relabel();
       this.renderNow();
-      if (this.controls) void api.scenarios().then((l) => this.controls?.setScenarios(l, (k) => i18n.t(k)), () => {});
+      if (this.controls) void this.loadScenarios();
     });
     this.renderNow();
     void this.refreshSnapshot();
@@ -218,6 +215,16 @@ class LabPage {
       onEvents: (evs) => this.onEvents(evs),
       onStatus: (s) => this.setStatus(s),
     }).start();
+  }
+
+  private async loadScenarios(): Promise<void> {
+    try {
+      this.controls?.setScenarios(await this.api.scenarios(), (k) => this.i18n.t(k));
+    } catch (e) {
+      // A server without scenarios (404) simply offers none; anything else is worth saying.
+      if (e instanceof LabApiError && e.status === 404) this.controls?.setScenarios([], (k) => this.i18n.t(k));
+      else this.shell.error((e as Error).message);
+    }
   }
 
   private setStatus(s: StreamStatus): void {
@@ -237,8 +244,12 @@ class LabPage {
     try {
       const s = await this.api.snapshot(this.lab);
       this.snapshot = s;
-      const ip = (n: string) => s.hosts.find((x) => x.name === n)?.ip ?? "";
-      this.diagram.setHosts({ client: `client ${ip("client")}`.trim(), server: `server ${ip("server")}`.trim() });
+      const label = (n: string) => {
+        const host = s.hosts.find((x) => x.name === n);
+        const listening = host?.listeners.length ? ` · LISTEN :${host.listeners.join(",")}` : "";
+        return `${n} ${host?.ip ?? ""}${listening}`;
+      };
+      this.diagram.setHosts({ client: label("client"), server: label("server") });
       this.controls?.setSnapshot(s, (k) => this.i18n.t(k));
       this.renderVerdict();
     } catch (e) {

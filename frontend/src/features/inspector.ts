@@ -76,31 +76,49 @@ export class Inspector {
   private headerGrid(fields: HeaderField[]): HTMLElement {
     const t = (k: string) => this.i18n.t(k);
     const grid = h("div", { class: "bits", role: "table" });
-    // Bit ruler 0..31
     for (let b = 0; b < 32; b++) grid.append(h("div", { class: "ruler", style: `grid-column:${b + 1}` }, String(b % 10)));
-    let row = 2;
-    for (const f of fields) {
-      // Fields longer than a row (options, data) get one row each, spanning the width.
-      const startCol = (f.bit % 32) + 1;
-      const span = Math.min(f.bits, 32 - (f.bit % 32));
-      row = Math.floor(f.bit / 32) + 2;
+    const rowOf = (bit: number) => Math.floor(bit / 32) + 2;
+    const cell = (f: HeaderField, style: string, first: boolean) => {
       const flag = f.bits === 1;
-      const label = flag ? f.id.replace("flag", "") : t(f.nameKey);
-      const cell = h(
-        "div",
-        {
-          class: `field${flag ? " flag" : ""}${flag && f.value === "1" ? " on" : ""}`,
-          "data-field": flag ? "flags" : f.id,
-          "data-name": f.id,
-          style: `grid-column:${startCol} / span ${span};grid-row:${row}`,
-          title: `${label}: ${f.value}`,
-        },
-        h("span", { class: "fname" }, label),
-        h("span", { class: "fval" }, flag ? f.value : f.value),
+      const name = flag ? f.id.replace("flag", "") : t(f.nameKey);
+      grid.append(
+        h(
+          "div",
+          {
+            class: `field${flag ? " flag" : ""}${flag && f.value === "1" ? " on" : ""}${first ? "" : " cont"}`,
+            "data-field": flag ? "flags" : f.id,
+            "data-name": first ? f.id : undefined,
+            style,
+            title: `${name}: ${f.value}`,
+          },
+          h("span", { class: "fname" }, first ? name : "…"),
+          h("span", { class: "fval" }, first ? f.value : ""),
+        ),
       );
-      if (f.bits > 32) cell.setAttribute("style", `grid-column:1 / span 32;grid-row:${row}`);
-      grid.append(cell);
-      if (f.bits > 32) row++;
+    };
+    for (const f of fields) {
+      if (f.id === "payload") {
+        // The payload would be hundreds of rows: one row stands for it; the hex dump has it all.
+        cell(f, `grid-column:1 / span 32;grid-row:${rowOf(f.bit)}`, true);
+        continue;
+      }
+      // A field that crosses a 32-bit row is drawn as pieces: a partial row, whole rows, a partial row.
+      let b = f.bit;
+      const end = f.bit + f.bits;
+      let first = true;
+      while (b < end) {
+        const col = b % 32;
+        if (col === 0 && end - b >= 64) {
+          const rows = Math.floor((end - b) / 32);
+          cell(f, `grid-column:1 / span 32;grid-row:${rowOf(b)} / span ${rows}`, first);
+          b += rows * 32;
+        } else {
+          const span = Math.min(32 - col, end - b);
+          cell(f, `grid-column:${col + 1} / span ${span};grid-row:${rowOf(b)}`, first);
+          b += span;
+        }
+        first = false;
+      }
     }
     return grid;
   }

@@ -44,7 +44,7 @@ export function headerFields(seg: Segment): HeaderField[] {
   add("seq", "field.seq", 32, 32, String(be32(b, 4)));
   add("ack", "field.ack", 64, 32, String(be32(b, 8)));
   const off = b[12] >> 4;
-  add("dataOffset", "field.dataOffset", 96, 4, `${off} (${off * 4} B)`);
+  add("dataOffset", "field.dataOffset", 96, 4, String(off));
   add("reserved", "field.reserved", 100, 4, String(b[12] & 0x0f));
   FLAG_BITS.forEach((name, i) => {
     const set = (b[13] >> (7 - i)) & 1;

@@ -97,7 +97,7 @@ export class DiagramView {
     clear(this.head);
     for (const ll of l.lifelines) {
       const text = this.hostLabels[ll.host] ?? ll.host;
-      const w = Math.max(90, text.length * 8 + 20);
+      const w = Math.max(90, text.length * 8.4 + 20);
       this.head.append(
         svg(
           "g",
@@ -222,9 +222,9 @@ function defs(): SVGDefsElement {
   return svg(
     "defs",
     {},
-    svg("marker", { id: "head", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, orient: "auto-start-reverse" },
+    svg("marker", { id: "head", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
       svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" })),
-    svg("marker", { id: "head-open", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, orient: "auto-start-reverse" },
+    svg("marker", { id: "head-open", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
       svg("path", { d: "M0,0 L10,5 L0,10", class: "arrowhead-open", fill: "none" })),
   );
 }
@@ -305,7 +305,8 @@ function timerEl(t: TimerBox): SVGGElement {
   if (t.outcome === "cancelled") g.append(svg("text", { class: "cancelled", x: t.x - 3.5, y: y2 + 4 }, "×"));
   if (t.deadlineY !== undefined && t.outcome === "pending")
     g.append(svg("line", { class: "deadline", x1: t.x - 4, x2: t.x + 4, y1: t.deadlineY, y2: t.deadlineY }));
-  const short = t.timer === "retransmission" ? "RTO" : t.timer === "time-wait" ? "2MSL" : t.timer;
+  const SHORT: Record<string, string> = { retransmission: "RTO", "time-wait": "2MSL", "delayed-ack": "DACK", persist: "PERSIST", keepalive: "KEEP" };
+  const short = SHORT[t.timer] ?? t.timer;
   g.append(svg("text", { class: "timer-label", x: t.x, y: y1 - 3, "text-anchor": "middle" }, short));
   return g;
 }
