@@ -19,14 +19,18 @@ describe("labels", () => {
     expect(segmentLabel(synAck.segment, { relative: true, isns: m.isns })).toBe(
       "SYN,ACK seq=0 ack=1 win=65535 <mss 1460,sackOK,ts,ws 7>",
     );
-    expect(segmentLabel(ack.segment, { relative: true, isns: m.isns })).toBe("ACK seq=1 ack=1 win=512");
+    expect(segmentLabel(ack.segment, { relative: true, isns: m.isns })).toBe(
+      "ACK seq=1 ack=1 win=512",
+    );
     expect(segmentLabel(ack.segment, { relative: false, isns: m.isns })).toBe(
       "ACK seq=1001 ack=5001 win=512",
     );
   });
 
   it("shows payload length and reads flags as people say them", () => {
-    const s = decodeSegment(segment({ from: "client", seq: 1001, ack: 5001, flags: ["ACK", "PSH"], text: "hello" }));
+    const s = decodeSegment(
+      segment({ from: "client", seq: 1001, ack: 5001, flags: ["ACK", "PSH"], text: "hello" }),
+    );
     expect(flagsText(s)).toBe("PSH,ACK");
     expect(segmentLabel(s, { relative: false, isns: new IsnTable() })).toBe(
       "PSH,ACK seq=1001 ack=5001 win=65535 len=5",
@@ -48,7 +52,9 @@ describe("sequence arithmetic", () => {
 
   it("uses the first segment when a direction's SYN was never seen", () => {
     const t = new IsnTable();
-    const s = decodeSegment(segment({ from: "server", seq: 4_294_967_000, ack: 1, flags: ["ACK"], text: "x" }));
+    const s = decodeSegment(
+      segment({ from: "server", seq: 4_294_967_000, ack: 1, flags: ["ACK"], text: "x" }),
+    );
     t.observe(s);
     const later = { ...s, seq: 500 };
     expect(t.relSeq(later)).toBe(796);

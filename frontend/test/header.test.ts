@@ -6,18 +6,36 @@ import { byteOwners, fieldBytes, headerFields } from "../src/model/header";
 import { I18n, pickLocale } from "../src/i18n";
 import { en, zhCN } from "../src/i18n/messages";
 import { toMermaid } from "../src/features/mermaid";
-import { CLIENT_ISN, SERVER_ISN, droppedSynEvents, handshakeEvents, segment } from "./fixtures/wire";
+import {
+  CLIENT_ISN,
+  SERVER_ISN,
+  droppedSynEvents,
+  handshakeEvents,
+  segment,
+} from "./fixtures/wire";
 
 describe("header fields", () => {
   const synAck = decodeSegment(
-    segment({ from: "server", seq: SERVER_ISN, ack: CLIENT_ISN + 1, flags: ["SYN", "ACK"], options: [{ kind: "MSS", value: 1460 }, { kind: "NOP" }, { kind: "WS", value: 7 }] }),
+    segment({
+      from: "server",
+      seq: SERVER_ISN,
+      ack: CLIENT_ISN + 1,
+      flags: ["SYN", "ACK"],
+      options: [{ kind: "MSS", value: 1460 }, { kind: "NOP" }, { kind: "WS", value: 7 }],
+    }),
   );
   const fields = headerFields(synAck);
   const byId = (id: string) => fields.find((f) => f.id === id)!;
 
   it("reads every fixed field from the bytes, with its bit position", () => {
     expect(byId("srcPort")).toMatchObject({ bit: 0, bits: 16, start: 0, end: 2, value: "80" });
-    expect(byId("ack")).toMatchObject({ bit: 64, bits: 32, start: 8, end: 12, value: String(CLIENT_ISN + 1) });
+    expect(byId("ack")).toMatchObject({
+      bit: 64,
+      bits: 32,
+      start: 8,
+      end: 12,
+      value: String(CLIENT_ISN + 1),
+    });
     // 7 words: 20 bytes of fixed header and 8 of options.
     expect(byId("dataOffset").value).toBe("7");
     expect(byId("flagSYN").value).toBe("1");
@@ -51,7 +69,9 @@ describe("explanations", () => {
   const text = (n: number) => explainSegment(m.arrows[n], m).map((s) => i18n.t(s.key, s.params));
 
   it("says why the SYN-ACK acknowledges client ISN + 1", () => {
-    expect(text(1).join(" ")).toContain(`ack = client ISN + 1 (${CLIENT_ISN} + 1 = ${CLIENT_ISN + 1}) because the SYN consumes one sequence number`);
+    expect(text(1).join(" ")).toContain(
+      `ack = client ISN + 1 (${CLIENT_ISN} + 1 = ${CLIENT_ISN + 1}) because the SYN consumes one sequence number`,
+    );
   });
 
   it("explains the SYN's ISN and options, and a retransmission", () => {
@@ -105,7 +125,10 @@ describe("mermaid export", () => {
 
   it("keeps option brackets out of Mermaid's parser", () => {
     const text = toMermaid(buildDiagram(handshakeEvents().map(decodeEvent)), true);
-    const messages = text.split("\n").filter((l) => l.includes(": ")).map((l) => l.split(": ").slice(1).join(": "));
+    const messages = text
+      .split("\n")
+      .filter((l) => l.includes(": "))
+      .map((l) => l.split(": ").slice(1).join(": "));
     expect(messages.some((m) => m.includes("‹mss 1460,sackOK,ts,ws 7›"))).toBe(true);
     expect(messages.every((m) => !/[<>;#]/.test(m))).toBe(true);
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decodeEvent } from "../src/api/decode";
 import { buildDiagram, DiagramBuilder } from "../src/model/diagram";
-import { DEFAULT_LAYOUT, layoutDiagram, visibleArrows, type LayoutOptions } from "../src/layout/sequence";
+import {
+  DEFAULT_LAYOUT,
+  layoutDiagram,
+  visibleArrows,
+  type LayoutOptions,
+} from "../src/layout/sequence";
 import { droppedSynEvents, handshakeEvents, segment } from "./fixtures/wire";
 
 // A monospace-ish measure: 7 px per character, so widths are predictable without a DOM.
@@ -73,8 +78,20 @@ describe("sequence layout", () => {
     for (let i = 0; i < 3; i++)
       b.add(
         decodeEvent({
-          id: i + 1, time: 0, type: "segment.sent", segmentId: String(i + 1), from: "client", to: "server",
-          retransmission: false, segment: segment({ from: "client", seq: 1 + i * 10, ack: 1, flags: ["ACK"], text: "0123456789" }),
+          id: i + 1,
+          time: 0,
+          type: "segment.sent",
+          segmentId: String(i + 1),
+          from: "client",
+          to: "server",
+          retransmission: false,
+          segment: segment({
+            from: "client",
+            seq: 1 + i * 10,
+            ack: 1,
+            flags: ["ACK"],
+            text: "0123456789",
+          }),
         }),
       );
     const l = layoutDiagram(b.model, opts());
@@ -96,9 +113,27 @@ describe("sequence layout", () => {
     let id = 1;
     for (let i = 0; i < 10_000; i++) {
       const from = i % 2 ? "server" : "client";
-      b.add(decodeEvent({ id: id++, time: i, type: "segment.sent", segmentId: String(i), from, to: from === "client" ? "server" : "client",
-        retransmission: false, segment: segment({ from, seq: i * 100, ack: 1, flags: ["ACK"] }) }));
-      b.add(decodeEvent({ id: id++, time: i + 0.5, type: "segment.delivered", segmentId: String(i), to: from === "client" ? "server" : "client" }));
+      b.add(
+        decodeEvent({
+          id: id++,
+          time: i,
+          type: "segment.sent",
+          segmentId: String(i),
+          from,
+          to: from === "client" ? "server" : "client",
+          retransmission: false,
+          segment: segment({ from, seq: i * 100, ack: 1, flags: ["ACK"] }),
+        }),
+      );
+      b.add(
+        decodeEvent({
+          id: id++,
+          time: i + 0.5,
+          type: "segment.delivered",
+          segmentId: String(i),
+          to: from === "client" ? "server" : "client",
+        }),
+      );
     }
     const t0 = performance.now();
     const l = layoutDiagram(b.model, opts());

@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { decodeEvent } from "../src/api/decode";
 import { buildDiagram, narrationAt } from "../src/model/diagram";
-import { CLIENT_ISN, SERVER_ISN, corruptEvents, droppedSynEvents, handshakeEvents } from "./fixtures/wire";
+import {
+  CLIENT_ISN,
+  SERVER_ISN,
+  corruptEvents,
+  droppedSynEvents,
+  handshakeEvents,
+} from "./fixtures/wire";
 
 const decode = (list: Record<string, unknown>[]) => list.map(decodeEvent);
 
 describe("diagram model", () => {
   it("turns the handshake into three delivered arrows with send and arrival times", () => {
     const m = buildDiagram(decode(handshakeEvents()));
-    expect(m.arrows.map((a) => [a.from, a.to, a.segment.flags.join(","), a.sendTime, a.endTime, a.fate])).toEqual([
+    expect(
+      m.arrows.map((a) => [a.from, a.to, a.segment.flags.join(","), a.sendTime, a.endTime, a.fate]),
+    ).toEqual([
       ["client", "server", "SYN", 0, 10, "delivered"],
       ["server", "client", "ACK,SYN", 10, 20, "delivered"],
       ["client", "server", "ACK", 20, 30, "delivered"],

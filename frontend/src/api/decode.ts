@@ -139,7 +139,13 @@ export function decodeEvent(e: Json): LabEvent {
       };
     }
     case "data":
-      return { ...base, kind: "data", host: host(e.host), bytes: num(e.bytes), total: num(e.total) };
+      return {
+        ...base,
+        kind: "data",
+        host: host(e.host),
+        bytes: num(e.bytes),
+        total: num(e.total),
+      };
     case "error": {
       const h = optHost(e.host);
       return {

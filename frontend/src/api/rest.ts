@@ -121,7 +121,15 @@ export class LabApi {
   connect(
     lab: string,
     token: string,
-    r: { from: Host; localPort?: number; remotePort: number; isn?: number; peerIsn?: number; simultaneous?: boolean; autoListen?: boolean },
+    r: {
+      from: Host;
+      localPort?: number;
+      remotePort: number;
+      isn?: number;
+      peerIsn?: number;
+      simultaneous?: boolean;
+      autoListen?: boolean;
+    },
   ) {
     return this.call("POST", `/labs/${lab}/connections`, { token, body: r });
   }

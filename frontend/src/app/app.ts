@@ -26,13 +26,20 @@ export function startApp(root: HTMLElement): void {
   } catch {
     /* ignore */
   }
-  const i18n = new I18n(pickLocale({ stored, languages: navigator.languages, serverDefault: settings.defaultLocale }));
+  const i18n = new I18n(
+    pickLocale({ stored, languages: navigator.languages, serverDefault: settings.defaultLocale }),
+  );
   useI18n(i18n);
   document.documentElement.lang = i18n.locale;
   const api = new LabApi(settings.apiBase, () => i18n.locale);
   const shell = new Shell(root, i18n);
-  window.addEventListener("error", (e) => shell.error(String(e.message)));
-  window.addEventListener("unhandledrejection", (e) => shell.error(String((e.reason as Error)?.message ?? e.reason)));
+  window.addEventListener("error", (e) => {
+    // Benign browser notice, not an application error.
+    if (!String(e.message).startsWith("ResizeObserver loop")) shell.error(String(e.message));
+  });
+  window.addEventListener("unhandledrejection", (e) =>
+    shell.error(String((e.reason as Error)?.message ?? e.reason)),
+  );
   if (settings.labId) new LabPage(shell, settings, settings.labId, api, i18n);
   else new StartPage(shell, settings, api);
 }
@@ -46,8 +53,17 @@ class Shell {
   private readonly banner = h("div", { class: "error-banner", role: "alert", hidden: true });
   private readonly listeners: (() => void)[] = [];
 
-  constructor(root: HTMLElement, readonly i18n: I18n) {
-    const lang = select([["en", "English"], ["zh-CN", "简体中文"]], { name: "lang", "aria-label": "Language" });
+  constructor(
+    root: HTMLElement,
+    readonly i18n: I18n,
+  ) {
+    const lang = select(
+      [
+        ["en", "English"],
+        ["zh-CN", "简体中文"],
+      ],
+      { name: "lang", "aria-label": "Language" },
+    );
     lang.value = i18n.locale;
     lang.addEventListener("change", () => {
       try {
@@ -62,11 +78,16 @@ class Shell {
     });
     clear(root);
     root.append(
-      h("header", {},
+      h(
+        "header",
+        {},
         h("a", { href: "/", class: "brand" }, text("app.title", "strong")),
         text("app.subtitle", "span", { class: "subtitle" }),
-        this.labInfo, this.role, this.status,
-        h("label", { class: "lang" }, lang)),
+        this.labInfo,
+        this.role,
+        this.status,
+        h("label", { class: "lang" }, lang),
+      ),
       this.banner,
       this.main,
     );
@@ -80,7 +101,11 @@ class Shell {
     clear(this.banner);
     const close = h("button", { type: "button", class: "close", "aria-label": "dismiss" }, "×");
     close.addEventListener("click", () => (this.banner.hidden = true));
-    this.banner.append(h("strong", {}, `${this.i18n.t("error.prefix")}: `), h("span", { class: "detail" }, message), close);
+    this.banner.append(
+      h("strong", {}, `${this.i18n.t("error.prefix")}: `),
+      h("span", { class: "detail" }, message),
+      close,
+    );
     this.banner.hidden = false;
   }
 
@@ -105,7 +130,9 @@ class StartPage {
     tap.disabled = !settings.tapAvailable;
     const tapNote = h("span", { class: "hint tap-reason" });
     const setTapNote = () => {
-      tapNote.textContent = settings.tapAvailable ? "" : shell.i18n.t("start.tapUnavailable", { reason: settings.tapReason || "-" });
+      tapNote.textContent = settings.tapAvailable
+        ? ""
+        : shell.i18n.t("start.tapUnavailable", { reason: settings.tapReason || "-" });
     };
     setTapNote();
     shell.onLocale(setTapNote);
@@ -114,26 +141,55 @@ class StartPage {
     const latency = input({ type: "number", name: "latency", value: 10, min: 0 });
     const openId = input({ type: "text", name: "open-id" });
     shell.main.append(
-      h("section", { class: "panel start" },
+      h(
+        "section",
+        { class: "panel start" },
         text("start.title", "h2"),
-        h("div", { class: "row" }, text("start.mode"),
+        h(
+          "div",
+          { class: "row" },
+          text("start.mode"),
           h("label", { class: "check" }, sim, text("start.sim")),
-          h("label", { class: "check" }, tap, text("start.tap")), tapNote),
-        h("div", { class: "row" }, label("start.seed", seed), label("start.clock", clock), label("start.latency", latency)),
-        button("start.create", () => void shell.run(async () => {
-          const lab = await api.createLab({
-            mode: tap.checked ? "tap" : "sim",
-            seed: seed.value ? Number(seed.value) : undefined,
-            clock: clock.value as "instant",
-            latencyMs: latency.value ? Number(latency.value) : undefined,
-          });
-          rememberToken(lab.id, lab.token, localStorage);
-          location.assign(`/labs/${encodeURIComponent(lab.id)}`);
-        }), { name: "create-lab" })),
-      h("section", { class: "panel open" }, text("start.open", "h2"),
-        h("div", { class: "row" }, openId, button("start.openButton", () => {
-          if (openId.value.trim()) location.assign(`/labs/${encodeURIComponent(openId.value.trim())}`);
-        }))),
+          h("label", { class: "check" }, tap, text("start.tap")),
+          tapNote,
+        ),
+        h(
+          "div",
+          { class: "row" },
+          label("start.seed", seed),
+          label("start.clock", clock),
+          label("start.latency", latency),
+        ),
+        button(
+          "start.create",
+          () =>
+            void shell.run(async () => {
+              const lab = await api.createLab({
+                mode: tap.checked ? "tap" : "sim",
+                seed: seed.value ? Number(seed.value) : undefined,
+                clock: clock.value as "instant",
+                latencyMs: latency.value ? Number(latency.value) : undefined,
+              });
+              rememberToken(lab.id, lab.token, localStorage);
+              location.assign(`/labs/${encodeURIComponent(lab.id)}`);
+            }),
+          { name: "create-lab" },
+        ),
+      ),
+      h(
+        "section",
+        { class: "panel open" },
+        text("start.open", "h2"),
+        h(
+          "div",
+          { class: "row" },
+          openId,
+          button("start.openButton", () => {
+            if (openId.value.trim())
+              location.assign(`/labs/${encodeURIComponent(openId.value.trim())}`);
+          }),
+        ),
+      ),
     );
   }
 }
@@ -152,7 +208,14 @@ class LabPage {
   private readonly position = h("span", { class: "position" });
   private readonly relative = input({ type: "checkbox", name: "relative", checked: "checked" });
   private readonly compress = input({ type: "checkbox", name: "compress", checked: "checked" });
-  private readonly zoom = input({ type: "range", name: "zoom", min: 0.25, max: 12, step: 0.25, value: DEFAULT_LAYOUT.pxPerMs });
+  private readonly zoom = input({
+    type: "range",
+    name: "zoom",
+    min: 0.25,
+    max: 12,
+    step: 0.25,
+    value: DEFAULT_LAYOUT.pxPerMs,
+  });
   private selected = -1;
   private layout: Layout | null = null;
   private snapshot: LabSnapshot | null = null;
@@ -186,19 +249,23 @@ class LabPage {
       this.controls = new Controls({ api, lab, token, run: (w) => shell.run(w) });
       void this.loadScenarios();
     }
-    for (const el of [this.relative, this.compress, this.zoom]) el.addEventListener("input", () => this.queueRender(true));
+    for (const el of [this.relative, this.compress, this.zoom])
+      el.addEventListener("input", () => this.queueRender(true));
     this.scrub.addEventListener("input", () => this.playback.scrub(Number(this.scrub.value)));
     this.buildPlayBar();
     shell.main.classList.add("lab-page");
     shell.main.append(
       h("div", { class: "left" }, this.playBar, this.diagram.root),
-      h("aside", { class: "right" },
+      h(
+        "aside",
+        { class: "right" },
         this.narration,
         this.verdict,
         this.inspector.root,
         this.table.root,
         this.sharePanel(settings, token),
-        this.controls?.root ?? null),
+        this.controls?.root ?? null,
+      ),
     );
     shell.onLocale(() => {
       this.diagram.relabel();
@@ -210,7 +277,8 @@ class LabPage {
     this.renderNow();
     void this.refreshSnapshot();
     new EventStream({
-      url: (after) => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${settings.apiBase}/labs/${encodeURIComponent(lab)}/events/stream?after=${after}`,
+      url: (after) =>
+        `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${settings.apiBase}/labs/${encodeURIComponent(lab)}/events/stream?after=${after}`,
       fetchAfter: (after) => api.events(lab, after),
       onEvents: (evs) => this.onEvents(evs),
       onStatus: (s) => this.setStatus(s),
@@ -222,7 +290,8 @@ class LabPage {
       this.controls?.setScenarios(await this.api.scenarios(), (k) => this.i18n.t(k));
     } catch (e) {
       // A server without scenarios (404) simply offers none; anything else is worth saying.
-      if (e instanceof LabApiError && e.status === 404) this.controls?.setScenarios([], (k) => this.i18n.t(k));
+      if (e instanceof LabApiError && e.status === 404)
+        this.controls?.setScenarios([], (k) => this.i18n.t(k));
       else this.shell.error((e as Error).message);
     }
   }
@@ -276,10 +345,14 @@ class LabPage {
     this.renderQueued = true;
     const heavy = this.builder.model.events.length > 3000;
     const wait = now || !heavy ? 0 : Math.max(0, 100 - (performance.now() - this.lastRender));
-    setTimeout(() => requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.renderNow();
-    }), wait);
+    setTimeout(
+      () =>
+        requestAnimationFrame(() => {
+          this.renderQueued = false;
+          this.renderNow();
+        }),
+      wait,
+    );
   }
 
   private renderNow(): void {
@@ -296,7 +369,9 @@ class LabPage {
     });
     this.diagram.draw(this.layout);
     if (this.selected >= 0) this.diagram.select(this.selected, false);
-    this.table.setRows(eventRows(m, this.relative.checked, limit, (en, zh) => this.i18n.pick(en, zh)));
+    this.table.setRows(
+      eventRows(m, this.relative.checked, limit, (en, zh) => this.i18n.pick(en, zh)),
+    );
     this.scrub.max = String(m.events.length);
     this.scrub.value = String(limit);
     this.position.textContent = this.i18n.t("play.position", { n: limit, total: m.events.length });
@@ -313,14 +388,26 @@ class LabPage {
     const cur = shown[shown.length - 1];
     this.narration.append(
       h("h2", { "data-i18n": "panel.narration" }, this.i18n.t("panel.narration")),
-      h("p", { class: "current", "data-step": cur.step },
-        h("span", { class: "step-no" }, String(cur.step)), " ",
-        h("span", { class: "narration-text" }, this.i18n.pick(cur.en, cur.zh))),
+      h(
+        "p",
+        { class: "current", "data-step": cur.step },
+        h("span", { class: "step-no" }, String(cur.step)),
+        " ",
+        h("span", { class: "narration-text" }, this.i18n.pick(cur.en, cur.zh)),
+      ),
     );
     if (shown.length > 1) {
       const ol = h("ol", { class: "steps" });
-      for (const n of shown.slice(0, -1)) ol.append(h("li", { value: n.step }, this.i18n.pick(n.en, n.zh)));
-      this.narration.append(h("details", {}, h("summary", {}, this.i18n.t("narration.earlier", { n: shown.length - 1 })), ol));
+      for (const n of shown.slice(0, -1))
+        ol.append(h("li", { value: n.step }, this.i18n.pick(n.en, n.zh)));
+      this.narration.append(
+        h(
+          "details",
+          {},
+          h("summary", {}, this.i18n.t("narration.earlier", { n: shown.length - 1 })),
+          ol,
+        ),
+      );
     }
   }
 
@@ -339,13 +426,22 @@ class LabPage {
     this.verdict.dataset.passed = String(v.passed);
     this.verdict.append(
       h("h2", {}, `${t("panel.verdict")}: ${s.title || s.name}`),
-      h("p", { class: `verdict-result ${v.passed ? "pass" : "fail"}` }, v.passed ? `✓ ${t("verdict.passed")}` : `✗ ${t("verdict.failed")}`),
-      h("div", { class: "cols" },
+      h(
+        "p",
+        { class: `verdict-result ${v.passed ? "pass" : "fail"}` },
+        v.passed ? `✓ ${t("verdict.passed")}` : `✗ ${t("verdict.failed")}`,
+      ),
+      h(
+        "div",
+        { class: "cols" },
         h("div", {}, h("h3", {}, t("verdict.expected")), list(v.expected, "expected")),
-        h("div", {}, h("h3", {}, t("verdict.actual")), list(v.actual, "actual"))),
+        h("div", {}, h("h3", {}, t("verdict.actual")), list(v.actual, "actual")),
+      ),
     );
     if (v.mismatches.length)
-      this.verdict.append(h("div", {}, h("h3", {}, t("verdict.mismatches")), list(v.mismatches, "mismatches")));
+      this.verdict.append(
+        h("div", {}, h("h3", {}, t("verdict.mismatches")), list(v.mismatches, "mismatches")),
+      );
   }
 
   private select(n: number, scroll: boolean): void {
@@ -367,10 +463,13 @@ class LabPage {
       button("play.replay", () => p.replay(), { name: "replay" }),
       this.scrub,
       this.position,
-      h("span", { class: "view-opts" },
+      h(
+        "span",
+        { class: "view-opts" },
         h("label", { class: "check" }, this.relative, text("view.relative")),
         h("label", { class: "check" }, this.compress, text("view.compress")),
-        label("view.zoom", this.zoom)),
+        label("view.zoom", this.zoom),
+      ),
     );
   }
 
@@ -385,16 +484,58 @@ class LabPage {
       text("panel.share", "h2"),
       label("share.viewer", viewer, button("share.copy", copy(base))),
       token
-        ? label("share.driver", input({ type: "text", readonly: "readonly", value: `${base}#token=${encodeURIComponent(token)}`, name: "driver-link" }),
-            button("share.copy", copy(`${base}#token=${encodeURIComponent(token)}`)))
+        ? label(
+            "share.driver",
+            input({
+              type: "text",
+              readonly: "readonly",
+              value: `${base}#token=${encodeURIComponent(token)}`,
+              name: "driver-link",
+            }),
+            button("share.copy", copy(`${base}#token=${encodeURIComponent(token)}`)),
+          )
         : null,
       text("panel.export", "h3"),
-      h("div", { class: "row exports" },
-        h("a", { href: this.api.pcapUrl(this.lab), download: `${exportName}.pcap`, class: "button", "data-export": "pcap", "data-i18n": "export.pcap" }, this.i18n.t("export.pcap")),
-        button("export.svg", () => download(`${exportName}.svg`, this.diagram.exportSvg(), "image/svg+xml"), { "data-export": "svg" }),
-        button("export.png", () => void this.shell.run(() => this.exportPng(`${exportName}.png`)), { "data-export": "png" }),
-        button("export.mermaid", () => download(`${exportName}.mmd`, toMermaid(this.builder.model, this.relative.checked)), { "data-export": "mermaid" }),
-        button("export.json", () => void this.shell.run(async () => download(`${exportName}-events.json`, await this.api.rawEvents(this.lab), "application/json")), { "data-export": "json" })),
+      h(
+        "div",
+        { class: "row exports" },
+        h(
+          "a",
+          {
+            href: this.api.pcapUrl(this.lab),
+            download: `${exportName}.pcap`,
+            class: "button",
+            "data-export": "pcap",
+            "data-i18n": "export.pcap",
+          },
+          this.i18n.t("export.pcap"),
+        ),
+        button(
+          "export.svg",
+          () => download(`${exportName}.svg`, this.diagram.exportSvg(), "image/svg+xml"),
+          { "data-export": "svg" },
+        ),
+        button("export.png", () => void this.shell.run(() => this.exportPng(`${exportName}.png`)), {
+          "data-export": "png",
+        }),
+        button(
+          "export.mermaid",
+          () => download(`${exportName}.mmd`, toMermaid(this.builder.model, this.relative.checked)),
+          { "data-export": "mermaid" },
+        ),
+        button(
+          "export.json",
+          () =>
+            void this.shell.run(async () =>
+              download(
+                `${exportName}-events.json`,
+                await this.api.rawEvents(this.lab),
+                "application/json",
+              ),
+            ),
+          { "data-export": "json" },
+        ),
+      ),
       h("p", { class: "hint version" }, `TCP Lab ${settings.version}`),
     );
   }

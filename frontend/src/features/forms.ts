@@ -17,11 +17,19 @@ export function label(key: string, ...controls: HTMLElement[]): HTMLLabelElement
   return h("label", {}, h("span", { "data-i18n": key }, tr(key)), ...controls);
 }
 
-export function text(key: string, tag: "h2" | "h3" | "span" | "p" | "button" | "strong" = "span", attrs: Record<string, string> = {}): HTMLElement {
+export function text(
+  key: string,
+  tag: "h2" | "h3" | "span" | "p" | "button" | "strong" = "span",
+  attrs: Record<string, string> = {},
+): HTMLElement {
   return h(tag, { "data-i18n": key, ...attrs }, tr(key));
 }
 
-export function button(key: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
+export function button(
+  key: string,
+  onClick: () => void,
+  attrs: Record<string, string> = {},
+): HTMLButtonElement {
   const b = h("button", { type: "button", "data-i18n": key, ...attrs }, tr(key));
   b.addEventListener("click", onClick);
   return b;
@@ -31,7 +39,10 @@ export function input(attrs: Record<string, string | number>): HTMLInputElement 
   return h("input", attrs);
 }
 
-export function select(options: (string | [string, string])[], attrs: Record<string, string> = {}): HTMLSelectElement {
+export function select(
+  options: (string | [string, string])[],
+  attrs: Record<string, string> = {},
+): HTMLSelectElement {
   const s = h("select", attrs);
   for (const o of options) {
     const [value, text] = Array.isArray(o) ? o : [o, o];

@@ -36,8 +36,11 @@ export class Inspector {
     }
     const s = a.segment;
     this.root.append(
-      h("p", { class: "seg-title", "data-segment-id": a.segmentId },
-        `#${a.segmentId} ${a.from} → ${a.to} · ${s.srcIp}:${s.srcPort} → ${s.dstIp}:${s.dstPort}`),
+      h(
+        "p",
+        { class: "seg-title", "data-segment-id": a.segmentId },
+        `#${a.segmentId} ${a.from} → ${a.to} · ${s.srcIp}:${s.srcPort} → ${s.dstIp}:${s.dstPort}`,
+      ),
     );
     if (s.malformed) this.root.append(h("p", { class: "error-text" }, s.malformed));
     const fields = headerFields(s);
@@ -45,38 +48,59 @@ export class Inspector {
     const hex = this.hexDump(fields, s.bytes);
     const link = (id: string | undefined, on: boolean) => {
       if (!id) return;
-      for (const el of this.root.querySelectorAll(`[data-field="${id}"]`)) el.classList.toggle("hl", on);
+      for (const el of this.root.querySelectorAll(`[data-field="${id}"]`))
+        el.classList.toggle("hl", on);
       const range = fieldBytes(fields, id);
       if (!range) return;
       for (let i = range[0]; i < range[1]; i++)
         this.root.querySelector(`[data-byte="${i}"]`)?.classList.toggle("hl", on);
     };
     for (const el of [grid, hex]) {
-      el.addEventListener("mouseover", (e) => link((e.target as Element).closest("[data-field]")?.getAttribute("data-field") ?? undefined, true));
-      el.addEventListener("mouseout", (e) => link((e.target as Element).closest("[data-field]")?.getAttribute("data-field") ?? undefined, false));
+      el.addEventListener("mouseover", (e) =>
+        link(
+          (e.target as Element).closest("[data-field]")?.getAttribute("data-field") ?? undefined,
+          true,
+        ),
+      );
+      el.addEventListener("mouseout", (e) =>
+        link(
+          (e.target as Element).closest("[data-field]")?.getAttribute("data-field") ?? undefined,
+          false,
+        ),
+      );
     }
     this.root.append(h("h3", {}, t("inspector.header")), grid);
     if (s.options.length)
       this.root.append(
-        h("p", { class: "options" }, `${t("inspector.options")}: ${s.options.map(optionText).join(", ")}`),
+        h(
+          "p",
+          { class: "options" },
+          `${t("inspector.options")}: ${s.options.map(optionText).join(", ")}`,
+        ),
       );
     this.root.append(h("h3", {}, t("inspector.hex")), hex);
     const why = h("ul", { class: "why" });
-    for (const sentence of explainSegment(a, m)) why.append(h("li", { "data-key": sentence.key }, t(sentence.key, sentence.params)));
+    for (const sentence of explainSegment(a, m))
+      why.append(h("li", { "data-key": sentence.key }, t(sentence.key, sentence.params)));
     this.root.append(h("h3", {}, t("inspector.why")), why);
     const step = narrationAt(m, a.eventId);
     if (step)
       this.root.append(
-        h("div", { class: "narration-step" },
-          h("strong", {}, t("inspector.narration", { step: step.step })), " ",
-          h("span", { class: "narration-text" }, this.i18n.pick(step.en, step.zh))),
+        h(
+          "div",
+          { class: "narration-step" },
+          h("strong", {}, t("inspector.narration", { step: step.step })),
+          " ",
+          h("span", { class: "narration-text" }, this.i18n.pick(step.en, step.zh)),
+        ),
       );
   }
 
   private headerGrid(fields: HeaderField[]): HTMLElement {
     const t = (k: string) => this.i18n.t(k);
     const grid = h("div", { class: "bits", role: "table" });
-    for (let b = 0; b < 32; b++) grid.append(h("div", { class: "ruler", style: `grid-column:${b + 1}` }, String(b % 10)));
+    for (let b = 0; b < 32; b++)
+      grid.append(h("div", { class: "ruler", style: `grid-column:${b + 1}` }, String(b % 10)));
     const rowOf = (bit: number) => Math.floor(bit / 32) + 2;
     const cell = (f: HeaderField, style: string, first: boolean) => {
       const flag = f.bits === 1;
@@ -127,10 +151,18 @@ export class Inspector {
     const owners = byteOwners(fields, bytes.length);
     const box = h("div", { class: "hex" });
     for (let r = 0; r < bytes.length; r += 16) {
-      const line = h("div", { class: "hexline" }, h("span", { class: "off" }, r.toString(16).padStart(4, "0")));
+      const line = h(
+        "div",
+        { class: "hexline" },
+        h("span", { class: "off" }, r.toString(16).padStart(4, "0")),
+      );
       for (let i = r; i < Math.min(bytes.length, r + 16); i++) {
         line.append(
-          h("span", { class: "byte", "data-byte": i, "data-field": owners[i] ?? "payload" }, bytes[i].toString(16).padStart(2, "0")),
+          h(
+            "span",
+            { class: "byte", "data-byte": i, "data-field": owners[i] ?? "payload" },
+            bytes[i].toString(16).padStart(2, "0"),
+          ),
         );
       }
       box.append(line);

@@ -66,7 +66,8 @@ export class Playback {
     this.cursor++;
     this.changed();
     // Pace by virtual time between events, clamped so a 1 s RTO gap neither freezes nor flashes.
-    const dt = this.cursor < this.total() ? this.timeOf(this.cursor) - this.timeOf(this.cursor - 1) : 0;
+    const dt =
+      this.cursor < this.total() ? this.timeOf(this.cursor) - this.timeOf(this.cursor - 1) : 0;
     const wait = Math.max(60, Math.min(900, 120 + dt * 2));
     this.timer = setTimeout(() => this.tick(), wait);
   }

@@ -22,19 +22,35 @@ export interface Row {
   cls: string;
 }
 
-export function eventRows(m: DiagramModel, relative: boolean, limit: number, pick: (en: string, zh: string) => string): Row[] {
+export function eventRows(
+  m: DiagramModel,
+  relative: boolean,
+  limit: number,
+  pick: (en: string, zh: string) => string,
+): Row[] {
   const arrowOf = new Map<number, number>();
   m.arrows.forEach((a, i) => arrowOf.set(a.eventId, i));
   const rows: Row[] = [];
   for (let i = 0; i < Math.min(limit, m.events.length); i++) {
     const e = m.events[i];
     const r = describe(e, m, relative, pick);
-    rows.push({ eventIndex: i, arrowIndex: arrowOf.get(e.id), no: e.id, time: formatMs(e.time), ...r });
+    rows.push({
+      eventIndex: i,
+      arrowIndex: arrowOf.get(e.id),
+      no: e.id,
+      time: formatMs(e.time),
+      ...r,
+    });
   }
   return rows;
 }
 
-function describe(e: LabEvent, m: DiagramModel, relative: boolean, pick: (en: string, zh: string) => string) {
+function describe(
+  e: LabEvent,
+  m: DiagramModel,
+  relative: boolean,
+  pick: (en: string, zh: string) => string,
+) {
   switch (e.kind) {
     case "segmentSent": {
       const tags = [e.retransmission ? "retransmission" : "", e.note ?? ""].filter(Boolean);
@@ -48,17 +64,47 @@ function describe(e: LabEvent, m: DiagramModel, relative: boolean, pick: (en: st
     case "segmentDelivered":
       return { source: "link", dest: e.to, info: `delivered #${e.segmentId}`, cls: "delivered" };
     case "segmentDropped":
-      return { source: "link", dest: e.at ?? "", info: `dropped #${e.segmentId}: ${e.reason}`, cls: "dropped" };
+      return {
+        source: "link",
+        dest: e.at ?? "",
+        info: `dropped #${e.segmentId}: ${e.reason}`,
+        cls: "dropped",
+      };
     case "state":
-      return { source: e.host, dest: "", info: `${e.from} → ${e.to}${e.cause ? ` (${e.cause})` : ""}`, cls: "state" };
+      return {
+        source: e.host,
+        dest: "",
+        info: `${e.from} → ${e.to}${e.cause ? ` (${e.cause})` : ""}`,
+        cls: "state",
+      };
     case "timer":
-      return { source: e.host, dest: "", info: `${e.timer} timer ${e.action}${e.at !== undefined ? ` @ ${formatMs(e.at)}` : ""}`, cls: "timer" };
+      return {
+        source: e.host,
+        dest: "",
+        info: `${e.timer} timer ${e.action}${e.at !== undefined ? ` @ ${formatMs(e.at)}` : ""}`,
+        cls: "timer",
+      };
     case "data":
-      return { source: e.host, dest: "", info: `data: ${e.bytes} B to the application (total ${e.total})`, cls: "data" };
+      return {
+        source: e.host,
+        dest: "",
+        info: `data: ${e.bytes} B to the application (total ${e.total})`,
+        cls: "data",
+      };
     case "error":
-      return { source: e.host ?? "", dest: "", info: `error ${e.error}: ${e.detail}`, cls: "error" };
+      return {
+        source: e.host ?? "",
+        dest: "",
+        info: `error ${e.error}: ${e.detail}`,
+        cls: "error",
+      };
     case "fault":
-      return { source: "link", dest: "", info: `fault rule ${e.faultId}: ${e.action} #${e.segmentId}`, cls: "fault" };
+      return {
+        source: "link",
+        dest: "",
+        info: `fault rule ${e.faultId}: ${e.action} #${e.segmentId}`,
+        cls: "fault",
+      };
     case "narration":
       return { source: "", dest: "", info: `▶ ${e.step}. ${pick(e.en, e.zh)}`, cls: "narration" };
     case "other":
@@ -98,14 +144,22 @@ export class EventTable {
     this.rowsEl = h("div", { class: "rows" });
     this.viewport = h("div", { class: "table-viewport" }, this.spacer, this.rowsEl);
     this.viewport.addEventListener("scroll", () => {
-      this.followEnd = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW;
+      this.followEnd =
+        this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW;
       this.paint();
     });
     this.viewport.addEventListener("click", (e) => {
       const r = (e.target as Element).closest("[data-arrow]");
       if (r) this.onSelect(Number(r.getAttribute("data-arrow")));
     });
-    this.root = h("section", { class: "events panel" }, h("h2", {}, ""), this.input, this.headRow, this.viewport);
+    this.root = h(
+      "section",
+      { class: "events panel" },
+      h("h2", {}, ""),
+      this.input,
+      this.headRow,
+      this.viewport,
+    );
     this.relabel();
   }
 
@@ -128,7 +182,10 @@ export class EventTable {
     const i = this.shown.findIndex((r) => r.arrowIndex === arrowIndex);
     if (i >= 0) {
       const y = i * ROW;
-      if (y < this.viewport.scrollTop || y > this.viewport.scrollTop + this.viewport.clientHeight - ROW) {
+      if (
+        y < this.viewport.scrollTop ||
+        y > this.viewport.scrollTop + this.viewport.clientHeight - ROW
+      ) {
         this.followEnd = false;
         this.viewport.scrollTop = Math.max(0, y - this.viewport.clientHeight / 2);
       }
@@ -146,7 +203,10 @@ export class EventTable {
   private paint(): void {
     clear(this.rowsEl);
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW) - 5);
-    const last = Math.min(this.shown.length, first + Math.ceil(this.viewport.clientHeight / ROW) + 10);
+    const last = Math.min(
+      this.shown.length,
+      first + Math.ceil(this.viewport.clientHeight / ROW) + 10,
+    );
     for (let i = first; i < last; i++) {
       const r = this.shown[i];
       const el = h(

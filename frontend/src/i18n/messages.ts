@@ -132,23 +132,35 @@ export const en = {
   "flag.RST": "RST",
   "flag.SYN": "SYN",
   "flag.FIN": "FIN",
-  "explain.crafted": "This segment was crafted by hand and injected into the link as if {from} sent it.",
-  "explain.syn": "{from} asks to open a connection. It picked {isn} as its initial sequence number (ISN); the SYN itself consumes one sequence number.",
-  "explain.synack": "{from} accepts and opens its own direction: its ISN is {isn}, and its SYN also consumes one sequence number.",
-  "explain.ackIsn": "ack = {to} ISN + 1 ({peerIsn} + 1 = {ack}) because the SYN consumes one sequence number: the next byte {from} expects is the first data byte.",
-  "explain.ack": "ack = {ack} (relative {rel}): {from} has received everything before it and expects that sequence number next.",
-  "explain.data": "Carries {len} bytes (relative sequence {first} to {next}); the receiver will acknowledge {nextAbs}.",
-  "explain.fin": "FIN: {from} has no more data to send. The FIN consumes one sequence number, so its acknowledgment is {next}.",
+  "explain.crafted":
+    "This segment was crafted by hand and injected into the link as if {from} sent it.",
+  "explain.syn":
+    "{from} asks to open a connection. It picked {isn} as its initial sequence number (ISN); the SYN itself consumes one sequence number.",
+  "explain.synack":
+    "{from} accepts and opens its own direction: its ISN is {isn}, and its SYN also consumes one sequence number.",
+  "explain.ackIsn":
+    "ack = {to} ISN + 1 ({peerIsn} + 1 = {ack}) because the SYN consumes one sequence number: the next byte {from} expects is the first data byte.",
+  "explain.ack":
+    "ack = {ack} (relative {rel}): {from} has received everything before it and expects that sequence number next.",
+  "explain.data":
+    "Carries {len} bytes (relative sequence {first} to {next}); the receiver will acknowledge {nextAbs}.",
+  "explain.fin":
+    "FIN: {from} has no more data to send. The FIN consumes one sequence number, so its acknowledgment is {next}.",
   "explain.rst": "RST: resets the connection at once; no acknowledgment follows.",
-  "explain.window": "Window {win}: how many bytes {from} can accept beyond the acknowledged point (before window scaling).",
+  "explain.window":
+    "Window {win}: how many bytes {from} can accept beyond the acknowledged point (before window scaling).",
   "explain.mss": "MSS {mss}: the largest payload {from} will accept in one segment.",
-  "explain.ws": "Window scale {shift}: later windows from {from} are multiplied by {factor} (never on the SYN itself).",
+  "explain.ws":
+    "Window scale {shift}: later windows from {from} are multiplied by {factor} (never on the SYN itself).",
   "explain.sackOk": "SACK permitted: {from} can report out-of-order blocks it has received.",
-  "explain.ts": "Timestamps: TSval {val}, TSecr {ecr}; used to measure round-trip time and to protect against wrapped sequence numbers.",
-  "explain.retransmission": "Retransmission: the retransmission timer expired before this data was acknowledged, so {from} sends it again (and doubles its RTO).",
+  "explain.ts":
+    "Timestamps: TSval {val}, TSecr {ecr}; used to measure round-trip time and to protect against wrapped sequence numbers.",
+  "explain.retransmission":
+    "Retransmission: the retransmission timer expired before this data was acknowledged, so {from} sends it again (and doubles its RTO).",
   "explain.duplicate": "Duplicate: the link delivered a second copy of a segment (fault rule).",
   "explain.lost": "Lost on the link ({reason}): {to} never sees it.",
-  "explain.badChecksum": "Corrupted on the way: {to} received it, found a bad checksum and silently discarded it.",
+  "explain.badChecksum":
+    "Corrupted on the way: {to} received it, found a bad checksum and silently discarded it.",
   "explain.rejected": "{to} received it and discarded it ({reason}).",
 } as const;
 
@@ -288,8 +300,10 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.crafted": "这个报文段是手工构造的，像是由 {from} 发出一样被注入链路。",
   "explain.syn": "{from} 请求建立连接。它选择 {isn} 作为初始序号（ISN）；SYN 本身占用一个序号。",
   "explain.synack": "{from} 接受连接并打开自己方向：它的 ISN 是 {isn}，它的 SYN 同样占用一个序号。",
-  "explain.ackIsn": "确认号 = {to} 的 ISN + 1（{peerIsn} + 1 = {ack}），因为 SYN 占用一个序号：{from} 期望的下一个字节是第一个数据字节。",
-  "explain.ack": "确认号 = {ack}（相对值 {rel}）：{from} 已收到它之前的全部数据，期望下一个序号就是它。",
+  "explain.ackIsn":
+    "确认号 = {to} 的 ISN + 1（{peerIsn} + 1 = {ack}），因为 SYN 占用一个序号：{from} 期望的下一个字节是第一个数据字节。",
+  "explain.ack":
+    "确认号 = {ack}（相对值 {rel}）：{from} 已收到它之前的全部数据，期望下一个序号就是它。",
   "explain.data": "携带 {len} 字节（相对序号 {first} 到 {next}）；接收方将确认 {nextAbs}。",
   "explain.fin": "FIN：{from} 没有更多数据要发送。FIN 占用一个序号，所以对它的确认号是 {next}。",
   "explain.rst": "RST：立即重置连接；不会有确认。",
@@ -298,7 +312,8 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.ws": "窗口缩放 {shift}：{from} 之后通告的窗口都要乘以 {factor}（SYN 本身除外）。",
   "explain.sackOk": "允许 SACK：{from} 可以报告收到的乱序数据块。",
   "explain.ts": "时间戳：TSval {val}，TSecr {ecr}；用于测量往返时间并防止序号回绕。",
-  "explain.retransmission": "重传：这段数据在被确认之前重传定时器就超时了，所以 {from} 再发一次（并把 RTO 加倍）。",
+  "explain.retransmission":
+    "重传：这段数据在被确认之前重传定时器就超时了，所以 {from} 再发一次（并把 RTO 加倍）。",
   "explain.duplicate": "重复：链路多递交了一份报文段副本（故障规则）。",
   "explain.lost": "在链路上丢失（{reason}）：{to} 永远收不到它。",
   "explain.badChecksum": "传输中被损坏：{to} 收到后发现校验和错误，悄悄丢弃了它。",

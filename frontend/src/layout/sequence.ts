@@ -159,7 +159,8 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
   let widest = 0;
   // Measuring every label of a 10,000-segment lab would dominate layout time; the first
   // thousands set the width well enough.
-  for (let i = 0; i < Math.min(labels.length, 2000); i++) widest = Math.max(widest, opt.measure(labels[i]) + 56);
+  for (let i = 0; i < Math.min(labels.length, 2000); i++)
+    widest = Math.max(widest, opt.measure(labels[i]) + 56);
   const linkGap = Math.max(MIN_LINK_GAP, widest);
   const xClient = TIME_COL + TIMER_LANE * TIMER_LANES + BADGE_COL;
   const xServer = xClient + linkGap;
@@ -304,7 +305,12 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
   for (let i = 0; i < n; i++) {
     const e = m.events[i];
     if (e.kind === "segmentSent" || steps.has(e.id))
-      ticks.push({ text: formatMs(e.time), step: steps.get(e.id), yMin: eventY[i] - 10, yMax: eventY[i] + 4 });
+      ticks.push({
+        text: formatMs(e.time),
+        step: steps.get(e.id),
+        yMin: eventY[i] - 10,
+        yMax: eventY[i] + 4,
+      });
   }
 
   return {
@@ -326,7 +332,12 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
   };
 }
 
-function firstEventAtOrAfter(m: DiagramModel, time: number, afterId: number, n: number): number | undefined {
+function firstEventAtOrAfter(
+  m: DiagramModel,
+  time: number,
+  afterId: number,
+  n: number,
+): number | undefined {
   // Events are in time order; the end of a bracket is the first event at that time after it began.
   let lo = 0;
   let hi = n;

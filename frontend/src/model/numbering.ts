@@ -16,9 +16,7 @@ export function seqAdd(a: number, n: number): number {
 
 /** Sequence space a segment occupies: payload plus one for SYN and one for FIN. */
 export function seqLength(s: Pick<Segment, "flags" | "payloadLength">): number {
-  return (
-    s.payloadLength + (s.flags.includes("SYN") ? 1 : 0) + (s.flags.includes("FIN") ? 1 : 0)
-  );
+  return s.payloadLength + (s.flags.includes("SYN") ? 1 : 0) + (s.flags.includes("FIN") ? 1 : 0);
 }
 
 export function directionKey(s: Pick<Segment, "srcIp" | "srcPort" | "dstIp" | "dstPort">): string {

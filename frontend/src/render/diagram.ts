@@ -2,7 +2,15 @@
 // with 10,000 segments keeps a few hundred elements in the DOM. Auto-scroll follows new events
 // until the user scrolls back, and resumes when they return to the bottom.
 
-import type { ArrowBox, Layout, MarkBox, StateBox, TimerBox, BreakBox, TickBox } from "../layout/sequence";
+import type {
+  ArrowBox,
+  Layout,
+  MarkBox,
+  StateBox,
+  TimerBox,
+  BreakBox,
+  TickBox,
+} from "../layout/sequence";
 import { formatMs, visible, visibleArrows } from "../layout/sequence";
 import type { I18n } from "../i18n";
 import { clear, h, svg } from "./dom";
@@ -55,7 +63,15 @@ export class DiagramView {
     this.root = h("div", { class: "diagram" }, this.scroller, this.empty, this.followButton);
     this.scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });
     // Lifelines run to the bottom of the viewport, whatever its size.
-    new ResizeObserver(() => this.layout && this.draw(this.layout)).observe(this.scroller);
+    // Only a change of the viewport's height matters; redraw on the next frame so the observer
+    // never sees its own change (which Chromium reports as a "ResizeObserver loop" error).
+    let lastHeight = -1;
+    new ResizeObserver(() => {
+      const height = this.scroller.clientHeight;
+      if (height === lastHeight) return;
+      lastHeight = height;
+      requestAnimationFrame(() => this.layout && this.draw(this.layout));
+    }).observe(this.scroller);
     this.scroller.addEventListener("keydown", (e) => this.onKey(e));
     this.body.addEventListener("click", (e) => {
       const g = (e.target as Element).closest("[data-arrow]");
@@ -86,7 +102,14 @@ export class DiagramView {
     clear(this.staticLayer);
     for (const ll of l.lifelines) {
       this.staticLayer.append(
-        svg("line", { class: "lifeline", x1: ll.x, x2: ll.x, y1: 0, y2: height, "data-host": ll.host }),
+        svg("line", {
+          class: "lifeline",
+          x1: ll.x,
+          x2: ll.x,
+          y1: 0,
+          y2: height,
+          "data-host": ll.host,
+        }),
       );
     }
     this.paint();
@@ -111,7 +134,8 @@ export class DiagramView {
 
   select(n: number, scroll: boolean): void {
     this.selected = n;
-    for (const el of this.dynamic.querySelectorAll(".seg.selected")) el.classList.remove("selected");
+    for (const el of this.dynamic.querySelectorAll(".seg.selected"))
+      el.classList.remove("selected");
     this.dynamic.querySelector(`[data-arrow="${n}"]`)?.classList.add("selected");
     const a = this.layout?.arrows[n];
     if (a && scroll) {
@@ -170,7 +194,9 @@ export class DiagramView {
       e.preventDefault();
       const next =
         this.selected < 0
-          ? e.key === "ArrowDown" ? 0 : n - 1
+          ? e.key === "ArrowDown"
+            ? 0
+            : n - 1
           : Math.max(0, Math.min(n - 1, this.selected + (e.key === "ArrowDown" ? 1 : -1)));
       this.cb.onSelect(next);
     }
@@ -195,13 +221,20 @@ export class DiagramView {
     this.paintInto(this.dynamic, l, top, bottom, true);
   }
 
-  private paintInto(g: SVGGElement, l: Layout, top: number, bottom: number, interactive: boolean): void {
+  private paintInto(
+    g: SVGGElement,
+    l: Layout,
+    top: number,
+    bottom: number,
+    interactive: boolean,
+  ): void {
     for (const b of visible(l.breaks, top, bottom)) g.append(this.breakEl(b, l));
     for (const s of visible(l.states, top, bottom)) g.append(stateEl(s));
     for (const t of visible(l.timers, top, bottom)) g.append(timerEl(t));
     for (const t of visible(l.ticks, top, bottom)) g.append(tickEl(t));
     for (const m of visible(l.marks, top, bottom)) g.append(markEl(m));
-    for (const a of visibleArrows(l, top, bottom)) g.append(arrowEl(a, interactive && a.n === this.selected));
+    for (const a of visibleArrows(l, top, bottom))
+      g.append(arrowEl(a, interactive && a.n === this.selected));
   }
 
   private breakEl(b: BreakBox, l: Layout): SVGGElement {
@@ -213,7 +246,11 @@ export class DiagramView {
       { class: "idle-break" },
       svg("line", { x1, x2, y1: y - 3, y2: y - 3 }),
       svg("line", { x1, x2, y1: y + 3, y2: y + 3 }),
-      svg("text", { x: (x1 + x2) / 2, y: y + 4, "text-anchor": "middle" }, this.i18n.t("diagram.idle", { ms: formatMs(b.ms) })),
+      svg(
+        "text",
+        { x: (x1 + x2) / 2, y: y + 4, "text-anchor": "middle" },
+        this.i18n.t("diagram.idle", { ms: formatMs(b.ms) }),
+      ),
     );
   }
 }
@@ -222,15 +259,47 @@ function defs(): SVGDefsElement {
   return svg(
     "defs",
     {},
-    svg("marker", { id: "head", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
-      svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" })),
-    svg("marker", { id: "head-open", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
-      svg("path", { d: "M0,0 L10,5 L0,10", class: "arrowhead-open", fill: "none" })),
+    svg(
+      "marker",
+      {
+        id: "head",
+        viewBox: "0 0 10 10",
+        refX: 10,
+        refY: 5,
+        markerWidth: 10,
+        markerHeight: 10,
+        markerUnits: "userSpaceOnUse",
+        orient: "auto-start-reverse",
+      },
+      svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }),
+    ),
+    svg(
+      "marker",
+      {
+        id: "head-open",
+        viewBox: "0 0 10 10",
+        refX: 10,
+        refY: 5,
+        markerWidth: 10,
+        markerHeight: 10,
+        markerUnits: "userSpaceOnUse",
+        orient: "auto-start-reverse",
+      },
+      svg("path", { d: "M0,0 L10,5 L0,10", class: "arrowhead-open", fill: "none" }),
+    ),
   );
 }
 
 function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
-  const cls = ["seg", `fate-${a.arrow.fate}`, a.dashed ? "dashed" : "", a.arrow.retransmission ? "retx" : "", a.arrow.duplicate ? "dup" : "", a.arrow.crafted ? "crafted" : "", selected ? "selected" : ""]
+  const cls = [
+    "seg",
+    `fate-${a.arrow.fate}`,
+    a.dashed ? "dashed" : "",
+    a.arrow.retransmission ? "retx" : "",
+    a.arrow.duplicate ? "dup" : "",
+    a.arrow.crafted ? "crafted" : "",
+    selected ? "selected" : "",
+  ]
     .filter(Boolean)
     .join(" ");
   const g = svg("g", {
@@ -243,7 +312,13 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
     "data-from": a.arrow.from,
     "data-retransmission": a.arrow.retransmission ? "true" : undefined,
   });
-  g.append(svg("title", {}, `#${a.arrow.segmentId} ${a.label}${a.arrow.reason ? ` — ${a.arrow.reason}` : ""}`));
+  g.append(
+    svg(
+      "title",
+      {},
+      `#${a.arrow.segmentId} ${a.label}${a.arrow.reason ? ` — ${a.arrow.reason}` : ""}`,
+    ),
+  );
   g.append(svg("line", { class: "hit", x1: a.x1, y1: a.y1, x2: a.x2, y2: a.y2 }));
   g.append(
     svg("line", {
@@ -252,33 +327,51 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
       y1: a.y1,
       x2: a.x2,
       y2: a.y2,
-      "marker-end": a.end === "arrow" || a.end === "reject" ? "url(#head)" : a.end === "open" ? "url(#head-open)" : undefined,
+      "marker-end":
+        a.end === "arrow" || a.end === "reject"
+          ? "url(#head)"
+          : a.end === "open"
+            ? "url(#head-open)"
+            : undefined,
     }),
   );
   if (a.end === "cross") {
     const s = 7;
     g.append(
-      svg("g", { class: "cross", "data-drop": "link" },
+      svg(
+        "g",
+        { class: "cross", "data-drop": "link" },
         svg("line", { x1: a.x2 - s, y1: a.y2 - s, x2: a.x2 + s, y2: a.y2 + s }),
-        svg("line", { x1: a.x2 - s, y1: a.y2 + s, x2: a.x2 + s, y2: a.y2 - s })),
+        svg("line", { x1: a.x2 - s, y1: a.y2 + s, x2: a.x2 + s, y2: a.y2 - s }),
+      ),
     );
   } else if (a.end === "reject") {
     // Reached the receiver but discarded there: a bar across the arrow's end and a ✗.
     const dir = a.x2 > a.x1 ? -1 : 1;
     g.append(
-      svg("g", { class: "reject", "data-drop": "receiver" },
+      svg(
+        "g",
+        { class: "reject", "data-drop": "receiver" },
         svg("line", { x1: a.x2 + dir * 14, y1: a.y2 - 8, x2: a.x2 + dir * 14, y2: a.y2 + 8 }),
-        svg("text", { x: a.x2 + dir * 24, y: a.y2 + 4, "text-anchor": "middle" }, "✗")),
+        svg("text", { x: a.x2 + dir * 24, y: a.y2 + 4, "text-anchor": "middle" }, "✗"),
+      ),
     );
   }
   g.append(
-    svg("text", {
-      class: "label",
-      x: a.labelX,
-      y: a.labelY - 5,
-      "text-anchor": a.end === "cross" || a.end === "open" ? (a.x2 > a.x1 ? "start" : "end") : "middle",
-      transform: a.labelAngle ? `rotate(${a.labelAngle.toFixed(2)} ${a.labelX} ${a.labelY})` : undefined,
-    }, a.label),
+    svg(
+      "text",
+      {
+        class: "label",
+        x: a.labelX,
+        y: a.labelY - 5,
+        "text-anchor":
+          a.end === "cross" || a.end === "open" ? (a.x2 > a.x1 ? "start" : "end") : "middle",
+        transform: a.labelAngle
+          ? `rotate(${a.labelAngle.toFixed(2)} ${a.labelX} ${a.labelY})`
+          : undefined,
+      },
+      a.label,
+    ),
   );
   return g;
 }
@@ -286,11 +379,26 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
 function stateEl(s: StateBox): SVGGElement {
   return svg(
     "g",
-    { class: `state st-${s.state}`, "data-host": s.host, "data-state": s.state, "data-linux-state": s.linux },
+    {
+      class: `state st-${s.state}`,
+      "data-host": s.host,
+      "data-state": s.state,
+      "data-linux-state": s.linux,
+    },
     svg("title", {}, `${s.state} (Linux: ${s.linux})${s.cause ? ` — ${s.cause}` : ""}`),
-    svg("rect", { class: "band", x: s.x - 4, y: s.yMin + 10, width: 8, height: Math.max(2, s.yMax - s.yMin - 10) }),
+    svg("rect", {
+      class: "band",
+      x: s.x - 4,
+      y: s.yMin + 10,
+      width: 8,
+      height: Math.max(2, s.yMax - s.yMin - 10),
+    }),
     svg("rect", { class: "badge", x: s.badgeX, y: s.yMin - 1, width: s.badgeW, height: 18, rx: 9 }),
-    svg("text", { class: "badge-text", x: s.badgeX + s.badgeW / 2, y: s.yMin + 12, "text-anchor": "middle" }, s.state),
+    svg(
+      "text",
+      { class: "badge-text", x: s.badgeX + s.badgeW / 2, y: s.yMin + 12, "text-anchor": "middle" },
+      s.state,
+    ),
   );
 }
 
@@ -298,16 +406,43 @@ function timerEl(t: TimerBox): SVGGElement {
   const dir = t.host === "client" ? 1 : -1;
   const y1 = t.yMin;
   const y2 = t.yMax;
-  const g = svg("g", { class: `timer timer-${t.outcome}`, "data-host": t.host, "data-timer": t.timer, "data-outcome": t.outcome });
+  const g = svg("g", {
+    class: `timer timer-${t.outcome}`,
+    "data-host": t.host,
+    "data-timer": t.timer,
+    "data-outcome": t.outcome,
+  });
   g.append(svg("title", {}, `${t.timer} timer: ${t.outcome}`));
-  g.append(svg("path", { class: "bracket", d: `M${t.x + dir * 5},${y1} H${t.x} V${y2} ${t.outcome === "pending" ? "" : `H${t.x + dir * 5}`}` }));
+  g.append(
+    svg("path", {
+      class: "bracket",
+      d: `M${t.x + dir * 5},${y1} H${t.x} V${y2} ${t.outcome === "pending" ? "" : `H${t.x + dir * 5}`}`,
+    }),
+  );
   if (t.outcome === "fired") g.append(svg("circle", { class: "fired", cx: t.x, cy: y2, r: 3.5 }));
-  if (t.outcome === "cancelled") g.append(svg("text", { class: "cancelled", x: t.x - 3.5, y: y2 + 4 }, "×"));
+  if (t.outcome === "cancelled")
+    g.append(svg("text", { class: "cancelled", x: t.x - 3.5, y: y2 + 4 }, "×"));
   if (t.deadlineY !== undefined && t.outcome === "pending")
-    g.append(svg("line", { class: "deadline", x1: t.x - 4, x2: t.x + 4, y1: t.deadlineY, y2: t.deadlineY }));
-  const SHORT: Record<string, string> = { retransmission: "RTO", "time-wait": "2MSL", "delayed-ack": "DACK", persist: "PERSIST", keepalive: "KEEP" };
+    g.append(
+      svg("line", {
+        class: "deadline",
+        x1: t.x - 4,
+        x2: t.x + 4,
+        y1: t.deadlineY,
+        y2: t.deadlineY,
+      }),
+    );
+  const SHORT: Record<string, string> = {
+    retransmission: "RTO",
+    "time-wait": "2MSL",
+    "delayed-ack": "DACK",
+    persist: "PERSIST",
+    keepalive: "KEEP",
+  };
   const short = SHORT[t.timer] ?? t.timer;
-  g.append(svg("text", { class: "timer-label", x: t.x, y: y1 - 3, "text-anchor": "middle" }, short));
+  g.append(
+    svg("text", { class: "timer-label", x: t.x, y: y1 - 3, "text-anchor": "middle" }, short),
+  );
   return g;
 }
 
@@ -316,7 +451,13 @@ function tickEl(t: TickBox): SVGGElement {
   g.append(svg("text", { x: 4, y: t.yMax - 4 }, t.text));
   if (t.step !== undefined) {
     g.append(svg("circle", { class: "step", cx: 56, cy: t.yMax - 8, r: 7 }));
-    g.append(svg("text", { class: "step-no", x: 56, y: t.yMax - 4.5, "text-anchor": "middle" }, String(t.step)));
+    g.append(
+      svg(
+        "text",
+        { class: "step-no", x: 56, y: t.yMax - 4.5, "text-anchor": "middle" },
+        String(t.step),
+      ),
+    );
   }
   return g;
 }
