@@ -11,6 +11,7 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.WebSocketRoute;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -194,6 +195,41 @@ class LabPageE2ETest {
     }
 
     @Test
+    void aViewerWhoseConnectionDropsResumesWithoutGapsOrRepeats() {
+        Lab lab = createLab();
+        BrowserContext viewerContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1500, 950));
+        Page viewer = viewerContext.newPage();
+        List<String> urls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Pass the stream through, so the test can cut the first connection as a network would.
+        viewer.routeWebSocket(java.util.regex.Pattern.compile(".*/events/stream.*"), ws -> {
+            urls.add(ws.url());
+            sockets.add(ws);
+            ws.connectToServer();
+        });
+        viewer.navigate(base() + "/labs/" + lab.id);
+        assertThat(viewer.locator(".status[data-status=live]")).hasCount(1);
+        handshake(lab);
+        assertThat(viewer.locator("[data-segment-id]")).hasCount(3);
+
+        sockets.get(0).close(new WebSocketRoute.CloseOptions().setCode(1011).setReason("test cuts the link"));
+        // Events the viewer misses while it is away.
+        post(lab, "/connections/" + firstConnection(lab) + "/send", Map.of("side", "client", "text", "while away"));
+        post(lab, "/connections/" + firstConnection(lab) + "/close", Map.of("side", "client"));
+
+        List<String> sent = events(lab).stream().filter(e -> e.path("type").asString().equals("segment.sent"))
+                .map(e -> e.path("segmentId").asString()).toList();
+        assertThat(viewer.locator("[data-segment-id]")).hasCount(sent.size());
+        assertThat(viewer.locator("[data-segment-id]").evaluateAll("els => els.map(e => e.dataset.segmentId)"))
+                .isEqualTo(sent);
+        assertThat(urls.size()).isGreaterThanOrEqualTo(2);
+        long resumedAfter = Long.parseLong(urls.get(1).replaceAll(".*after=(\\d+).*", "$1"));
+        assertThat(resumedAfter).isGreaterThan(0);
+        shot(viewer, "05-viewer-resumed");
+        viewerContext.close();
+    }
+
+    @Test
     void switchingToChineseChangesTheNarration() {
         Lab lab = createLab();
         String scenario = scenarioWithNarration();
@@ -206,7 +242,7 @@ class LabPageE2ETest {
         assertThat(text).not().hasText(english);
         assertThat(text).hasText(java.util.regex.Pattern.compile(".*[\\u4e00-\\u9fff].*"));
         assertThat(page.locator("button[name=connect]")).hasText("连接");
-        shot(page, "05-chinese");
+        shot(page, "06-chinese");
     }
 
     @Test
@@ -221,7 +257,7 @@ class LabPageE2ETest {
         int magic = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
         // Classic libpcap, either byte order, micro- or nanosecond timestamps.
         assertThat(magic).isIn(0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1);
-        shot(page, "06-export");
+        shot(page, "07-export");
     }
 
     // ---- helpers -------------------------------------------------------------------------
