@@ -263,8 +263,8 @@ class LabPage {
         this.verdict,
         this.inspector.root,
         this.table.root,
-        this.sharePanel(settings, token),
         this.controls?.root ?? null,
+        this.sharePanel(settings, token),
       ),
     );
     shell.onLocale(() => {
@@ -451,6 +451,7 @@ class LabPage {
     this.diagram.select(n, scroll);
     this.table.select(n);
     this.inspector.show(m.arrows[n], m);
+    if (scroll) this.inspector.root.scrollIntoView({ block: "nearest" });
   }
 
   private buildPlayBar(): void {

@@ -32,6 +32,7 @@ export class Controls {
     name: "speed",
   });
   private readonly speedOut = h("output", {}, "1×");
+  private readonly linkInfo = h("p", { class: "hint link-info" });
 
   constructor(private readonly c: ControlContext) {
     this.speed.addEventListener("change", () => {
@@ -86,6 +87,7 @@ export class Controls {
       "section",
       { class: "panel drive" },
       text("panel.controls", "h2"),
+      this.linkInfo,
       h(
         "div",
         { class: "row" },
@@ -402,6 +404,7 @@ export class Controls {
     }
     if (prev && s.connections.some((c) => c.id === prev)) this.connSelect.value = prev;
     this.speedRow.hidden = s.clock !== "realtime";
+    this.linkInfo.textContent = `${s.mode} · ${s.clock}${s.clock === "realtime" ? ` ×${s.timeScale}` : ""} · link ${s.latencyMs} ms`;
     clear(this.faultList);
     if (!s.faults.length) this.faultList.append(h("li", { class: "hint" }, t("fault.none")));
     for (const f of s.faults) {
