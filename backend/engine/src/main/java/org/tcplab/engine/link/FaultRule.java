@@ -11,8 +11,8 @@ import org.tcplab.engine.wire.TcpFlags;
  * @param connection match this lab connection id only (null: any)
  * @param nth act from the nth matching segment on, counting from 1
  * @param count act on at most this many segments (0: unlimited)
- * @param probability act on each candidate with this probability, from the lab's seeded random;
- *     0 (unset) and 1 mean always
+ * @param probability act on each candidate with this probability, from the lab's seeded random
+ *     (1: always, 0: never)
  * @param delayUs for DELAY (and how long REORDER may hold a segment at most)
  */
 public record FaultRule(

@@ -19,8 +19,8 @@ import org.tcplab.engine.time.Scheduler;
  *
  * <p>Matching: direction, {@code flags} (has all), {@code onlyFlags} (exactly), {@code connection};
  * a rule counts the segments it matches and acts from the {@code nth} on, at most {@code count}
- * times (0: no limit), each time with {@code probability} (values outside (0, 1) mean always: 0 is
- * the unset value, like {@code count} 0).
+ * times (0: no limit), each time with {@code probability} (1: always, 0: never; in between a
+ * draw from the seeded source, made only for candidates so other rules' draws do not shift).
  *
  * <p>Delay and reorder work on the far side of the inner link: the packet crosses the wire
  * normally, then is held before it reaches the receiver.
@@ -218,7 +218,9 @@ public final class FaultyLink implements Link {
             if (matched < Math.max(1, rule.nth())) return false;
             if (rule.count() > 0 && applied >= rule.count()) return false;
             double prob = rule.probability();
-            return !(prob > 0 && prob < 1) || random.nextDouble() < prob;
+            if (prob >= 1) return true;
+            if (prob <= 0) return false;
+            return random.nextDouble() < prob;
         }
 
         boolean matches(Packet p) {

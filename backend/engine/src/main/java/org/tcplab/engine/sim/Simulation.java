@@ -1,8 +1,5 @@
 package org.tcplab.engine.sim;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +14,8 @@ import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.Frame;
-import org.tcplab.engine.stack.IsnSource;
 import org.tcplab.engine.stack.Outbound;
+import org.tcplab.engine.stack.Rfc6528IsnSource;
 import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpUserException;
@@ -28,6 +25,7 @@ import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
 import org.tcplab.engine.wire.TcpSegment;
+import org.tcplab.engine.wire.WireSegment;
 
 /**
  * A simulated lab: two {@link TcpHost}s (client 192.0.2.1, server 192.0.2.2) joined by a link
@@ -72,24 +70,8 @@ public final class Simulation {
     private TcpHost newHost(HostName name, Ipv4Address ip, TcpConfig tcp, SplittableRandom isnRandom) {
         byte[] key = new byte[16];
         isnRandom.nextBytes(key);
-        return new TcpHost(name, ip, tcp, isnSource(key), namer, events);
-    }
-
-    /** RFC 6528: ISN = M + F(4-tuple, secret key), M a clock ticking every 4 microseconds. */
-    static IsnSource isnSource(byte[] secretKey) {
-        byte[] key = secretKey.clone();
-        return (nowUs, k) -> {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(key);
-                md.update(ByteBuffer.allocate(12).putInt(k.localIp().bits()).putShort((short) k.localPort())
-                        .putInt(k.remoteIp().bits()).putShort((short) k.remotePort()).array());
-                int f = ByteBuffer.wrap(md.digest()).getInt();
-                return SeqNum.of(nowUs / 4 + Integer.toUnsignedLong(f));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required of every JVM", e);
-            }
-        };
+        // RFC 6528 §3: each host has its own secret key; here it comes from the lab's seed.
+        return new TcpHost(name, ip, tcp, new Rfc6528IsnSource(key), namer, events);
     }
 
     public SimConfig config() {
@@ -320,12 +302,17 @@ public final class Simulation {
             TcpDatagram d = o.datagram();
             connection = namer.find(new ConnectionKey(d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(nextSegmentId++, from, connection, bytes, o.retransmission(), null);
+        enter(nextSegmentId++, from, connection, bytes, TcpCodec.describeEncoded(bytes, o.datagram()),
+                o.retransmission(), null);
     }
 
     private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission,
-                TcpCodec.describe(bytes), note));
+        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
+    }
+
+    private void enter(long id, HostName from, String connection, byte[] bytes, WireSegment view,
+            boolean retransmission, String note) {
+        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
 

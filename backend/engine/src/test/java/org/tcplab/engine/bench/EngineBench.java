@@ -107,6 +107,10 @@ public final class EngineBench {
             n += 100;
         }
         double rate = n / ((System.nanoTime() - start) / 1e9);
+        // Every cycle must really have closed both ends, or the figure measures something else.
+        if (!sim.host(HostName.CLIENT).connections().isEmpty() || !sim.host(HostName.SERVER).connections().isEmpty()) {
+            throw new IllegalStateException("simulated cycles left connections behind");
+        }
         print("sim_cycles", rate, "cycles/s");
         return rate;
     }
@@ -114,6 +118,9 @@ public final class EngineBench {
     private static int simCycle(Simulation sim, int port, byte[] data) {
         String c = sim.connect(HostName.CLIENT, port, 80, null, null, false);
         sim.runUntil(sim.nowUs() + 50_000); // handshake: one round trip at 10 ms each way
+        if (sim.host(HostName.SERVER).state(sim.connectionKey(c, HostName.SERVER)) != TcpState.ESTABLISHED) {
+            throw new IllegalStateException("simulated handshake did not complete");
+        }
         sim.send(c, HostName.CLIENT, data);
         sim.close(c, HostName.CLIENT);
         sim.runUntil(sim.nowUs() + 50_000); // data and FIN arrive, the server is in CLOSE-WAIT

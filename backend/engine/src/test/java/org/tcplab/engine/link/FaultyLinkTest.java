@@ -204,6 +204,12 @@ class FaultyLinkTest {
             assertThat(droppedWithProbability(0.3, 6)).isNotEqualTo(first);
         }
 
+        @Test
+        void probabilityOneAlwaysActsAndZeroNever() {
+            assertThat(droppedWithProbability(1.0, 5)).hasSize(1000);
+            assertThat(droppedWithProbability(0.0, 5)).isEmpty();
+        }
+
         private List<Long> droppedWithProbability(double p, long seed) {
             LinkFixture g = new LinkFixture(LinkFixture.latency(1_000), seed);
             g.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withProbability(p));

@@ -190,6 +190,37 @@ class SimulationTest {
         }
 
         @Test
+        void aReorderedSegmentArrivesAfterItsSuccessorAndTheBytesStillComeInOrder() {
+            String c = handshake();
+            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.REORDER).withCount(1));
+            byte[] data = new byte[3000];
+            for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+            long firstDataId = events(LabEvent.SegmentSent.class).size() + 1L;
+            sim.send(c, CLIENT, data);
+            sim.runUntil(sim.nowUs() + 2_000_000);
+            List<Long> deliveredToServer = events(LabEvent.SegmentDelivered.class).stream()
+                    .filter(d -> d.to() == SERVER && d.segmentId() >= firstDataId).map(LabEvent.SegmentDelivered::segmentId)
+                    .toList();
+            assertThat(deliveredToServer.get(0)).isEqualTo(firstDataId + 1);
+            assertThat(deliveredToServer.get(1)).isEqualTo(firstDataId);
+            assertThat(sim.received(c, SERVER)).isEqualTo(data);
+        }
+
+        @Test
+        void aSegmentLargerThanTheLinkMtuIsDroppedOnTheLink() {
+            String c = handshake();
+            sim.setLink(new LinkConfig(10_000, 0, 0, 576, 1000));
+            sim.send(c, CLIENT, new byte[1000]);
+            sim.runUntil(sim.nowUs() + 100_000);
+            assertThat(events(LabEvent.SegmentDropped.class)).anySatisfy(d -> {
+                assertThat(d.reason()).isEqualTo("mtu");
+                assertThat(d.at()).isNull();
+                assertThat(d.connection()).isEqualTo(c);
+            });
+            assertThat(sim.link().mtu()).isEqualTo(576);
+        }
+
+        @Test
         void aDuplicateIsASegmentOfItsOwnNotedSo() {
             String c = handshake();
             sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.DUPLICATE).withCount(1));
@@ -288,6 +319,18 @@ class SimulationTest {
             assertThat(events(LabEvent.SegmentDelivered.class)).hasSize(1);
             sim.runUntil(15_000);
             assertThat(sim.nowUs()).isEqualTo(15_000);
+        }
+
+        @Test
+        void wakeUpsFollowThePollDeadlineSoAQuietLabIsIdleAtOnce() {
+            handshake();
+            // The SYN's retransmission deadline (1 s) was cancelled by the SYN-ACK: no stale wake-up
+            // may drag the clock there, and nothing may stay pending once the hosts are quiet.
+            settle();
+            assertThat(sim.nowUs()).isLessThan(1_000_000);
+            assertThat(sim.nextEventUs()).isEqualTo(Long.MAX_VALUE);
+            assertThat(sim.step()).isFalse();
+            assertThat(sim.host(CLIENT).pollAt()).isEqualTo(Long.MAX_VALUE);
         }
 
         @Test
