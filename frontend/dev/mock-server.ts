@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
-import { droppedSynEvents, handshakeEvents, segment } from "../test/fixtures/wire";
+import { corruptEvents, droppedSynEvents, handshakeEvents, segment } from "../test/fixtures/wire";
 
 const PORT = Number(process.env.PORT ?? 5179);
 const DIST = join(__dirname, "..", "dist");
@@ -49,6 +49,10 @@ function bigEvents(n: number): Record<string, unknown>[] {
 const labs: Record<string, Record<string, unknown>[]> = {
   handshake: handshakeEvents(),
   dropped: droppedSynEvents(),
+  corrupt: [
+    ...handshakeEvents(),
+    ...corruptEvents().map((e, i) => ({ ...e, id: 18 + i, time: 40 + (e.time as number) })),
+  ],
   big: bigEvents(10_000),
 };
 

@@ -306,7 +306,8 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
     const e = m.events[i];
     if (e.kind === "segmentSent" || steps.has(e.id))
       ticks.push({
-        text: formatMs(e.time),
+        // Narration steps get their numbered circle; the time is on the segment rows.
+        text: e.kind === "segmentSent" ? formatMs(e.time) : "",
         step: steps.get(e.id),
         yMin: eventY[i] - 10,
         yMax: eventY[i] + 4,

@@ -448,7 +448,7 @@ function timerEl(t: TimerBox): SVGGElement {
 
 function tickEl(t: TickBox): SVGGElement {
   const g = svg("g", { class: "tick" });
-  g.append(svg("text", { x: 4, y: t.yMax - 4 }, t.text));
+  if (t.text) g.append(svg("text", { x: 4, y: t.yMax - 4 }, t.text));
   if (t.step !== undefined) {
     g.append(svg("circle", { class: "step", cx: 56, cy: t.yMax - 8, r: 7 }));
     g.append(

@@ -246,7 +246,7 @@ class LabPageE2ETest {
     }
 
     @Test
-    void thePcapExportDownloadsACaptureFile() throws IOException {
+    void theExportsDownloadAPcapAnSvgAndMermaidText() throws IOException {
         Lab lab = createLab();
         handshake(lab);
         Page page = driver(lab);
@@ -257,6 +257,11 @@ class LabPageE2ETest {
         int magic = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
         // Classic libpcap, either byte order, micro- or nanosecond timestamps.
         assertThat(magic).isIn(0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1);
+        // The diagram's own exports: a standalone SVG with the arrows, and Mermaid text.
+        String svg = Files.readString(page.waitForDownload(() -> page.click("[data-export=svg]")).path());
+        assertThat(svg).startsWith("<svg").contains("data-flags=\"SYN,ACK\"");
+        String mermaid = Files.readString(page.waitForDownload(() -> page.click("[data-export=mermaid]")).path());
+        assertThat(mermaid).startsWith("sequenceDiagram").contains("client->>server: SYN seq=0");
         shot(page, "07-export");
     }
 
