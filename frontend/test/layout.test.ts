@@ -147,3 +147,17 @@ describe("sequence layout", () => {
     expect(layoutMs).toBeLessThan(1500);
   });
 });
+
+describe("drop notes", () => {
+  it("says why a segment was lost or discarded", async () => {
+    const { corruptEvents } = await import("./fixtures/wire");
+    const opt: LayoutOptions = { ...DEFAULT_LAYOUT, measure: (t) => t.length * 7 };
+    const lost = layoutDiagram(buildDiagram(droppedSynEvents().map(decodeEvent)), opt);
+    expect(lost.arrows[0].endNote).toBe("fault: drop");
+    expect(lost.arrows[1].endNote).toBeUndefined();
+    const bad = layoutDiagram(buildDiagram(corruptEvents().map(decodeEvent)), opt);
+    expect(bad.arrows[0].end).toBe("reject");
+    expect(bad.arrows[0].endNote).toBe("bad checksum");
+    expect(bad.arrows[0].x2).toBe(bad.lifelines[1].x);
+  });
+});

@@ -33,6 +33,7 @@ export class Controls {
   });
   private readonly speedOut = h("output", {}, "1×");
   private readonly linkInfo = h("p", { class: "hint link-info" });
+  private clockPaused = false;
 
   constructor(private readonly c: ControlContext) {
     this.speed.addEventListener("change", () => {
@@ -44,7 +45,17 @@ export class Controls {
       "input",
       () => (this.speedOut.textContent = `${2 ** Number(this.speed.value)}×`),
     );
-    this.speedRow = label("ctl.speed", this.speed, this.speedOut);
+    const pauseClock = button(
+      "ctl.pauseClock",
+      () => void c.run(() => c.api.setClock(c.lab, c.token, { paused: !this.clockPaused })),
+      { name: "pause-clock" },
+    );
+    this.speedRow = h(
+      "span",
+      { class: "speed" },
+      label("ctl.speed", this.speed, this.speedOut),
+      pauseClock,
+    );
     this.root = h(
       "div",
       { class: "controls", "data-role": "controls" },
@@ -404,6 +415,7 @@ export class Controls {
     }
     if (prev && s.connections.some((c) => c.id === prev)) this.connSelect.value = prev;
     this.speedRow.hidden = s.clock !== "realtime";
+    this.clockPaused = s.paused;
     this.linkInfo.textContent = `${s.mode} · ${s.clock}${s.clock === "realtime" ? ` ×${s.timeScale}` : ""} · link ${s.latencyMs} ms`;
     clear(this.faultList);
     if (!s.faults.length) this.faultList.append(h("li", { class: "hint" }, t("fault.none")));

@@ -55,6 +55,8 @@ export interface ArrowBox extends Span {
   /** Short tags drawn before the label: "RETX", "DUP", "CRAFTED". */
   tags: string[];
   end: "arrow" | "cross" | "reject" | "open";
+  /** Why it never arrived or was discarded ("bad checksum", "fault: drop"), drawn at its end. */
+  endNote?: string;
 }
 
 export interface StateBox extends Span {
@@ -227,6 +229,12 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
       dashed: a.retransmission || a.duplicate || a.crafted,
       tags,
       end,
+      endNote:
+        a.fate === "rejected" && a.reason?.startsWith("checksum")
+          ? "bad checksum"
+          : a.fate === "rejected" || a.fate === "lost"
+            ? a.reason
+            : undefined,
       yMin,
       yMax,
     };

@@ -353,10 +353,22 @@ function arrowEl(a: ArrowBox, selected: boolean): SVGGElement {
         "g",
         { class: "reject", "data-drop": "receiver" },
         svg("line", { x1: a.x2 + dir * 14, y1: a.y2 - 8, x2: a.x2 + dir * 14, y2: a.y2 + 8 }),
-        svg("text", { x: a.x2 + dir * 24, y: a.y2 + 4, "text-anchor": "middle" }, "✗"),
+        svg(
+          "text",
+          { x: a.x2 + dir * 18, y: a.y2 + 18, "text-anchor": dir < 0 ? "end" : "start" },
+          `✗ ${a.endNote ?? ""}`,
+        ),
       ),
     );
   }
+  if (a.end === "cross" && a.endNote)
+    g.append(
+      svg(
+        "text",
+        { class: "drop-note", x: a.x2, y: a.y2 + 20, "text-anchor": "middle" },
+        a.endNote,
+      ),
+    );
   g.append(
     svg(
       "text",
@@ -480,7 +492,7 @@ text{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#1b1f24}
 .seg .hit{stroke:transparent}
 .arrowhead{fill:#1f4fa0}.arrowhead-open{stroke:#1f4fa0}
 .cross line{stroke:#c0262d;stroke-width:3}
-.reject line{stroke:#c0262d;stroke-width:3}.reject text{fill:#c0262d;font-weight:bold}
+.reject line{stroke:#c0262d;stroke-width:3}.reject text,.drop-note{fill:#c0262d;font-size:11px}
 .label{paint-order:stroke;stroke:#fff;stroke-width:4px}
 .state .band{fill:#cfe3cf}.state .badge{fill:#fff;stroke:#4b7d4b}
 .badge-text{font-size:11px}
