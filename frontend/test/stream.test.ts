@@ -26,7 +26,8 @@ describe("event stream", () => {
     const got: LabEvent[] = [];
     const s = new EventStream({
       url: (after) => `ws://x/stream?after=${after}`,
-      fetchAfter: async (after) => all.filter((e) => e.id > after),
+      // The server had logged up to id 6 while the viewer was away.
+      fetchAfter: async (after) => all.filter((e) => e.id > after && e.id <= 6),
       onEvents: (e) => got.push(...e),
       onStatus: () => {},
       socket: (u) => {
@@ -41,10 +42,11 @@ describe("event stream", () => {
     for (const id of [1, 2, 3, 4]) sockets[0].push(id);
     sockets[0].close();
     await new Promise((r) => setTimeout(r, 20));
-    expect(sockets[1].url).toBe("ws://x/stream?after=4");
-    // The server replays one we already have, then continues.
-    for (const id of [4, 5, 6]) sockets[1].push(id);
-    expect(got.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Caught up over REST meanwhile, so it resumes from there.
+    expect(sockets[1].url).toBe("ws://x/stream?after=6");
+    // The server replays ones we already have, then continues.
+    for (const id of [4, 5, 6, 7]) sockets[1].push(id);
+    expect(got.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     s.stop();
   });
 
@@ -61,5 +63,27 @@ describe("event stream", () => {
     s.accept([all[5]]);
     await new Promise((r) => setTimeout(r, 5));
     expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("keeps up over REST while the socket cannot connect", async () => {
+    const got: number[] = [];
+    const sockets: FakeSocket[] = [];
+    const s = new EventStream({
+      url: () => "ws://x",
+      fetchAfter: async (after) => all.filter((e) => e.id > after && e.id <= 5),
+      onEvents: (e) => got.push(...e.map((x) => x.id)),
+      onStatus: () => {},
+      socket: (u) => {
+        const f = new FakeSocket(u);
+        sockets.push(f);
+        return f as unknown as WebSocket;
+      },
+      minDelay: 1000,
+    });
+    s.start();
+    sockets[0].close(); // refused before it ever opened
+    await new Promise((r) => setTimeout(r, 5));
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+    s.stop();
   });
 });

@@ -74,6 +74,12 @@ export class EventStream {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
       this.o.onStatus("reconnecting");
+      // While the socket is down (or a proxy refuses WebSockets), keep up over REST.
+      if (!this.filling)
+        this.o.fetchAfter(this.lastId).then(
+          (evs) => this.accept(evs),
+          () => {},
+        );
       this.timer = setTimeout(() => this.open("reconnecting"), this.delay);
       this.delay = Math.min(this.delay * 2, this.o.maxDelay ?? 4000);
     };
