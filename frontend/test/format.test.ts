@@ -60,3 +60,41 @@ describe("sequence arithmetic", () => {
     expect(t.relSeq(later)).toBe(796);
   });
 });
+
+describe("verdict entries", () => {
+  it("read like the scenario files", async () => {
+    const { describeEntry } = await import("../src/api/decode");
+    expect(
+      describeEntry({
+        index: 1,
+        from: "server",
+        flags: ["SYN", "ACK"],
+        seq: 300,
+        ack: 101,
+        length: null,
+        window: null,
+        retransmission: null,
+        dropped: null,
+        time: null,
+        states: [{ host: "client", state: "ESTABLISHED" }],
+      }),
+    ).toBe("server SYN,ACK seq=300 ack=101 → client ESTABLISHED");
+    expect(
+      describeEntry({
+        index: 0,
+        eventId: 5,
+        time: 0,
+        from: "client",
+        flags: ["SYN"],
+        seq: 100,
+        ack: null,
+        length: 0,
+        window: 65535,
+        retransmission: false,
+        dropped: true,
+        dropReason: "fault: drop",
+        note: null,
+      }),
+    ).toBe("client SYN seq=100 len=0 win=65535 @0 ms dropped (fault: drop)");
+  });
+});

@@ -199,18 +199,32 @@ function decodeSide(s: unknown): ConnectionSide | null {
   };
 }
 
-/** A verdict entry (ExpectedSegment/ActualSegment records) as one readable line. */
-function describeEntry(v: unknown): string {
+/**
+ * A verdict entry (the scenario's ExpectedSegment/ActualSegment records) as one line in the words
+ * of the scenario files: `client SYN,ACK seq=300 ack=101 len=0 win=65535 retransmission`.
+ */
+export function describeEntry(v: unknown): string {
   if (typeof v === "string") return v;
   if (!v || typeof v !== "object") return String(v);
   const o = v as Json;
   const parts: string[] = [];
-  if (o.from || o.to) parts.push(`${str(o.from, "?")} → ${str(o.to, "?")}`);
+  if (o.from != null) parts.push(str(o.from) + (o.to != null ? ` → ${str(o.to)}` : ""));
   if (Array.isArray(o.flags)) parts.push(o.flags.join(","));
-  for (const [k, val] of Object.entries(o)) {
-    if (k === "from" || k === "to" || k === "flags" || val == null) continue;
-    parts.push(`${k}=${typeof val === "object" ? JSON.stringify(val) : String(val)}`);
-  }
+  const named: [string, string][] = [
+    ["seq", "seq"],
+    ["ack", "ack"],
+    ["length", "len"],
+    ["window", "win"],
+  ];
+  for (const [k, short] of named) if (o[k] != null) parts.push(`${short}=${String(o[k])}`);
+  if (typeof o.time === "number") parts.push(`@${o.time} ms`);
+  if (o.retransmission === true) parts.push("retransmission");
+  if (o.dropped === true) parts.push(o.dropReason ? `dropped (${str(o.dropReason)})` : "dropped");
+  if (typeof o.note === "string" && o.note) parts.push(o.note);
+  if (Array.isArray(o.states) && o.states.length)
+    parts.push(
+      "→ " + (o.states as Json[]).map((st) => `${str(st.host)} ${str(st.state)}`).join(", "),
+    );
   return parts.join(" ");
 }
 
