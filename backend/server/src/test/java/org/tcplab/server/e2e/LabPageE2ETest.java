@@ -242,6 +242,12 @@ class LabPageE2ETest {
         assertThat(text).not().hasText(english);
         assertThat(text).hasText(java.util.regex.Pattern.compile(".*[\\u4e00-\\u9fff].*"));
         assertThat(page.locator("button[name=connect]")).hasText("连接");
+        // The scenario's expectation, when the snapshot carries one, is shown with its verdict.
+        JsonNode verdict = send("GET", "/api/labs/" + lab.id, null, null).path("scenario").path("verdict");
+        if (verdict.isObject()) {
+            assertThat(page.locator(".verdict")).hasAttribute("data-passed", String.valueOf(verdict.path("passed").asBoolean()));
+            assertThat(page.locator(".verdict .expected li")).hasCount(verdict.path("expected").size());
+        }
         shot(page, "06-chinese");
     }
 
@@ -302,6 +308,9 @@ class LabPageE2ETest {
         assumeTrue(r.statusCode() != 404, "this server has no scenario catalogue yet (GET /api/scenarios: 404)");
         JsonNode list = json.readTree(r.body());
         assumeTrue(list.isArray() && !list.isEmpty(), "the server offers no scenarios yet");
+        for (JsonNode s : list) {
+            if (s.path("name").asString().equals("three-way-handshake")) return "three-way-handshake";
+        }
         for (JsonNode s : list) {
             if (s.path("name").asString().contains("handshake")) return s.path("name").asString();
         }
