@@ -252,7 +252,7 @@ class LabPageE2ETest {
     }
 
     @Test
-    void theExportsDownloadAPcapAnSvgAndMermaidText() throws IOException {
+    void theExportsDownloadPcapSvgPngAndMermaid() throws IOException {
         Lab lab = createLab();
         handshake(lab);
         Page page = driver(lab);
@@ -266,6 +266,8 @@ class LabPageE2ETest {
         // The diagram's own exports: a standalone SVG with the arrows, and Mermaid text.
         String svg = Files.readString(page.waitForDownload(() -> page.click("[data-export=svg]")).path());
         assertThat(svg).startsWith("<svg").contains("data-flags=\"SYN,ACK\"");
+        byte[] png = Files.readAllBytes(page.waitForDownload(() -> page.click("[data-export=png]")).path());
+        assertThat(java.util.Arrays.copyOf(png, 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         String mermaid = Files.readString(page.waitForDownload(() -> page.click("[data-export=mermaid]")).path());
         assertThat(mermaid).startsWith("sequenceDiagram").contains("client->>server: SYN seq=0");
         shot(page, "07-export");
