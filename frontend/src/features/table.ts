@@ -27,11 +27,12 @@ export function eventRows(
   relative: boolean,
   limit: number,
   pick: (en: string, zh: string) => string,
+  from = 0,
 ): Row[] {
   const arrowOf = new Map<number, number>();
   m.arrows.forEach((a, i) => arrowOf.set(a.eventId, i));
   const rows: Row[] = [];
-  for (let i = 0; i < Math.min(limit, m.events.length); i++) {
+  for (let i = from; i < Math.min(limit, m.events.length); i++) {
     const e = m.events[i];
     const r = describe(e, m, relative, pick);
     rows.push({
