@@ -36,7 +36,7 @@ describe("event table rows", () => {
   it("shows narration in the chosen language", () => {
     const h = buildDiagram(handshakeEvents().map(decodeEvent));
     const zh = eventRows(h, true, Infinity, (_en, z) => z).find((r) => r.cls === "narration");
-    expect(zh?.info).toBe("▶ 1. 服务器在 80 端口监听。");
+    expect(zh?.info).toBe("▶ listen: 服务器在 80 端口监听。");
   });
 });
 

@@ -79,7 +79,9 @@ describe("diagram model", () => {
   it("finds the narration step in force at an event", () => {
     const m = buildDiagram(decode(handshakeEvents()));
     const synAck = m.arrows[1];
+    // Numbered in order; the scenario's own step name is kept.
     expect(narrationAt(m, synAck.eventId)?.step).toBe(2);
+    expect(narrationAt(m, synAck.eventId)?.name).toBe("connect");
     expect(narrationAt(m, 1)?.en).toContain("listens");
   });
 

@@ -165,7 +165,7 @@ export function decodeEvent(e: Json): LabEvent {
         action: str(e.action),
       };
     case "narration":
-      return { ...base, kind: "narration", step: num(e.step), en: str(e.en), zh: str(e.zh) };
+      return { ...base, kind: "narration", step: str(e.step), en: str(e.en), zh: str(e.zh) };
     default: {
       const rest = Object.entries(e)
         .filter(([k]) => !KNOWN_FIELDS.has(k))

@@ -418,7 +418,7 @@ class LabPage {
       h("h2", { "data-i18n": "panel.narration" }, this.i18n.t("panel.narration")),
       h(
         "p",
-        { class: "current", "data-step": cur.step },
+        { class: "current", "data-step": cur.step, "data-step-name": cur.name },
         h("span", { class: "step-no" }, String(cur.step)),
         " ",
         h("span", { class: "narration-text" }, this.i18n.pick(cur.en, cur.zh)),

@@ -89,7 +89,11 @@ export class Inspector {
         h(
           "div",
           { class: "narration-step" },
-          h("strong", {}, t("inspector.narration", { step: step.step })),
+          h(
+            "strong",
+            {},
+            t("inspector.narration", { step: step.step }) + (step.name ? ` (${step.name})` : ""),
+          ),
           " ",
           h("span", { class: "narration-text" }, this.i18n.pick(step.en, step.zh)),
         ),

@@ -107,7 +107,7 @@ function describe(
         cls: "fault",
       };
     case "narration":
-      return { source: "", dest: "", info: `▶ ${e.step}. ${pick(e.en, e.zh)}`, cls: "narration" };
+      return { source: "", dest: "", info: `▶ ${e.step}: ${pick(e.en, e.zh)}`, cls: "narration" };
     case "other":
       return { source: "", dest: "", info: `${e.type} ${e.summary}`, cls: "other" };
   }

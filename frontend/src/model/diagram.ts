@@ -70,7 +70,10 @@ export interface Mark {
 export interface NarrationStep {
   time: number;
   eventId: number;
+  /** 1, 2, 3... in order of narration. */
   step: number;
+  /** The scenario step's name. */
+  name: string;
   en: string;
   zh: string;
 }
@@ -206,7 +209,14 @@ export class DiagramBuilder {
           m.marks.push({ host: e.host, time: e.time, eventId: e.id, kind: "error", text: e.error });
         break;
       case "narration":
-        m.narration.push({ time: e.time, eventId: e.id, step: e.step, en: e.en, zh: e.zh });
+        m.narration.push({
+          time: e.time,
+          eventId: e.id,
+          step: m.narration.length + 1,
+          name: e.step,
+          en: e.en,
+          zh: e.zh,
+        });
         break;
       case "other":
         break;

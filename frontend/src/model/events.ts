@@ -72,7 +72,8 @@ export type LabEvent =
   | (Base & { kind: "data"; host: Host; bytes: number; total: number })
   | (Base & { kind: "error"; host?: Host; error: string; detail: string })
   | (Base & { kind: "fault"; faultId: string; segmentId: string; action: string })
-  | (Base & { kind: "narration"; step: number; en: string; zh: string })
+  /** `step` is the scenario step's name (e.g. "connect"). */
+  | (Base & { kind: "narration"; step: string; en: string; zh: string })
   /** congestion, note and anything newer than this client: shown in the table only. */
   | (Base & { kind: "other"; type: string; summary: string });
 
