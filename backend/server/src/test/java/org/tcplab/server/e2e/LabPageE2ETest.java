@@ -213,8 +213,10 @@ class LabPageE2ETest {
         assertThat(viewer.locator("[data-segment-id]")).hasCount(3);
 
         sockets.get(0).close(new WebSocketRoute.CloseOptions().setCode(1011).setReason("test cuts the link"));
-        // Events the viewer misses while it is away.
+        // Events the viewer misses while it is away (it may catch up over REST before it reconnects).
         post(lab, "/connections/" + firstConnection(lab) + "/send", Map.of("side", "client", "text", "while away"));
+        viewer.waitForCondition(() -> urls.size() >= 2);
+        // And events after it is back arrive live on the new socket.
         post(lab, "/connections/" + firstConnection(lab) + "/close", Map.of("side", "client"));
 
         List<String> sent = events(lab).stream().filter(e -> e.path("type").asString().equals("segment.sent"))
