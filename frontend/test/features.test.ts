@@ -29,6 +29,14 @@ describe("event table rows", () => {
     expect(filterRows(rows, "nothing-like-this")).toEqual([]);
   });
 
+  it("speaks the page's language", async () => {
+    const { I18n } = await import("../src/i18n");
+    const zh = new I18n("zh-CN");
+    const rows = eventRows(m, true, Infinity, pick, 0, (k, p) => zh.t(k, p));
+    expect(rows.find((r) => r.cls === "dropped")?.info).toBe("已丢弃 #1：fault: drop");
+    expect(rows.find((r) => r.cls === "timer")?.info).toBe("重传定时器启动 @ 1.000 s");
+  });
+
   it("stops at the playback limit", () => {
     expect(eventRows(m, true, 3, pick).map((r) => r.no)).toEqual([1, 2, 3]);
   });

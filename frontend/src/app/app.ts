@@ -271,6 +271,8 @@ class LabPage {
       ),
     );
     shell.onLocale(() => {
+      // Scenario titles in the snapshot are localised by the server.
+      void this.refreshSnapshot();
       this.diagram.relabel();
       this.inspector.render();
       this.table.relabel();
@@ -401,6 +403,7 @@ class LabPage {
         Infinity,
         (en, zh) => this.i18n.pick(en, zh),
         this.rowCache.length,
+        (k, p) => this.i18n.t(k, p),
       );
       for (const r of more) this.rowCache.push(r);
     }

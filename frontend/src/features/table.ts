@@ -6,10 +6,17 @@ import type { DiagramModel } from "../model/diagram";
 import type { LabEvent } from "../model/events";
 import { segmentLabel } from "../model/format";
 import { formatMs } from "../layout/sequence";
-import type { I18n } from "../i18n";
+import { I18n } from "../i18n";
 import { clear, h } from "../render/dom";
 
 const ROW = 22;
+
+type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** English without an I18n instance (tests, exports). */
+function fallback(key: string, p: Record<string, string | number> = {}): string {
+  return new I18n("en").t(key, p);
+}
 
 export interface Row {
   eventIndex: number;
@@ -28,13 +35,14 @@ export function eventRows(
   limit: number,
   pick: (en: string, zh: string) => string,
   from = 0,
+  t: Translate = (k, p) => fallback(k, p),
 ): Row[] {
   const arrowOf = new Map<number, number>();
   m.arrows.forEach((a, i) => arrowOf.set(a.eventId, i));
   const rows: Row[] = [];
   for (let i = from; i < Math.min(limit, m.events.length); i++) {
     const e = m.events[i];
-    const r = describe(e, m, relative, pick);
+    const r = describe(e, m, relative, pick, t);
     rows.push({
       eventIndex: i,
       arrowIndex: arrowOf.get(e.id),
@@ -51,6 +59,7 @@ function describe(
   m: DiagramModel,
   relative: boolean,
   pick: (en: string, zh: string) => string,
+  t: Translate,
 ) {
   switch (e.kind) {
     case "segmentSent": {
@@ -63,12 +72,17 @@ function describe(
       };
     }
     case "segmentDelivered":
-      return { source: "link", dest: e.to, info: `delivered #${e.segmentId}`, cls: "delivered" };
+      return {
+        source: "link",
+        dest: e.to,
+        info: t("row.delivered", { id: e.segmentId }),
+        cls: "delivered",
+      };
     case "segmentDropped":
       return {
         source: "link",
         dest: e.at ?? "",
-        info: `dropped #${e.segmentId}: ${e.reason}`,
+        info: t("row.dropped", { id: e.segmentId, reason: e.reason }),
         cls: "dropped",
       };
     case "state":
@@ -82,14 +96,16 @@ function describe(
       return {
         source: e.host,
         dest: "",
-        info: `${e.timer} timer ${e.action}${e.at !== undefined ? ` @ ${formatMs(e.at)}` : ""}`,
+        info:
+          t("row.timer", { timer: t(`timer.${e.timer}`), action: t(`timer.${e.action}`) }) +
+          (e.at !== undefined ? ` @ ${formatMs(e.at)}` : ""),
         cls: "timer",
       };
     case "data":
       return {
         source: e.host,
         dest: "",
-        info: `data: ${e.bytes} B to the application (total ${e.total})`,
+        info: t("row.data", { bytes: e.bytes, total: e.total }),
         cls: "data",
       };
     case "error":
@@ -103,7 +119,7 @@ function describe(
       return {
         source: "link",
         dest: "",
-        info: `fault rule ${e.faultId}: ${e.action} #${e.segmentId}`,
+        info: t("row.fault", { id: e.faultId, action: e.action, seg: e.segmentId }),
         cls: "fault",
       };
     case "narration":
