@@ -145,6 +145,8 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
     }
     if (i > 0) {
       if (ROW_EVENTS.has(e.kind)) gap = Math.max(gap, opt.rowGap);
+      // Narration steps at one instant still get their own numbered circle each.
+      else if (e.kind === "narration") gap = Math.max(gap, 18);
       else if (dt > 0) gap = Math.max(gap, 8);
     }
     y += gap;
