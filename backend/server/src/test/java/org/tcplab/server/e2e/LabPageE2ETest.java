@@ -232,6 +232,25 @@ class LabPageE2ETest {
     }
 
     @Test
+    void aStudentStartsALabAndRunsAScenarioFromThePage() {
+        createLab(); // skips unless the REST API is served
+        String scenario = scenarioWithNarration();
+        Page page = context.newPage();
+        page.navigate(base() + "/");
+        // tap is off on this server: offered greyed out, with the reason.
+        assertThat(page.locator("input[name=mode][value=tap]")).isDisabled();
+        assertThat(page.locator(".tap-reason")).containsText("tcplab.tap.enabled");
+        page.click("button[name=create-lab]");
+        page.waitForURL(java.util.regex.Pattern.compile(".*/labs/[A-Za-z0-9_-]+$"));
+        assertThat(page.locator("[data-role=controls]")).hasCount(1);
+        page.selectOption("select[name=scenario]", scenario);
+        page.click("button[name=run-scenario]");
+        assertThat(page.locator("[data-segment-id][data-flags=SYN]").first()).isVisible();
+        assertThat(page.locator(".error-banner")).isHidden();
+        shot(page, "08-started-from-page");
+    }
+
+    @Test
     void switchingToChineseChangesTheNarration() {
         Lab lab = createLab();
         String scenario = scenarioWithNarration();
