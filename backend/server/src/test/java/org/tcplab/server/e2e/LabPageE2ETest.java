@@ -288,10 +288,11 @@ class LabPageE2ETest {
         String svg = Files.readString(page.waitForDownload(() -> page.click("[data-export=svg]")).path());
         assertThat(svg).startsWith("<svg").contains("data-flags=\"SYN,ACK\"");
         byte[] png = Files.readAllBytes(page.waitForDownload(() -> page.click("[data-export=png]")).path());
+        Files.write(SHOTS.resolve("07-export-diagram.png"), png); // the exported image itself, to look at
         assertThat(java.util.Arrays.copyOf(png, 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         String mermaid = Files.readString(page.waitForDownload(() -> page.click("[data-export=mermaid]")).path());
         assertThat(mermaid).startsWith("sequenceDiagram").contains("client->>server: SYN seq=0");
-        shot(page, "07-export");
+        shot(page, "07-export-page");
     }
 
     // ---- helpers -------------------------------------------------------------------------
