@@ -495,6 +495,10 @@ text{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#1b1f24}
 .reject line{stroke:#c0262d;stroke-width:3}.reject text,.drop-note{fill:#c0262d;font-size:11px}
 .label{paint-order:stroke;stroke:#fff;stroke-width:4px}
 .state .band{fill:#cfe3cf}.state .badge{fill:#fff;stroke:#4b7d4b}
+.st-SYN_SENT .band,.st-SYN_RECEIVED .band{fill:#f6e3b4}.st-SYN_SENT .badge,.st-SYN_RECEIVED .badge{stroke:#a66300}
+.st-LISTEN .band{fill:#dde6f3}.st-CLOSED .band{fill:#e4e4e4}
+.st-FIN_WAIT_1 .band,.st-FIN_WAIT_2 .band,.st-CLOSE_WAIT .band,.st-CLOSING .band,.st-LAST_ACK .band,.st-TIME_WAIT .band{fill:#ecd9ef}
+.seg.retx .shaft{stroke:#6b3fa0}.seg.retx .label{fill:#6b3fa0}.seg.fate-lost .shaft,.seg.fate-rejected .shaft{stroke:#c0262d}
 .badge-text{font-size:11px}
 .timer .bracket{fill:none;stroke:#8a5a00;stroke-width:1.5}.timer-cancelled .bracket{stroke-dasharray:3 2}
 .timer .fired{fill:#8a5a00}.timer-label{font-size:9px;fill:#8a5a00}
