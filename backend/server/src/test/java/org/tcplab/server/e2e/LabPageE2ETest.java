@@ -251,6 +251,20 @@ class LabPageE2ETest {
     }
 
     @Test
+    void anUnknownLabShowsTheServersProblemDetailNotABlankPage() {
+        createLab(); // skips unless the REST API is served
+        HttpResponse<String> r = sendRaw("GET", "/api/labs/NoSuchLab_123", null, null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        String detail = json.readTree(r.body()).path("detail").asString();
+        assertThat(detail).isNotBlank();
+        Page page = context.newPage();
+        page.navigate(base() + "/labs/NoSuchLab_123");
+        assertThat(page.locator(".error-banner .detail")).hasText(detail);
+        assertThat(page.locator(".diagram")).isVisible();
+        shot(page, "09-unknown-lab");
+    }
+
+    @Test
     void switchingToChineseChangesTheNarration() {
         Lab lab = createLab();
         String scenario = scenarioWithNarration();
