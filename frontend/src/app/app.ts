@@ -222,6 +222,7 @@ class LabPage {
   private renderQueued = false;
   private lastRender = 0;
   private layoutMs = 0;
+  private stream: EventStream | null = null;
   private rowCache: Row[] = [];
   private rowKey = "";
   private snapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -281,13 +282,14 @@ class LabPage {
     });
     this.renderNow();
     void this.refreshSnapshot();
-    new EventStream({
+    this.stream = new EventStream({
       url: (after) =>
         `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${settings.apiBase}/labs/${encodeURIComponent(lab)}/events/stream?after=${after}`,
       fetchAfter: (after) => api.events(lab, after),
       onEvents: (evs) => this.onEvents(evs),
       onStatus: (s) => this.setStatus(s),
-    }).start();
+    });
+    this.stream.start();
   }
 
   private async loadScenarios(): Promise<void> {
@@ -328,6 +330,8 @@ class LabPage {
       this.renderVerdict();
     } catch (e) {
       this.shell.error((e as Error).message);
+      // No such lab (deleted, expired, mistyped): stop knocking.
+      if (e instanceof LabApiError && e.status === 404) this.stream?.stop();
     }
   }
 
