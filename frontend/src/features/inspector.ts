@@ -70,6 +70,10 @@ export class Inspector {
       );
     }
     this.root.append(h("h3", {}, t("inspector.header")), grid);
+    // Wireshark-style relative numbers next to the absolute ones in the header.
+    const rel = [`seq ${m.isns.relSeq(s)}`];
+    if (s.flags.includes("ACK")) rel.push(`ack ${m.isns.relAck(s)}`);
+    this.root.append(h("p", { class: "relative" }, `${t("view.relative")}: ${rel.join(", ")}`));
     if (s.options.length)
       this.root.append(
         h(
