@@ -133,3 +133,61 @@ describe("mermaid export", () => {
     expect(messages.every((m) => !/[<>;#]/.test(m))).toBe(true);
   });
 });
+
+describe("window scaling", () => {
+  it("scales windows after the SYNs only when both sides offered it (RFC 7323 2.2)", async () => {
+    const { buildDiagram } = await import("../src/model/diagram");
+    const scaled = buildDiagram(handshakeEvents().map(decodeEvent));
+    const i18n = new I18n("en");
+    const say = (d: typeof scaled, n: number) =>
+      explainSegment(d.arrows[n], d).map((s) => i18n.t(s.key, s.params));
+    // The final ACK: win 512 from a client that announced ws 7.
+    expect(say(scaled, 2)).toContain(
+      "Window 512 << 7 = 65536 bytes: both SYNs offered window scaling, so client's windows after its SYN are shifted by the factor it announced.",
+    );
+    // The SYN's own window is never scaled.
+    expect(say(scaled, 0).some((t) => t.startsWith("Window 65535:"))).toBe(true);
+    // If only one SYN offered it, neither side scales (the server's SYN-ACK here has no options).
+    const oneSided = buildDiagram(
+      [
+        {
+          id: 1,
+          time: 0,
+          type: "segment.sent",
+          segmentId: "1",
+          from: "client",
+          to: "server",
+          retransmission: false,
+          segment: segment({
+            from: "client",
+            seq: 1000,
+            flags: ["SYN"],
+            options: [{ kind: "WS", value: 7 }],
+          }),
+        },
+        {
+          id: 2,
+          time: 1,
+          type: "segment.sent",
+          segmentId: "2",
+          from: "server",
+          to: "client",
+          retransmission: false,
+          segment: segment({ from: "server", seq: 5000, ack: 1001, flags: ["SYN", "ACK"] }),
+        },
+        {
+          id: 3,
+          time: 2,
+          type: "segment.sent",
+          segmentId: "3",
+          from: "client",
+          to: "server",
+          retransmission: false,
+          segment: segment({ from: "client", seq: 1001, ack: 5001, flags: ["ACK"], window: 512 }),
+        },
+      ].map(decodeEvent),
+    );
+    expect(oneSided.isns.windowShift(oneSided.arrows[2].segment)).toBeUndefined();
+    expect(scaled.isns.windowShift(scaled.arrows[2].segment)).toBe(7);
+  });
+});

@@ -163,6 +163,8 @@ export const en = {
   "explain.rst": "RST: resets the connection at once; no acknowledgment follows.",
   "explain.window":
     "Window {win}: how many bytes {from} can accept beyond the acknowledged point (before window scaling).",
+  "explain.windowScaled":
+    "Window {win} << {shift} = {bytes} bytes: both SYNs offered window scaling, so {from}'s windows after its SYN are shifted by the factor it announced.",
   "explain.mss": "MSS {mss}: the largest payload {from} will accept in one segment.",
   "explain.ws":
     "Window scale {shift}: later windows from {from} are multiplied by {factor} (never on the SYN itself).",
@@ -336,6 +338,8 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.fin": "FIN：{from} 没有更多数据要发送。FIN 占用一个序号，所以对它的确认号是 {next}。",
   "explain.rst": "RST：立即重置连接；不会有确认。",
   "explain.window": "窗口 {win}：{from} 在已确认位置之后还能接收的字节数（未乘窗口缩放因子）。",
+  "explain.windowScaled":
+    "窗口 {win} << {shift} = {bytes} 字节：双方的 SYN 都提供了窗口缩放，所以 {from} 在 SYN 之后通告的窗口要按它宣布的因子左移。",
   "explain.mss": "MSS {mss}：{from} 在一个报文段中愿意接收的最大数据量。",
   "explain.ws": "窗口缩放 {shift}：{from} 之后通告的窗口都要乘以 {factor}（SYN 本身除外）。",
   "explain.sackOk": "允许 SACK：{from} 可以报告收到的乱序数据块。",

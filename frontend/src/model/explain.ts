@@ -45,7 +45,10 @@ export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
   }
   if (fin) say("explain.fin", { next: seqAdd(s.seq, seqLength(s)) });
   if (rst) say("explain.rst");
-  say("explain.window", { win: s.window });
+  const shift = m.isns.windowShift(s);
+  if (shift !== undefined && shift > 0)
+    say("explain.windowScaled", { win: s.window, shift, bytes: s.window * 2 ** shift });
+  else say("explain.window", { win: s.window });
   for (const o of s.options) {
     if (o.kind === "MSS") say("explain.mss", { mss: o.value });
     if (o.kind === "WS") say("explain.ws", { shift: o.value, factor: 2 ** o.value });

@@ -39,6 +39,21 @@ export class IsnTable {
     // SYN carries the same ISN, and a new SYN on a reused 4-tuple is a new incarnation we still
     // number against the first one (as Wireshark does until the stream index changes).
     if (!known || (syn && !known.fromSyn)) this.isn.set(k, { value: s.seq, fromSyn: syn });
+    if (syn && !this.ws.has(k)) {
+      const ws = s.options.find((o) => o.kind === "WS");
+      this.ws.set(k, ws && ws.kind === "WS" ? ws.value : null);
+    }
+  }
+
+  /** Window-scale shift each direction offered on its SYN (null: offered none). */
+  private readonly ws = new Map<string, number | null>();
+
+  /** The shift that applies to this segment's window: only off the SYN, only if both SYNs had WS (RFC 7323 2.2). */
+  windowShift(s: Segment): number | undefined {
+    if (s.flags.includes("SYN")) return undefined;
+    const mine = this.ws.get(directionKey(s));
+    const theirs = this.ws.get(reverseKey(s));
+    return mine != null && theirs != null ? mine : undefined;
   }
 
   isnOf(key: string): number | undefined {
