@@ -208,11 +208,14 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
     const label = (tags.length ? `[${tags.join(" ")}] ` : "") + labels[k];
     // The label sits at the middle of the shaft, rotated to its slope (read left to right).
     const [lx1, ly1, lx2, ly2] = x2 >= x1 ? [x1, y1, x2, y2] : [x2, y2, x1, y1];
-    const labelAngle = (Math.atan2(ly2 - ly1, lx2 - lx1) * 180) / Math.PI;
+    const slope = (Math.atan2(ly2 - ly1, lx2 - lx1) * 180) / Math.PI;
     // A cut-short arrow (lost, in flight) carries its label from the sender's end instead.
     const short = end === "cross" || end === "open";
     const labelX = short ? x1 + (x2 > x1 ? 14 : -14) : (x1 + x2) / 2;
-    const labelY = short ? y1 + ((y2 - y1) * 14) / Math.max(1, Math.abs(x2 - x1)) : (y1 + y2) / 2;
+    // A cut-short arrow's label is longer than its shaft: it runs level just above the start,
+    // clear of the cross, instead of along the slope.
+    const labelY = short ? y1 : (y1 + y2) / 2;
+    const labelAngle = short ? 0 : slope;
     const yMin = Math.min(y1, y2) - 16;
     const yMax = Math.max(y1, y2) + 8;
     maxArrowSpan = Math.max(maxArrowSpan, yMax - yMin);
