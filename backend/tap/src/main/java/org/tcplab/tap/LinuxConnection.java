@@ -1,0 +1,206 @@
+package org.tcplab.tap;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The Linux end of one lab connection: a real kernel socket in the lab's namespace, driven by the
+ * lab's user operations. Writes run on the connection's own thread, in order, so a full send buffer
+ * (our stack not reading) blocks nothing else; a reader thread takes what arrives unless
+ * {@link #setReading(boolean) reading} is off, in which case the kernel's buffer fills and Linux's
+ * advertised window closes.
+ *
+ * <p>CLOSE is {@code shutdown(SHUT_WR)} (RFC 9293 CLOSE: "no more to send", still receiving), the
+ * descriptor being released once the peer's FIN has arrived; ABORT is SO_LINGER 0 then close, which
+ * makes Linux send RST.
+ */
+final class LinuxConnection {
+
+    /** What the connection tells its lab; called from this connection's threads. */
+    interface Listener {
+        void data(LinuxConnection c, int bytes, long total);
+
+        void error(LinuxConnection c, String error, String detail);
+    }
+
+    private final String id;
+    private final Listener listener;
+    private final CompletableFuture<Socket> socket = new CompletableFuture<>();
+    private final ExecutorService writer;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final Object readGate = new Object();
+    private volatile boolean reading = true;
+    private volatile boolean outputShut;
+    private volatile boolean eof;
+    private volatile boolean aborted;
+    private long total;
+
+    LinuxConnection(String id, Listener listener) {
+        this.id = id;
+        this.listener = listener;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tcplab-linux-writer-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Gives the connection its socket (accepted, or connecting: see {@link #connectWith}). */
+    void attach(Socket s) {
+        socket.complete(s);
+        Thread reader = new Thread(this::readLoop, "tcplab-linux-reader-" + id);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Runs the blocking connect on the writer thread, then attaches the socket. */
+    void connectWith(Socket bound, java.net.InetSocketAddress remote) {
+        writer.execute(() -> {
+            try {
+                bound.connect(remote, 120_000);
+                attach(bound);
+            } catch (IOException e) {
+                String msg = String.valueOf(e.getMessage());
+                listener.error(this, msg.contains("refused") ? "refused" : msg.contains("timed out") ? "timeout" : "io",
+                        "Linux connect(): " + msg);
+                socket.completeExceptionally(e);
+                closeQuietly(bound);
+            }
+        });
+    }
+
+    void send(byte[] data) {
+        writer.execute(() -> {
+            try {
+                Socket s = socket.join();
+                s.getOutputStream().write(data);
+            } catch (IOException | RuntimeException e) {
+                if (!aborted) {
+                    listener.error(this, "io", "Linux send(): " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** After everything queued has been written: shutdown(SHUT_WR), so Linux sends its FIN. */
+    void close() {
+        writer.execute(() -> {
+            try {
+                Socket s = socket.join();
+                outputShut = true;
+                s.shutdownOutput();
+                if (eof) {
+                    s.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!aborted) {
+                    listener.error(this, "io", "Linux close(): " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** SO_LINGER 0 and close: the kernel answers with RST and forgets the connection. Now, not queued. */
+    void abort() {
+        aborted = true;
+        Socket s = socket.getNow(null);
+        if (s != null) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (SocketException ignored) {
+                // already closed
+            }
+            closeQuietly(s);
+        }
+        writer.shutdownNow();
+        synchronized (readGate) {
+            readGate.notifyAll();
+        }
+    }
+
+    void setReading(boolean on) {
+        reading = on;
+        synchronized (readGate) {
+            readGate.notifyAll();
+        }
+    }
+
+    byte[] received() {
+        synchronized (received) {
+            return received.toByteArray();
+        }
+    }
+
+    long receivedCount() {
+        synchronized (received) {
+            return received.size();
+        }
+    }
+
+    /** Releases the descriptor without a RST unless data is unread (the lab is going away). */
+    void dispose() {
+        aborted = true;
+        Socket s = socket.getNow(null);
+        if (s != null) {
+            closeQuietly(s);
+        }
+        writer.shutdownNow();
+    }
+
+    private void readLoop() {
+        Socket s = socket.join();
+        byte[] buf = new byte[65536];
+        try {
+            InputStream in = s.getInputStream();
+            while (true) {
+                synchronized (readGate) {
+                    while (!reading && !aborted) {
+                        readGate.wait();
+                    }
+                }
+                if (aborted) {
+                    return;
+                }
+                int n = in.read(buf);
+                if (n < 0) {
+                    eof = true;
+                    if (outputShut) {
+                        s.close();
+                    }
+                    return;
+                }
+                long t;
+                synchronized (received) {
+                    received.write(buf, 0, n);
+                    t = total += n;
+                }
+                listener.data(this, n, t);
+            }
+        } catch (IOException e) {
+            if (!aborted) {
+                String msg = String.valueOf(e.getMessage());
+                listener.error(this, msg.toLowerCase().contains("reset") ? "reset" : "io", "Linux recv(): " + msg);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}
