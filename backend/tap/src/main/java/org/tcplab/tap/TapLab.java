@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +29,6 @@ import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
 import org.tcplab.engine.stack.IsnSource;
 import org.tcplab.engine.stack.Outbound;
-import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.wire.Ipv4Address;
@@ -35,12 +37,12 @@ import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpFlags;
 
 /**
- * A TAP lab: our {@link TcpHost} on one end of a TAP device, the Linux kernel of a private network
+ * A TAP lab: our {@link org.tcplab.engine.stack.TcpHost} on one end of a TAP device, the Linux kernel of a private network
  * namespace on the other. The user operations mirror the simulator's ({@code listen}, {@code connect},
  * {@code send}, {@code close}, {@code abort}, {@code setReading}, {@code crash}, faults), acting on
  * our stack or on a real Linux socket depending on the side named.
  *
- * <p>Threading: one driver thread owns the {@link TcpHost} and the event sink. It waits on the tap
+ * <p>Threading: one driver thread owns the host and the event sink. It waits on the tap
  * until the host's {@code pollAt()} (real monotonic time, microseconds since the lab started),
  * delivers Linux's frames, polls the host and writes what it returns. User operations are handed
  * to it and awaited, so their exceptions ({@link TcpUserException}) reach the caller. Every event is
@@ -62,7 +64,7 @@ public final class TapLab implements AutoCloseable {
     private final HostName ours;
     private final HostName linux;
     private final long t0 = System.nanoTime();
-    private final TcpHost host;
+    private final StackHost host;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread driver;
     private volatile boolean running = true;
@@ -93,7 +95,7 @@ public final class TapLab implements AutoCloseable {
         }
     }
 
-    private TapLab(TapLabConfig config, EventSink events, TapLink link) {
+    private TapLab(TapLabConfig config, EventSink events, TapLink link, StackHost.Factory hosts) {
         this.config = config;
         this.events = events;
         this.link = link;
@@ -103,7 +105,7 @@ public final class TapLab implements AutoCloseable {
         long secret = new SecureRandom().nextLong();
         // RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock.
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
-        this.host = new TcpHost(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), events);
+        this.host = hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), events);
         this.driver = new Thread(this::drive, "tcplab-tap-driver-" + link.namespace().name());
         driver.setDaemon(true);
     }
@@ -113,10 +115,14 @@ public final class TapLab implements AutoCloseable {
      * reason) if the machine cannot; check {@link TapSupport#check()} first for a friendlier answer.
      */
     public static TapLab start(TapLabConfig config, EventSink events) {
+        return start(config, events, StackHost.ENGINE);
+    }
+
+    static TapLab start(TapLabConfig config, EventSink events, StackHost.Factory hosts) {
         TapLink link = TapLink.open(config);
         TapLab lab;
         try {
-            lab = new TapLab(config, events, link);
+            lab = new TapLab(config, events, link, hosts);
         } catch (RuntimeException | Error e) {
             link.close();
             throw e;
@@ -213,7 +219,9 @@ public final class TapLab implements AutoCloseable {
             throw new TcpUserException("connection already exists");
         }
         ServerSocket ss = link.namespace().inside(() -> {
-            ServerSocket s = new ServerSocket();
+            // An AF_INET socket (Java's default is a dual-stack AF_INET6 one, which Linux lists in
+            // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline reads /proc/net/tcp.
+            ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), port), 128);
             return s;
@@ -248,7 +256,7 @@ public final class TapLab implements AutoCloseable {
             throw new IllegalArgumentException("isn: the Linux kernel chooses its own ISN (peerIsn fixes ours)");
         }
         Socket socket = link.namespace().inside(() -> {
-            Socket s = new Socket();
+            Socket s = SocketChannel.open(StandardProtocolFamily.INET).socket();
             // Binding creates the descriptor on the namespace's thread, hence inside the lab's network.
             s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), localPort));
             return s;
