@@ -66,6 +66,11 @@ class TapLabDriverTest {
             lab.send(c, LINUX, "hello".getBytes(StandardCharsets.US_ASCII));
             SegmentSent data = rec.await(SegmentSent.class, s -> s.from() == LINUX && s.segment().payloadLength() == 5, 3000);
             assertThat(data.connection()).isEqualTo(c);
+            long deadline = System.currentTimeMillis() + 2000;
+            while (host[0].received.stream().noneMatch(d -> d.segment().payloadLength() == 5)
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5); // the event is emitted just before the host gets the frame
+            }
             assertThat(host[0].received).anyMatch(d -> new String(d.segment().payload(), StandardCharsets.US_ASCII).equals("hello"));
 
             lab.abort(c, LINUX);

@@ -25,6 +25,13 @@ final class Witness implements AutoCloseable {
         this.handle = ns.inside(() -> new PcapHandle.Builder(device).snaplen(65536)
                 .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS).timeoutMillis(10)
                 .immediateMode(true).build());
+        try {
+            // Non-blocking reads, so close() never waits on a read that has nothing to return.
+            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+        } catch (Exception e) {
+            handle.close();
+            throw new IllegalStateException(e);
+        }
         this.thread = new Thread(this::loop, "witness");
         thread.setDaemon(true);
         thread.start();
@@ -35,6 +42,7 @@ final class Witness implements AutoCloseable {
             try {
                 Packet p = handle.getNextPacket();
                 if (p == null) {
+                    Thread.sleep(1);
                     continue;
                 }
                 EthernetPacket eth = EthernetPacket.newPacket(p.getRawData(), 0, p.getRawData().length);
