@@ -59,4 +59,8 @@ public record TcpConfig(
     public TcpConfig withDelayedAck(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, v, delayedAckUs, nagle, backlog, twoWayHandshake); }
     public TcpConfig withNagle(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, v, backlog, twoWayHandshake); }
     public TcpConfig withTwoWayHandshake(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, v); }
+    public TcpConfig withDataRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, v, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withMaxRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, v, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withDelayedAckUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, v, nagle, backlog, twoWayHandshake); }
+    public TcpConfig withBacklog(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, v, twoWayHandshake); }
 }

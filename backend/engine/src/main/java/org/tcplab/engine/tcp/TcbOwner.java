@@ -1,0 +1,25 @@
+package org.tcplab.engine.tcp;
+
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.wire.TcpSegment;
+
+/** What a {@link Tcb} needs from the host that holds it: the wire, the clock queue and the app. */
+public interface TcbOwner {
+
+    HostName hostName();
+
+    EventSink events();
+
+    /** Queues a segment for the wire, in order. */
+    void transmit(Tcb tcb, TcpSegment segment, boolean retransmission);
+
+    /** A timer of this TCB now has this deadline; the host must poll no later. */
+    void timerArmed(Tcb tcb, TimerKind kind, long deadlineUs);
+
+    /** The TCB is gone: it reached CLOSED, or a passive one went back to LISTEN (RFC 9293 §3.10.7.4). */
+    void deleted(Tcb tcb);
+
+    /** Bytes handed to the application; returns the total delivered on this connection so far. */
+    long delivered(Tcb tcb, byte[] data, int off, int len);
+}
