@@ -14,8 +14,9 @@ import org.tcplab.engine.wire.TcpFlags;
  * Decides which fault rule, if any, acts on a segment crossing the tap (lab-api.md POST /faults):
  * rules are tried in the order they were added; a rule's candidates are the segments in its
  * direction matching its flags, onlyFlags and connection; it acts from its {@code nth} candidate on,
- * at most {@code count} times (0: no limit), each time with {@code probability} drawn from the lab's
- * seeded random source (0 or 1: always). The first rule that acts wins. Used by one thread.
+ * at most {@code count} times (0: no limit), each time with {@code probability} (1: always, 0: never,
+ * in between a draw from the lab's seeded source). The first rule that acts wins. The same rules as
+ * the simulator's {@code FaultyLink}, which is bound to the virtual scheduler. Used by one thread.
  */
 final class FaultMatcher {
 
@@ -38,9 +39,27 @@ final class FaultMatcher {
     }
 
     FaultRule add(FaultRule rule) {
+        validate(rule);
         FaultRule withId = rule.withId(nextId++);
         rules.put(withId.id(), new RuleState(withId));
         return withId;
+    }
+
+    /** The simulator's checks and messages (the server maps IllegalArgumentException to 400). */
+    private static void validate(FaultRule r) {
+        if (r.direction() == null) throw new IllegalArgumentException("direction is required");
+        if (r.action() == null) throw new IllegalArgumentException("action is required");
+        if (r.nth() < 0) throw new IllegalArgumentException("match.nth must be at least 1: " + r.nth());
+        if (r.count() < 0) throw new IllegalArgumentException("match.count must not be negative: " + r.count());
+        if (!(r.probability() >= 0 && r.probability() <= 1)) {
+            throw new IllegalArgumentException("match.probability must be between 0 and 1: " + r.probability());
+        }
+        if (r.delayUs() < 0) throw new IllegalArgumentException("delayMs must not be negative: " + r.delayUs());
+    }
+
+    /** A seeded draw in [0, bound), for choosing which bit a corrupt fault flips. */
+    int nextInt(int bound) {
+        return random.nextInt(bound);
     }
 
     boolean remove(int id) {
@@ -60,7 +79,7 @@ final class FaultMatcher {
         for (Iterator<RuleState> it = rules.values().iterator(); it.hasNext(); ) {
             RuleState s = it.next();
             FaultRule r = s.rule;
-            if (r.direction() != null && !r.direction().covers(from)) continue;
+            if (!r.direction().covers(from)) continue;
             if (r.flags() != null && !flags.hasAll(r.flags())) continue;
             if (r.onlyFlags() != null && flags.bits() != r.onlyFlags().bits()) continue;
             if (r.connection() != null && !r.connection().equals(connection)) continue;
@@ -68,7 +87,7 @@ final class FaultMatcher {
             if (s.candidates < Math.max(1, r.nth())) continue;
             if (r.count() > 0 && s.acted >= r.count()) continue;
             double p = r.probability();
-            if (p > 0 && p < 1 && random.nextDouble() >= p) continue;
+            if (p <= 0 || (p < 1 && random.nextDouble() >= p)) continue;
             s.acted++;
             return r;
         }

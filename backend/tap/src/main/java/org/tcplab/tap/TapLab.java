@@ -57,6 +57,8 @@ public final class TapLab implements AutoCloseable {
     public static final String OBSERVED = "observed in /proc/net/tcp";
     private static final int READ_BUDGET = 256;
     private static final long ACTIVITY_WINDOW_US = 3_000_000;
+    /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
+    private static final long REORDER_HOLD_US = 200_000;
 
     private final TapLabConfig config;
     private final EventSink events;
@@ -516,7 +518,7 @@ public final class TapLab implements AutoCloseable {
             case DUPLICATE: {
                 deliver(from, connection, id, ip);
                 long copy = ++segmentIds;
-                events.emit(new LabEvent.SegmentSent(nowUs(), connection, copy, from, from.other(), retransmission,
+                events.emit(new LabEvent.SegmentSent(nowUs(), connection, copy, from, from.other(), false,
                         TcpCodec.describe(ip), "duplicate"));
                 deliver(from, connection, copy, ip);
                 break;
@@ -527,13 +529,18 @@ public final class TapLab implements AutoCloseable {
                     heldBack[dir].run();
                 }
                 heldBack[dir] = () -> deliver(from, connection, id, ip);
-                heldBackUntil[dir] = now + (rule.delayUs() > 0 ? rule.delayUs() : 1_000_000);
+                heldBackUntil[dir] = now + (rule.delayUs() > 0 ? rule.delayUs() : REORDER_HOLD_US);
                 break;
             }
             case CORRUPT: {
                 byte[] bad = ip.clone();
-                // Any single flipped bit breaks the TCP checksum (RFC 1071 one's complement sum).
-                bad[bad.length - 1] ^= 0x01;
+                // One bit of the TCP part, sparing the data-offset byte as the simulator does: the
+                // one's complement checksum (RFC 9293 §3.1) catches every single-bit error.
+                int tcpFrom = (bad[0] & 0x0f) * 4;
+                int bit = faults.nextInt(Math.max(1, (bad.length - tcpFrom - 1) * 8));
+                int index = tcpFrom + bit / 8;
+                if (index >= tcpFrom + 12) index++;
+                bad[Math.min(index, bad.length - 1)] ^= (byte) (1 << (bit % 8));
                 if (from == linux) {
                     deliver(from, connection, id, bad);
                 } else {

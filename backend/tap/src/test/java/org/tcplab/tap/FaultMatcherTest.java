@@ -40,6 +40,15 @@ class FaultMatcherTest {
     }
 
     @Test
+    void probabilityZeroNeverActsAndBadRulesAreRefused() {
+        FaultMatcher m = new FaultMatcher(1);
+        m.add(rule(Direction.BOTH, null, null, 1, 0, 0.0));
+        assertThat(m.match(HostName.CLIENT, TcpFlags.SYN, null)).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.add(rule(Direction.BOTH, null, null, 1, 0, 1.5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probability");
+    }
+
+    @Test
     void probabilityComesFromTheSeedAndIsRoughlyHonoured() {
         FaultMatcher a = new FaultMatcher(42);
         FaultMatcher b = new FaultMatcher(42);
