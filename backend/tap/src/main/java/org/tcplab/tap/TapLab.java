@@ -557,7 +557,13 @@ public final class TapLab implements AutoCloseable {
     private void deliver(HostName from, String connection, long id, byte[] ip) {
         if (from == linux) {
             events.emit(new LabEvent.SegmentDelivered(nowUs(), connection, id, ours));
-            host.receive(nowUs(), new Frame(id, connection, ip));
+            try {
+                host.receive(nowUs(), new Frame(id, connection, ip));
+            } catch (RuntimeException e) {
+                // A stack bug on one segment must not take the wire (and Linux's sockets) down with it.
+                events.emit(new LabEvent.ErrorRaised(nowUs(), connection, ours, "internal",
+                        "our stack failed on segment " + id + ": " + e));
+            }
         } else {
             link.send(ip, nowUs(), () -> events.emit(new LabEvent.SegmentDelivered(nowUs(), connection, id, linux)));
         }

@@ -62,8 +62,11 @@ class TapLabTest {
     }
 
     @Test
-    void ourStackConnectsToLinuxWithItsFixedIsn() throws Exception {
+    void ourStackConnectsToLinuxWithItsFixedIsnAndTheHostNamespaceIsUntouched() throws Exception {
+        String hostBefore = RootOnly.hostNetwork();
+        String namespace;
         try (TapLab lab = start("server")) {
+            namespace = lab.namespace().name();
             HostName ours = lab.ourHost();
             HostName linux = lab.linuxHost();
             lab.listen(linux, 8080);
@@ -77,6 +80,8 @@ class TapLabTest {
             assertThat(lab.ourState(c)).isEqualTo(TcpState.ESTABLISHED);
             assertThat(lab.linuxState(c)).isEqualTo(TcpState.ESTABLISHED);
         }
+        assertThat(NetNamespace.list()).doesNotContain(namespace);
+        assertThat(RootOnly.hostNetwork()).isEqualTo(hostBefore);
     }
 
     @Test
@@ -209,7 +214,9 @@ class TapLabTest {
 
     @Test
     void oneMegabyteSurvivesFivePercentSeededLossBothWays() throws Exception {
-        try (TapLab lab = start(TapLabConfig.defaults("server").withSeed(7))) {
+        // RFC 6298's 1 s minimum RTO would make each lost tail segment cost a second: use Linux's 200 ms.
+        TapLabConfig config = TapLabConfig.defaults("server").withSeed(7);
+        try (TapLab lab = start(config.withTcp(config.tcp().withMinRtoUs(200_000)))) {
             lab.addFault(new FaultRule(0, Direction.BOTH, null, null, null, 1, 0, 0.05, FaultAction.DROP, 0));
             transferBothWays(lab, 1 << 20);
             assertThat(rec.all(LabEvent.SegmentDropped.class)).isNotEmpty();
