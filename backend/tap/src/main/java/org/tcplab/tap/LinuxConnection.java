@@ -190,6 +190,8 @@ final class LinuxConnection {
             if (!aborted) {
                 String msg = String.valueOf(e.getMessage());
                 listener.error(this, msg.toLowerCase().contains("reset") ? "reset" : "io", "Linux recv(): " + msg);
+                // The connection is gone (reset): release the descriptor, or it lingers in state CLOSE.
+                closeQuietly(s);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
