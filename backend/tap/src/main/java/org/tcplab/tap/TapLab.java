@@ -52,7 +52,7 @@ import org.tcplab.engine.wire.TcpFlags;
  * {@code segment.delivered} to its receiver (or {@code segment.dropped} by a fault), with one
  * segment id for both. Linux's states come from polling the namespace's {@code /proc/net/tcp}.
  */
-public final class TapLab implements AutoCloseable {
+public final class TapLab implements KernelLab {
 
     public static final String OBSERVED = "observed in /proc/net/tcp";
     private static final int READ_BUDGET = 256;
@@ -117,6 +117,9 @@ public final class TapLab implements AutoCloseable {
      * reason) if the machine cannot; check {@link TapSupport#check()} first for a friendlier answer.
      */
     public static TapLab start(TapLabConfig config, EventSink events) {
+        if ("both".equals(config.linuxSide())) {
+            throw new IllegalArgumentException("linuxSide both has no TAP: use KernelLab.start or LinuxPairLab");
+        }
         return start(config, events, StackHost.ENGINE);
     }
 

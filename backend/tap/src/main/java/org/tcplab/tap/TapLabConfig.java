@@ -10,9 +10,10 @@ import org.tcplab.engine.wire.Ipv4Address;
  * inside the lab's own namespace.
  *
  * @param linuxSide which role the Linux kernel plays: {@code server} (Linux listens, our stack
- *     connects; our host is {@code client}) or {@code client} (Linux connects to our stack)
- * @param linuxIp the address on the tap, the kernel's side
- * @param ourIp our stack's address
+ *     connects; our host is {@code client}) or {@code client} (Linux connects to our stack), or
+ *     {@code both} (two Linux hosts: see {@link LinuxPairLab})
+ * @param linuxIp the address on the tap, the kernel's side ({@code both}: the client's)
+ * @param ourIp our stack's address ({@code both}: the Linux server's)
  * @param prefixLength the on-link prefix set on the tap
  * @param tcp our stack's TCP settings
  * @param seed for fault probabilities
@@ -33,8 +34,8 @@ public record TapLabConfig(
     public static final Ipv4Address OURS_DEFAULT = Ipv4Address.parse("198.51.100.2");
 
     public TapLabConfig {
-        if (!"server".equals(linuxSide) && !"client".equals(linuxSide)) {
-            throw new IllegalArgumentException("linuxSide must be server or client: " + linuxSide);
+        if (!"server".equals(linuxSide) && !"client".equals(linuxSide) && !"both".equals(linuxSide)) {
+            throw new IllegalArgumentException("linuxSide must be server, client or both: " + linuxSide);
         }
         sysctls = new LinkedHashMap<>(sysctls);
     }
