@@ -25,6 +25,7 @@ import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
 import org.tcplab.engine.wire.TcpSegment;
+import org.tcplab.engine.wire.WireSegment;
 
 /**
  * A simulated lab: two {@link TcpHost}s (client 192.0.2.1, server 192.0.2.2) joined by a link
@@ -301,12 +302,17 @@ public final class Simulation {
             TcpDatagram d = o.datagram();
             connection = namer.find(new ConnectionKey(d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(nextSegmentId++, from, connection, bytes, o.retransmission(), null);
+        enter(nextSegmentId++, from, connection, bytes, TcpCodec.describeEncoded(bytes, o.datagram()),
+                o.retransmission(), null);
     }
 
     private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission,
-                TcpCodec.describe(bytes), note));
+        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
+    }
+
+    private void enter(long id, HostName from, String connection, byte[] bytes, WireSegment view,
+            boolean retransmission, String note) {
+        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
 

@@ -1,97 +1,73 @@
 package org.tcplab.engine.wire;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.pcap4j.packet.IllegalRawDataException;
-import org.pcap4j.packet.IllegalTcpOption;
-import org.pcap4j.packet.IpV4Packet;
-import org.pcap4j.packet.IpV4Rfc791Tos;
-import org.pcap4j.packet.TcpEndOfOptionList;
-import org.pcap4j.packet.TcpMaximumSegmentSizeOption;
-import org.pcap4j.packet.TcpNoOperationOption;
-import org.pcap4j.packet.TcpPacket;
-import org.pcap4j.packet.TcpSackOption;
-import org.pcap4j.packet.TcpSackPermittedOption;
-import org.pcap4j.packet.TcpTimestampsOption;
-import org.pcap4j.packet.TcpWindowScaleOption;
-import org.pcap4j.packet.UnknownPacket;
-import org.pcap4j.packet.UnknownTcpOption;
-import org.pcap4j.packet.namednumber.IpNumber;
-import org.pcap4j.packet.namednumber.IpVersion;
-import org.pcap4j.packet.namednumber.TcpOptionKind;
-import org.pcap4j.packet.namednumber.TcpPort;
 
 /**
  * IPv4+TCP bytes to and from {@link TcpDatagram}, with RFC 9293 §3.1 checksums (pseudo-header
  * included). This is the edge: untrusted bytes become a checked segment here and nowhere else.
- * Building and parsing go through pcap4j's packet classes; this class adds the checks pcap4j
- * leaves to its callers (checksums, data offset, option lengths, fragments) and the mapping to
- * our typed values. Decoding never throws; a packet that cannot be trusted comes back as
- * {@link Decoded.Rejected}.
+ * Decoding never throws; a packet that cannot be trusted comes back as {@link Decoded.Rejected}.
+ *
+ * <p>Written by hand rather than with pcap4j's packet classes: every simulated segment is encoded,
+ * described and decoded once, and pcap4j's three object graphs per segment cost more than the rest
+ * of the simulator together (it made a simulated handshake slower than a kernel one; see the
+ * engine benchmark's {@code codec_*} lines). pcap4j stays our independent witness: tests parse our
+ * bytes with pcap4j and ours parse pcap4j's, field by field; captures and TAP frames use it too.
  */
 public final class TcpCodec {
 
     static final int IPV4_HEADER = 20;
     static final int TCP_HEADER = 20;
     private static final int PROTOCOL_TCP = 6;
-
-    // pcap4j 1.8 models the 16 bits after the data offset as 6 reserved bits and 6 control bits.
-    // RFC 3168 §23.2 took the two lowest "reserved" bits for CWR and ECE.
-    private static final int RESERVED_CWR = 0x02;
-    private static final int RESERVED_ECE = 0x01;
+    private static final int MAX_OPTION_BYTES = 40;
 
     private TcpCodec() {}
 
-    /** Encodes an IPv4 packet (20-byte header, DF, TTL 64, protocol 6) with correct checksums. */
+    /**
+     * Encodes an IPv4 packet (20-byte header, DF, TTL 64, protocol 6) with correct checksums.
+     * Options that do not end on a 32-bit boundary are padded with zeros (EOL, RFC 9293 §3.2).
+     */
     public static byte[] encode(TcpDatagram datagram) {
         TcpSegment s = datagram.segment();
-        Inet4Address src = inet(datagram.src());
-        Inet4Address dst = inet(datagram.dst());
-        TcpFlags f = s.flags();
-        TcpPacket.Builder tcp = new TcpPacket.Builder()
-                .srcPort(TcpPort.getInstance((short) s.srcPort()))
-                .dstPort(TcpPort.getInstance((short) s.dstPort()))
-                .sequenceNumber(s.seq().raw())
-                // RFC 9293 §3.1: the field exists whether or not ACK is set; send zero without ACK.
-                .acknowledgmentNumber(s.ackNumber().map(SeqNum::raw).orElse(0))
-                .reserved((byte) ((f.has(TcpFlag.CWR) ? RESERVED_CWR : 0) | (f.has(TcpFlag.ECE) ? RESERVED_ECE : 0)))
-                .urg(f.has(TcpFlag.URG))
-                .ack(f.has(TcpFlag.ACK))
-                .psh(f.has(TcpFlag.PSH))
-                .rst(f.has(TcpFlag.RST))
-                .syn(f.has(TcpFlag.SYN))
-                .fin(f.has(TcpFlag.FIN))
-                .window((short) s.window())
-                .urgentPointer((short) s.urgentPointer())
-                .options(toPcap4j(s.options()))
-                .srcAddr(src)
-                .dstAddr(dst)
-                .correctLengthAtBuild(true)
-                .correctChecksumAtBuild(true)
-                // Options that do not end on a 32-bit boundary are padded with zeros (EOL).
-                .paddingAtBuild(true);
-        if (s.payloadLength() > 0) {
-            tcp.payloadBuilder(new UnknownPacket.Builder().rawData(s.payload()));
+        int optionLength = 0;
+        for (TcpOption o : s.options()) optionLength += optionLength(o);
+        int padded = (optionLength + 3) & ~3;
+        if (padded > MAX_OPTION_BYTES) {
+            throw new IllegalArgumentException("options take " + optionLength + " bytes; a TCP header holds at most 40");
         }
-        IpV4Packet ip = new IpV4Packet.Builder()
-                .version(IpVersion.IPV4)
-                .tos(IpV4Rfc791Tos.newInstance((byte) 0))
-                .ttl((byte) 64)
-                .protocol(IpNumber.TCP)
-                .dontFragmentFlag(true)
-                // RFC 6864 §4.1: the ID of an atomic (DF, unfragmented) datagram carries no meaning.
-                .identification((short) 0)
-                .srcAddr(src)
-                .dstAddr(dst)
-                .payloadBuilder(tcp)
-                .correctChecksumAtBuild(true)
-                .correctLengthAtBuild(true)
-                .build();
-        return ip.getRawData();
+        int tcpHeader = TCP_HEADER + padded;
+        int total = IPV4_HEADER + tcpHeader + s.payloadLength();
+        if (total > 0xffff) throw new IllegalArgumentException("an IPv4 packet holds at most 65535 bytes");
+        byte[] b = new byte[total];
+
+        // RFC 791 header: version 4, IHL 5; DF set. RFC 6864 §4.1: the ID of an atomic datagram
+        // (DF, unfragmented) carries no meaning, so it is 0.
+        b[0] = 0x45;
+        put16(b, 2, total);
+        put16(b, 6, 0x4000);
+        b[8] = 64;
+        b[9] = PROTOCOL_TCP;
+        put32(b, 12, datagram.src().bits());
+        put32(b, 16, datagram.dst().bits());
+        put16(b, 10, ~sum(b, 0, IPV4_HEADER, 0) & 0xffff);
+
+        int t = IPV4_HEADER;
+        put16(b, t, s.srcPort());
+        put16(b, t + 2, s.dstPort());
+        put32(b, t + 4, s.seq().raw());
+        // RFC 9293 §3.1: the field exists whether or not ACK is set; send zero without ACK.
+        put32(b, t + 8, s.ackNumber().map(SeqNum::raw).orElse(0));
+        b[t + 12] = (byte) ((tcpHeader / 4) << 4);
+        b[t + 13] = (byte) s.flags().bits();
+        put16(b, t + 14, s.window());
+        put16(b, t + 18, s.urgentPointer());
+        int at = t + TCP_HEADER;
+        for (TcpOption o : s.options()) at = putOption(b, at, o);
+        byte[] payload = s.payload();
+        System.arraycopy(payload, 0, b, t + tcpHeader, payload.length);
+        put16(b, t + 16, ~tcpSum(b, t, total) & 0xffff);
+        return b;
     }
 
     /** Parses and verifies; never throws. */
@@ -99,7 +75,7 @@ public final class TcpCodec {
         try {
             return decodeChecked(ipPacket);
         } catch (RuntimeException e) {
-            // pcap4j is lenient in places and strict in others; whatever it throws is a bad packet.
+            // Defence in depth: a bug here must cost one packet, not the lab.
             return new Decoded.Rejected("malformed: " + e.getClass().getSimpleName());
         }
     }
@@ -109,51 +85,48 @@ public final class TcpCodec {
         if (l.problem != null) {
             return new Decoded.Rejected(l.problem);
         }
-        IpV4Packet ip;
-        try {
-            ip = IpV4Packet.newPacket(b, 0, l.ipTotal);
-        } catch (IllegalRawDataException e) {
-            return new Decoded.Rejected("malformed: IPv4 header: " + e.getMessage());
-        }
-        if (!ip.getHeader().hasValidChecksum(false)) {
+        if ((sum(b, 0, l.tcpStart, 0) & 0xffff) != 0xffff) {
             return new Decoded.Rejected("checksum: IPv4 header");
         }
-        TcpPacket tcp;
-        try {
-            tcp = TcpPacket.newPacket(b, l.tcpStart, l.ipTotal - l.tcpStart);
-        } catch (IllegalRawDataException e) {
-            return new Decoded.Rejected("malformed: TCP header: " + e.getMessage());
-        }
-        Inet4Address src = ip.getHeader().getSrcAddr();
-        Inet4Address dst = ip.getHeader().getDstAddr();
-        if (!tcp.hasValidChecksum(src, dst, false)) {
+        if ((tcpSum(b, l.tcpStart, l.ipTotal) & 0xffff) != 0xffff) {
             return new Decoded.Rejected("checksum");
         }
-        TcpPacket.TcpHeader h = tcp.getHeader();
-        List<TcpOption> options = new ArrayList<>();
-        String optionProblem = fromPcap4j(h.getOptions(), options);
+        int t = l.tcpStart;
+        List<TcpOption> options = new ArrayList<>(4);
+        String optionProblem = parseOptions(b, t + TCP_HEADER, t + l.tcpHeader, options);
         if (optionProblem != null) {
             return new Decoded.Rejected("malformed: " + optionProblem);
         }
-        TcpFlags flags = flagsOf(h);
-        byte[] payload = new byte[l.ipTotal - l.tcpStart - l.tcpHeader];
-        System.arraycopy(b, l.tcpStart + l.tcpHeader, payload, 0, payload.length);
+        TcpFlags flags = new TcpFlags(u8(b, t + 13));
+        byte[] payload = new byte[l.ipTotal - t - l.tcpHeader];
+        System.arraycopy(b, t + l.tcpHeader, payload, 0, payload.length);
         TcpSegment segment = new TcpSegment(
-                h.getSrcPort().valueAsInt(),
-                h.getDstPort().valueAsInt(),
-                new SeqNum(h.getSequenceNumber()),
-                flags.ack() ? Optional.of(new SeqNum(h.getAcknowledgmentNumber())) : Optional.empty(),
+                u16(b, t),
+                u16(b, t + 2),
+                new SeqNum(int32(b, t + 4)),
+                flags.ack() ? Optional.of(new SeqNum(int32(b, t + 8))) : Optional.empty(),
                 flags,
-                h.getWindowAsInt(),
-                h.getUrgentPointerAsInt(),
+                u16(b, t + 14),
+                u16(b, t + 18),
                 options,
                 payload);
-        return new Decoded.Accepted(new TcpDatagram(Ipv4Address.of(src.getAddress()), Ipv4Address.of(dst.getAddress()), segment));
+        return new Decoded.Accepted(new TcpDatagram(new Ipv4Address(int32(b, 12)), new Ipv4Address(int32(b, 16)), segment));
     }
 
     /** The display view of any bytes, however broken; never throws. */
     public static WireSegment describe(byte[] b) {
-        Decoded decoded = decode(b);
+        return describe(b, decode(b));
+    }
+
+    /**
+     * The display view of bytes this codec just encoded from {@code datagram}: the same as
+     * {@link #describe(byte[])} without decoding them again (the simulator's hot path).
+     */
+    public static WireSegment describeEncoded(byte[] b, TcpDatagram datagram) {
+        return describe(b, new Decoded.Accepted(datagram));
+    }
+
+    private static WireSegment describe(byte[] b, Decoded decoded) {
         Layout l = Layout.of(b);
         int tcpStart = l.tcpStart;
         int tcpEnd = Math.max(tcpStart, Math.min(b.length, l.ipTotal > 0 ? l.ipTotal : b.length));
@@ -231,104 +204,124 @@ public final class TcpCodec {
         }
     }
 
-    private static TcpFlags flagsOf(TcpPacket.TcpHeader h) {
-        int bits = 0;
-        int reserved = h.getReserved();
-        if ((reserved & RESERVED_CWR) != 0) bits |= TcpFlag.CWR.bit();
-        if ((reserved & RESERVED_ECE) != 0) bits |= TcpFlag.ECE.bit();
-        if (h.getUrg()) bits |= TcpFlag.URG.bit();
-        if (h.getAck()) bits |= TcpFlag.ACK.bit();
-        if (h.getPsh()) bits |= TcpFlag.PSH.bit();
-        if (h.getRst()) bits |= TcpFlag.RST.bit();
-        if (h.getSyn()) bits |= TcpFlag.SYN.bit();
-        if (h.getFin()) bits |= TcpFlag.FIN.bit();
-        return new TcpFlags(bits);
+    private static int optionLength(TcpOption o) {
+        if (o instanceof TcpOption.EndOfList || o instanceof TcpOption.NoOp) return 1;
+        if (o instanceof TcpOption.MaxSegmentSize) return 4;
+        if (o instanceof TcpOption.WindowScale) return 3;
+        if (o instanceof TcpOption.SackPermitted) return 2;
+        if (o instanceof TcpOption.Sack s) return 2 + 8 * s.blocks().size();
+        if (o instanceof TcpOption.Timestamps) return 10;
+        return 2 + ((TcpOption.Unknown) o).data().length;
     }
 
-    private static List<TcpPacket.TcpOption> toPcap4j(List<TcpOption> options) {
-        List<TcpPacket.TcpOption> out = new ArrayList<>(options.size());
-        for (TcpOption o : options) {
-            out.add(toPcap4j(o));
-        }
-        return out;
-    }
-
-    private static TcpPacket.TcpOption toPcap4j(TcpOption o) {
-        if (o instanceof TcpOption.EndOfList) return TcpEndOfOptionList.getInstance();
-        if (o instanceof TcpOption.NoOp) return TcpNoOperationOption.getInstance();
+    private static int putOption(byte[] b, int at, TcpOption o) {
+        b[at] = (byte) o.kind();
+        if (o instanceof TcpOption.EndOfList || o instanceof TcpOption.NoOp) return at + 1;
+        int len = optionLength(o);
+        b[at + 1] = (byte) len;
         if (o instanceof TcpOption.MaxSegmentSize m) {
-            return new TcpMaximumSegmentSizeOption.Builder().maxSegSize((short) m.mss()).correctLengthAtBuild(true).build();
-        }
-        if (o instanceof TcpOption.WindowScale w) {
-            return new TcpWindowScaleOption.Builder().shiftCount((byte) w.shift()).correctLengthAtBuild(true).build();
-        }
-        if (o instanceof TcpOption.SackPermitted) return TcpSackPermittedOption.getInstance();
-        if (o instanceof TcpOption.Sack s) {
-            List<TcpSackOption.Sack> blocks = new ArrayList<>();
-            for (TcpOption.SackBlock b : s.blocks()) {
-                blocks.add(new TcpSackOption.Sack(b.left().raw(), b.right().raw()));
+            put16(b, at + 2, m.mss());
+        } else if (o instanceof TcpOption.WindowScale w) {
+            b[at + 2] = (byte) w.shift();
+        } else if (o instanceof TcpOption.Sack s) {
+            int i = at + 2;
+            for (TcpOption.SackBlock block : s.blocks()) {
+                put32(b, i, block.left().raw());
+                put32(b, i + 4, block.right().raw());
+                i += 8;
             }
-            return new TcpSackOption.Builder().sacks(blocks).correctLengthAtBuild(true).build();
+        } else if (o instanceof TcpOption.Timestamps ts) {
+            put32(b, at + 2, ts.tsVal());
+            put32(b, at + 6, ts.tsEcr());
+        } else if (o instanceof TcpOption.Unknown u) {
+            byte[] data = u.data();
+            System.arraycopy(data, 0, b, at + 2, data.length);
         }
-        if (o instanceof TcpOption.Timestamps t) {
-            return new TcpTimestampsOption.Builder().tsValue(t.tsVal()).tsEchoReply(t.tsEcr()).correctLengthAtBuild(true).build();
-        }
-        TcpOption.Unknown u = (TcpOption.Unknown) o;
-        return new UnknownTcpOption.Builder()
-                .kind(TcpOptionKind.getInstance((byte) u.kind()))
-                .data(u.data())
-                .correctLengthAtBuild(true)
-                .build();
+        return at + len;
     }
 
-    /** Maps pcap4j's options to ours; returns the problem if one is malformed, else null. */
-    private static String fromPcap4j(List<TcpPacket.TcpOption> in, List<TcpOption> out) {
-        for (TcpPacket.TcpOption o : in) {
-            if (o instanceof IllegalTcpOption) {
-                return "bad option length (kind " + (o.getKind().value() & 0xff) + ")";
-            } else if (o instanceof TcpEndOfOptionList) {
+    /**
+     * RFC 9293 §3.2's option list: kind, length, data; EOL ends it. Lengths are checked against the
+     * layouts of RFC 9293 (MSS), RFC 7323 (WS, TS) and RFC 2018 (SACK); returns the problem or null.
+     */
+    private static String parseOptions(byte[] b, int from, int to, List<TcpOption> out) {
+        int i = from;
+        while (i < to) {
+            int kind = u8(b, i);
+            if (kind == 0) {
                 out.add(new TcpOption.EndOfList());
-                // RFC 9293 §3.2: EOL ends the option list; what follows is padding.
-                return null;
-            } else if (o instanceof TcpNoOperationOption) {
-                out.add(new TcpOption.NoOp());
-            } else if (o instanceof TcpMaximumSegmentSizeOption m) {
-                if (m.getLengthAsInt() != 4) return "MSS option length " + m.getLengthAsInt();
-                out.add(new TcpOption.MaxSegmentSize(m.getMaxSegSizeAsInt()));
-            } else if (o instanceof TcpWindowScaleOption w) {
-                if (w.getLengthAsInt() != 3) return "window scale option length " + w.getLengthAsInt();
-                out.add(new TcpOption.WindowScale(w.getShiftCountAsInt()));
-            } else if (o instanceof TcpSackPermittedOption) {
-                out.add(new TcpOption.SackPermitted());
-            } else if (o instanceof TcpSackOption s) {
-                // pcap4j 1.8 validates the SACK layout but exposes only raw data: kind, length, 8-byte blocks.
-                byte[] raw = s.getRawData();
-                if ((raw.length - 2) % 8 != 0) return "SACK option length " + raw.length;
-                List<TcpOption.SackBlock> blocks = new ArrayList<>();
-                for (int i = 2; i + 8 <= raw.length; i += 8) {
-                    blocks.add(new TcpOption.SackBlock(new SeqNum(int32(raw, i)), new SeqNum(int32(raw, i + 4))));
-                }
-                if (blocks.isEmpty() || blocks.size() > 4) return "SACK option with " + blocks.size() + " blocks";
-                out.add(new TcpOption.Sack(blocks));
-            } else if (o instanceof TcpTimestampsOption t) {
-                if (t.getLengthAsInt() != 10) return "timestamps option length " + t.getLengthAsInt();
-                out.add(new TcpOption.Timestamps(t.getTsValue(), t.getTsEchoReply()));
-            } else {
-                byte[] raw = o.getRawData();
-                byte[] data = new byte[Math.max(0, raw.length - 2)];
-                System.arraycopy(raw, raw.length - data.length, data, 0, data.length);
-                out.add(new TcpOption.Unknown(o.getKind().value() & 0xff, data));
+                return null; // what follows EOL is padding
             }
+            if (kind == 1) {
+                out.add(new TcpOption.NoOp());
+                i++;
+                continue;
+            }
+            if (i + 1 >= to) return "option kind " + kind + " has no length byte";
+            int len = u8(b, i + 1);
+            if (len < 2 || i + len > to) return "bad option length " + len + " (kind " + kind + ")";
+            switch (kind) {
+                case 2 -> {
+                    if (len != 4) return "MSS option length " + len;
+                    out.add(new TcpOption.MaxSegmentSize(u16(b, i + 2)));
+                }
+                case 3 -> {
+                    if (len != 3) return "window scale option length " + len;
+                    out.add(new TcpOption.WindowScale(u8(b, i + 2)));
+                }
+                case 4 -> {
+                    if (len != 2) return "SACK-permitted option length " + len;
+                    out.add(new TcpOption.SackPermitted());
+                }
+                case 5 -> {
+                    if ((len - 2) % 8 != 0 || len == 2 || len > 34) return "SACK option length " + len;
+                    List<TcpOption.SackBlock> blocks = new ArrayList<>(4);
+                    for (int j = i + 2; j < i + len; j += 8) {
+                        blocks.add(new TcpOption.SackBlock(new SeqNum(int32(b, j)), new SeqNum(int32(b, j + 4))));
+                    }
+                    out.add(new TcpOption.Sack(blocks));
+                }
+                case 8 -> {
+                    if (len != 10) return "timestamps option length " + len;
+                    out.add(new TcpOption.Timestamps(int32(b, i + 2), int32(b, i + 6)));
+                }
+                default -> {
+                    byte[] data = new byte[len - 2];
+                    System.arraycopy(b, i + 2, data, 0, data.length);
+                    out.add(new TcpOption.Unknown(kind, data));
+                }
+            }
+            i += len;
         }
         return null;
     }
 
-    private static Inet4Address inet(Ipv4Address a) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(a.toBytes());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 bytes are always an IPv4 address", e);
-        }
+    /** The one's complement sum over the TCP pseudo-header (RFC 9293 §3.1) and segment. */
+    private static int tcpSum(byte[] b, int tcpStart, int end) {
+        long pseudo = (long) u16(b, 12) + u16(b, 14) + u16(b, 16) + u16(b, 18) + PROTOCOL_TCP + (end - tcpStart);
+        return sum(b, tcpStart, end, pseudo);
+    }
+
+    /** RFC 1071 one's complement sum of 16-bit words, folded to 16 bits. */
+    private static int sum(byte[] b, int from, int to, long initial) {
+        long sum = initial;
+        int i = from;
+        for (; i + 1 < to; i += 2) sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        if (i < to) sum += (b[i] & 0xff) << 8;
+        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
+        return (int) sum;
+    }
+
+    private static void put16(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 8);
+        b[off + 1] = (byte) v;
+    }
+
+    private static void put32(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
     }
 
     private static String addressAt(byte[] b, int off) {

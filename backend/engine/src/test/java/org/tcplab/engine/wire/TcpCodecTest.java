@@ -192,6 +192,15 @@ class TcpCodecTest {
         }
 
         @Test
+        void describingWhatWeEncodedNeedsNoSecondDecodeAndSaysTheSame() {
+            for (TcpSegment s : List.of(synWithAllOptions(), dataWithSack())) {
+                TcpDatagram d = new TcpDatagram(A, B, s);
+                byte[] bytes = TcpCodec.encode(d);
+                assertThat(TcpCodec.describeEncoded(bytes, d)).isEqualTo(TcpCodec.describe(bytes));
+            }
+        }
+
+        @Test
         void aBrokenPacketIsStillShownInFull() {
             byte[] bytes = TcpCodec.encode(new TcpDatagram(A, B, dataWithSack()));
             bytes[bytes.length - 1] ^= 0x01;

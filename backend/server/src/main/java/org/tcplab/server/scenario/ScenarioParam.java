@@ -1,0 +1,9 @@
+package org.tcplab.server.scenario;
+
+/**
+ * A scenario parameter as the catalog shows it (localized description).
+ *
+ * @param type {@code seq} (a sequence number, 0..2^32-1), {@code port} (1..65535) or {@code integer}
+ * @param defaultValue the value used when a run does not give one (a {@code Long})
+ */
+public record ScenarioParam(String name, String type, Object defaultValue, String description) {}
