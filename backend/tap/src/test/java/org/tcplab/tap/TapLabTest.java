@@ -254,9 +254,10 @@ class TapLabTest {
             lab.close(c, ours);
             lab.close(c, linux);
             awaitState(ours, c, TcpState.CLOSED, 5000);
-            Thread.sleep(100);
             List<String> logged = rec.all(SegmentSent.class).stream().map(s -> s.segment().bytes()).toList();
-            assertThat(witness.tcpSegments()).containsExactlyInAnyOrderElementsOf(logged);
+            List<String> seen = witness.tcpSegments(logged.size(), 3000);
+            assertThat(witness.dropped()).as("packets the capture itself lost").isZero();
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(logged);
         }
     }
 

@@ -24,7 +24,8 @@ final class Witness implements AutoCloseable {
         // The capture socket must be created in the lab's namespace, where the device exists.
         this.handle = ns.inside(() -> new PcapHandle.Builder(device).snaplen(65536)
                 .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS).timeoutMillis(10)
-                .immediateMode(true).build());
+                // A roomy ring: on a loaded machine this thread may not run for a while.
+                .bufferSize(32 << 20).immediateMode(true).build());
         try {
             // Non-blocking reads, so close() never waits on a read that has nothing to return.
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
@@ -62,6 +63,21 @@ final class Witness implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Waits until the capture holds at least {@code n} TCP segments (or the time is up), then returns them. */
+    List<String> tcpSegments(int n, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (tcpSegments().size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50); // and anything beyond n that is still on its way
+        return tcpSegments();
+    }
+
+    /** Packets the kernel could not hand to the capture: a witness with drops proves nothing. */
+    long dropped() throws Exception {
+        return handle.getStats().getNumPacketsDropped();
     }
 
     List<String> tcpSegments() {
