@@ -69,6 +69,7 @@ public final class LinuxPairLab implements KernelLab {
     private int nextConnection = 1;
     private long segmentIds;
     private long nextProcPollUs;
+    private long lastFrameUs;
 
     private LinuxPairLab(TapLabConfig config, EventSink events) {
         this.config = config;
@@ -333,8 +334,12 @@ public final class LinuxPairLab implements KernelLab {
                     observe(HostName.CLIENT);
                     observe(HostName.SERVER);
                 }
-                if (!any) {
-                    LockSupport.parkNanos(500_000);
+                if (any) {
+                    lastFrameUs = now;
+                } else {
+                    // The capture has no descriptor to wait on here: poll briskly while traffic
+                    // flows, gently once the wire has been quiet for a second.
+                    LockSupport.parkNanos(now - lastFrameUs < 1_000_000 ? 200_000 : 5_000_000);
                 }
             }
         } catch (Throwable t) {

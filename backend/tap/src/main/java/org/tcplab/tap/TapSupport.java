@@ -19,6 +19,27 @@ public final class TapSupport {
 
     private static final long CAP_NET_ADMIN = 1L << 12;
 
+    /**
+     * As {@link #check()}, for one {@code linuxSide}: {@code both} also needs libpcap (its frames
+     * are watched by a capture, {@code apt-get install libpcap0.8}).
+     */
+    public static Availability check(String linuxSide) {
+        Availability base = check();
+        if (!"both".equals(linuxSide)) {
+            return base;
+        }
+        String pcap = null;
+        try {
+            org.pcap4j.core.Pcaps.libVersion();
+        } catch (Throwable t) {
+            pcap = "libpcap is missing (apt-get install libpcap0.8): " + t.getMessage();
+        }
+        if (pcap == null) {
+            return base;
+        }
+        return new Availability(false, base.available() ? pcap : base.reason() + "; " + pcap);
+    }
+
     public static Availability check() {
         List<String> missing = new ArrayList<>();
         if (!hasNetAdmin()) {

@@ -118,6 +118,22 @@ class TapLabTest {
     }
 
     @Test
+    void ourSynToAClosedLinuxPortDrawsRstAckAndOurConnectionIsRefused() throws Exception {
+        try (TapLab lab = start("server")) {
+            HostName ours = lab.ourHost();
+            HostName linux = lab.linuxHost();
+            String c = lab.connect(ours, 40000, 7777, SeqNum.of(99), null);
+            SegmentSent rst = rec.await(SegmentSent.class, s -> s.from() == linux, 3000);
+            assertThat(rst.segment().flags()).containsExactly("ACK", "RST");
+            assertThat(rst.segment().ack()).isEqualTo(100);
+            LabEvent.ErrorRaised refused = rec.await(LabEvent.ErrorRaised.class, e -> e.host() == ours, 3000);
+            assertThat(refused.connection()).isEqualTo(c);
+            assertThat(refused.error()).isEqualTo("refused");
+            assertThat(lab.ourState(c)).isEqualTo(TcpState.CLOSED);
+        }
+    }
+
+    @Test
     void tenMegabytesEachWayArriveIntact() throws Exception {
         int size = 10 * 1024 * 1024;
         byte[] up = random(size, 1);
