@@ -16,6 +16,9 @@ public final class TapDevice implements AutoCloseable {
     /** Largest frame we read: Ethernet header + 1500-byte MTU, with room for a VLAN tag. */
     public static final int MAX_FRAME = 1522;
 
+    private static final NativeLong TWO = new NativeLong(2);
+    private static final NativeLong READ_SIZE = new NativeLong(65536);
+
     private final String name;
     private final int fd;
     private final int wakeFd;
@@ -86,7 +89,7 @@ public final class TapDevice implements AutoCloseable {
         pollFds.setShort(12, LibC.POLLIN);
         pollFds.setShort(14, (short) 0);
         try {
-            LibC.INSTANCE.poll(pollFds, new NativeLong(2), timeoutMs);
+            LibCDirect.poll(pollFds, TWO, timeoutMs);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR) {
                 return false;
@@ -124,7 +127,7 @@ public final class TapDevice implements AutoCloseable {
         }
         long n;
         try {
-            n = LibC.INSTANCE.read(fd, readBuf, new NativeLong(readBuf.size())).longValue();
+            n = LibCDirect.read(fd, readBuf, READ_SIZE).longValue();
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
                 return null;
@@ -141,7 +144,7 @@ public final class TapDevice implements AutoCloseable {
         }
         writeBuf.write(0, frame, 0, frame.length);
         try {
-            LibC.INSTANCE.write(fd, writeBuf, new NativeLong(frame.length));
+            LibCDirect.write(fd, writeBuf, new NativeLong(frame.length));
         } catch (LastErrorException e) {
             throw new TapException("write " + name + ": errno " + e.getErrorCode(), e);
         }

@@ -197,6 +197,54 @@ class TapLabTest {
     }
 
     @Test
+    void abortsFromEitherSideAreRstsTheOtherSideReportsAsReset() throws Exception {
+        try (TapLab lab = start("client")) {
+            HostName ours = lab.ourHost();
+            HostName linux = lab.linuxHost();
+            lab.listen(ours, 80);
+            String first = lab.connect(linux, 0, 80, null, null);
+            awaitState(linux, first, TcpState.ESTABLISHED, 3000);
+            awaitState(ours, first, TcpState.ESTABLISHED, 3000);
+            // SO_LINGER 0 then close: Linux sends RST, our stack drops the connection.
+            lab.abort(first, linux);
+            SegmentSent rst = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().flags().contains("RST"), 3000);
+            assertThat(rst.connection()).isEqualTo(first);
+            awaitState(ours, first, TcpState.CLOSED, 3000);
+            assertThat(rec.await(LabEvent.ErrorRaised.class, e -> e.host() == ours && first.equals(e.connection()), 3000)
+                    .error()).isEqualTo("reset");
+
+            String second = lab.connect(linux, 0, 80, null, null);
+            awaitState(ours, second, TcpState.ESTABLISHED, 3000);
+            awaitState(linux, second, TcpState.ESTABLISHED, 3000);
+            lab.abort(second, ours);
+            rec.await(SegmentSent.class, s -> s.from() == ours && second.equals(s.connection())
+                    && s.segment().flags().contains("RST"), 3000);
+            awaitState(linux, second, TcpState.CLOSED, 3000);
+            assertThat(rec.await(LabEvent.ErrorRaised.class, e -> e.host() == linux && second.equals(e.connection()), 3000)
+                    .error()).isEqualTo("reset");
+        }
+    }
+
+    @Test
+    void whenLinuxStopsReadingItsWindowClosesAndOurPersistTimerProbes() throws Exception {
+        try (TapLab lab = start("server")) {
+            HostName ours = lab.ourHost();
+            HostName linux = lab.linuxHost();
+            lab.listen(linux, 8080);
+            String c = lab.connect(ours, 40000, 8080, null, null);
+            awaitState(linux, c, TcpState.ESTABLISHED, 3000);
+            lab.setReading(c, linux, false);
+            lab.send(c, ours, random(8 << 20, 8));
+            SegmentSent zero = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().window() == 0, 20_000);
+            assertThat(zero.connection()).isEqualTo(c);
+            rec.await(LabEvent.TimerChanged.class, t -> t.host() == ours && t.timer() == org.tcplab.engine.tcp.TimerKind.PERSIST
+                    && t.action() == LabEvent.TimerAction.ARMED, 5000);
+            lab.setReading(c, linux, true);
+            rec.await(LabEvent.DataDelivered.class, d -> d.host() == linux && d.total() == 8 << 20, 60_000);
+        }
+    }
+
+    @Test
     void droppingLinuxsSynAckStillEndsEstablishedAfterItsRetransmission() throws Exception {
         try (TapLab lab = start("server")) {
             HostName ours = lab.ourHost();
