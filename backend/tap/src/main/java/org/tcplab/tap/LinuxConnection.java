@@ -7,7 +7,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Linux end of one lab connection: a real kernel socket in the lab's namespace, driven by the
@@ -39,6 +42,7 @@ final class LinuxConnection {
     private volatile boolean outputShut;
     private volatile boolean eof;
     private volatile boolean aborted;
+    private volatile boolean connecting;
     private long total;
 
     LinuxConnection(String id, Listener listener) {
@@ -65,6 +69,7 @@ final class LinuxConnection {
 
     /** Runs the blocking connect on the writer thread, then attaches the socket. */
     void connectWith(Socket bound, java.net.InetSocketAddress remote) {
+        connecting = true;
         writer.execute(() -> {
             try {
                 bound.connect(remote, 120_000);
@@ -79,10 +84,36 @@ final class LinuxConnection {
         });
     }
 
+    /** Whether this end has a socket or is getting one (connecting), as opposed to awaiting an accept. */
+    boolean hasSocketOrConnecting() {
+        return connecting || socket.isDone();
+    }
+
+    /**
+     * The socket, waiting for it if Linux has not accepted the connection yet (our stack can see
+     * ESTABLISHED before the kernel's accept() returns); null, with an error event, if it never comes.
+     */
+    private Socket awaitSocket(String what) {
+        try {
+            return socket.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            if (!aborted) {
+                listener.error(this, "io", "Linux " + what + ": no socket (the kernel did not accept the connection)");
+            }
+            return null;
+        }
+    }
+
     void send(byte[] data) {
         writer.execute(() -> {
             try {
-                Socket s = socket.join();
+                Socket s = awaitSocket("send()");
+                if (s == null) {
+                    return;
+                }
                 s.getOutputStream().write(data);
             } catch (IOException | RuntimeException e) {
                 if (!aborted) {
@@ -96,7 +127,10 @@ final class LinuxConnection {
     void close() {
         writer.execute(() -> {
             try {
-                Socket s = socket.join();
+                Socket s = awaitSocket("close()");
+                if (s == null) {
+                    return;
+                }
                 outputShut = true;
                 s.shutdownOutput();
                 if (eof) {
@@ -112,16 +146,23 @@ final class LinuxConnection {
 
     /** SO_LINGER 0 and close: the kernel answers with RST and forgets the connection. Now, not queued. */
     void abort() {
-        aborted = true;
         Socket s = socket.getNow(null);
-        if (s != null) {
-            try {
-                s.setSoLinger(true, 0);
-            } catch (SocketException ignored) {
-                // already closed
-            }
-            closeQuietly(s);
+        if (s == null) {
+            // Not accepted yet: abort as soon as it is.
+            writer.execute(() -> {
+                if (awaitSocket("abort()") != null) {
+                    abort();
+                }
+            });
+            return;
         }
+        aborted = true;
+        try {
+            s.setSoLinger(true, 0);
+        } catch (SocketException ignored) {
+            // already closed
+        }
+        closeQuietly(s);
         writer.shutdownNow();
         synchronized (readGate) {
             readGate.notifyAll();

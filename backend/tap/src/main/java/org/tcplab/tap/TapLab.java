@@ -263,7 +263,12 @@ public final class TapLab implements KernelLab {
         Socket socket = link.namespace().inside(() -> {
             Socket s = SocketChannel.open(StandardProtocolFamily.INET).socket();
             // Binding creates the descriptor on the namespace's thread, hence inside the lab's network.
-            s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), localPort));
+            try {
+                s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), localPort));
+            } catch (java.net.BindException e) {
+                s.close();
+                throw new TcpUserException("connection already exists (Linux port " + localPort + " is in use)");
+            }
             return s;
         });
         ConnectionKey key = new ConnectionKey(config.ourIp(), remotePort, config.linuxIp(), socket.getLocalPort());
@@ -295,7 +300,7 @@ public final class TapLab implements KernelLab {
             ConnectionKey key = key(connection);
             run(() -> host.send(nowUs(), key, data));
         } else {
-            linux(connection).send(data);
+            linuxForUser(connection).send(data);
             touch();
         }
     }
@@ -305,7 +310,7 @@ public final class TapLab implements KernelLab {
             ConnectionKey key = key(connection);
             run(() -> host.close(nowUs(), key));
         } else {
-            linux(connection).close();
+            linuxForUser(connection).close();
             touch();
         }
     }
@@ -315,7 +320,7 @@ public final class TapLab implements KernelLab {
             ConnectionKey key = key(connection);
             run(() -> host.abort(nowUs(), key));
         } else {
-            linux(connection).abort();
+            linuxForUser(connection).abort();
             touch();
         }
     }
@@ -629,6 +634,19 @@ public final class TapLab implements KernelLab {
             throw new TcpUserException("connection does not exist");
         }
         return key;
+    }
+
+    /**
+     * The Linux end for a user call. One that has no socket yet (Linux has not accepted) is fine
+     * while our end lives, since the call waits for the accept; with our end gone too, the
+     * connection does not exist.
+     */
+    private LinuxConnection linuxForUser(String connection) {
+        LinuxConnection c = linux(connection);
+        if (!c.hasSocketOrConnecting() && ourState(connection) == TcpState.CLOSED) {
+            throw new TcpUserException("connection does not exist");
+        }
+        return c;
     }
 
     private LinuxConnection linux(String connection) {

@@ -130,6 +130,9 @@ class TapLabTest {
             assertThat(refused.connection()).isEqualTo(c);
             assertThat(refused.error()).isEqualTo("refused");
             assertThat(lab.ourState(c)).isEqualTo(TcpState.CLOSED);
+            // Linux never had this connection: its side refuses user calls instead of waiting forever.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lab.send(c, linux, new byte[1]))
+                    .isInstanceOf(org.tcplab.engine.tcp.TcpUserException.class);
         }
     }
 
