@@ -49,5 +49,11 @@ interface LibC extends Library {
 
     int gettid();
 
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen) throws LastErrorException;
+
+    NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
+
     int geteuid();
 }

@@ -54,7 +54,7 @@ public final class LinuxPairLab implements KernelLab {
     private final EventSink events;
     private final Map<HostName, NetNamespace> ns = new EnumMap<>(HostName.class);
     private final Map<HostName, Ipv4Address> ips = new EnumMap<>(HostName.class);
-    private final Map<HostName, LinuxStateTracker> trackers = new EnumMap<>(HostName.class);
+    private final Map<HostName, LinuxObserver> observers = new EnumMap<>(HostName.class);
     private final PcapHandle capture;
     private final long t0 = System.nanoTime();
     private final Thread driver;
@@ -77,7 +77,6 @@ public final class LinuxPairLab implements KernelLab {
         ips.put(HostName.CLIENT, config.linuxIp());
         ips.put(HostName.SERVER, config.ourIp());
         for (HostName h : HostName.values()) {
-            trackers.put(h, new LinuxStateTracker());
             listeners.put(h, new ConcurrentHashMap<>());
         }
         try {
@@ -97,6 +96,8 @@ public final class LinuxPairLab implements KernelLab {
             s.ip("addr", "add", config.ourIp() + "/" + config.prefixLength(), "dev", SERVER_DEVICE);
             c.ip("link", "set", CLIENT_DEVICE, "up");
             s.ip("link", "set", SERVER_DEVICE, "up");
+            observers.put(HostName.CLIENT, new LinuxObserver(c, config.linuxIp()));
+            observers.put(HostName.SERVER, new LinuxObserver(s, config.ourIp()));
             this.capture = c.inside(() -> {
                 PcapHandle h = new PcapHandle.Builder(CLIENT_DEVICE).snaplen(65536)
                         .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS).timeoutMillis(1)
@@ -191,11 +192,7 @@ public final class LinuxPairLab implements KernelLab {
             return s;
         });
         ConnectionKey mine = new ConnectionKey(local, socket.getLocalPort(), remote, remotePort);
-        String id = call(() -> {
-            String fresh = Integer.toString(nextConnection++);
-            idsByClientKey.put(from == HostName.CLIENT ? mine : mine.reversed(), fresh);
-            return fresh;
-        });
+        String id = call(() -> register(from == HostName.CLIENT ? mine : mine.reversed()));
         LinuxConnection lc = new LinuxConnection(id, listener(from));
         sockets.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(from, lc);
         lc.connectWith(socket, new InetSocketAddress(EthernetLink.inet(remote), remotePort));
@@ -263,7 +260,17 @@ public final class LinuxPairLab implements KernelLab {
             m.values().forEach(LinuxConnection::dispose);
         }
         capture.close();
+        observers.values().forEach(LinuxObserver::close);
         ns.values().forEach(NetNamespace::close);
+    }
+
+    /** A new lab id for a connection (keyed as the client sees it); both kernels' ends are watched. */
+    private String register(ConnectionKey clientKey) {
+        String id = Integer.toString(nextConnection++);
+        idsByClientKey.put(clientKey, id);
+        observers.get(HostName.CLIENT).watch(clientKey, nowUs());
+        observers.get(HostName.SERVER).watch(clientKey.reversed(), nowUs());
+        return id;
     }
 
     private LinuxConnection socket(String connection, HostName side) {
@@ -286,11 +293,7 @@ public final class LinuxPairLab implements KernelLab {
             ConnectionKey clientKey = side == HostName.CLIENT ? mine : mine.reversed();
             String id = idsByClientKey.get(clientKey);
             if (id == null) {
-                id = call(() -> {
-                    String fresh = Integer.toString(nextConnection++);
-                    idsByClientKey.put(clientKey, fresh);
-                    return fresh;
-                });
+                id = call(() -> register(clientKey));
             }
             LinuxConnection lc = new LinuxConnection(id, listener(side));
             sockets.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(side, lc);
@@ -398,7 +401,7 @@ public final class LinuxPairLab implements KernelLab {
     }
 
     private void observe(HostName host) {
-        for (LinuxStateTracker.Transition t : trackers.get(host).update(ProcNetTcp.read(ns.get(host).procNetTcp()))) {
+        for (LinuxStateTracker.Transition t : observers.get(host).poll(nowUs(), listeners.get(host).keySet())) {
             ConnectionKey clientKey = host == HostName.CLIENT ? t.key() : t.key().reversed();
             String connection = idsByClientKey.get(clientKey);
             if (connection != null) {

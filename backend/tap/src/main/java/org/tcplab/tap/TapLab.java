@@ -56,7 +56,6 @@ public final class TapLab implements KernelLab {
 
     public static final String OBSERVED = "observed in /proc/net/tcp";
     private static final int READ_BUDGET = 256;
-    private static final long ACTIVITY_WINDOW_US = 3_000_000;
     /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
     private static final long REORDER_HOLD_US = 200_000;
 
@@ -87,9 +86,8 @@ public final class TapLab implements KernelLab {
     private final long[] heldBackUntil = new long[2];
     private long segmentIds;
     private final Map<ConnectionKey, SeqNum> linuxSeqHigh = new HashMap<>();
-    private final LinuxStateTracker tracker = new LinuxStateTracker();
+    private final LinuxObserver observer;
     private long nextProcPollUs;
-    private long lastActivityUs;
 
     private record Timed(long atUs, long seq, Runnable action) implements Comparable<Timed> {
         public int compareTo(Timed o) {
@@ -108,6 +106,7 @@ public final class TapLab implements KernelLab {
         // RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock.
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
         this.host = hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), events);
+        this.observer = new LinuxObserver(link.namespace(), config.linuxIp());
         this.driver = new Thread(this::drive, "tcplab-tap-driver-" + link.namespace().name());
         driver.setDaemon(true);
     }
@@ -235,7 +234,6 @@ public final class TapLab implements KernelLab {
         Thread acceptor = new Thread(() -> acceptLoop(ss), "tcplab-linux-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
-        touch();
     }
 
     /**
@@ -301,7 +299,6 @@ public final class TapLab implements KernelLab {
             run(() -> host.send(nowUs(), key, data));
         } else {
             linuxForUser(connection).send(data);
-            touch();
         }
     }
 
@@ -311,7 +308,6 @@ public final class TapLab implements KernelLab {
             run(() -> host.close(nowUs(), key));
         } else {
             linuxForUser(connection).close();
-            touch();
         }
     }
 
@@ -321,7 +317,6 @@ public final class TapLab implements KernelLab {
             run(() -> host.abort(nowUs(), key));
         } else {
             linuxForUser(connection).abort();
-            touch();
         }
     }
 
@@ -464,7 +459,6 @@ public final class TapLab implements KernelLab {
         byte[] ip = TcpCodec.encode(o.datagram());
         long id = ++segmentIds;
         long now = nowUs();
-        lastActivityUs = now;
         events.emit(new LabEvent.SegmentSent(now, o.connection(), id, ours, linux, o.retransmission(),
                 TcpCodec.describe(ip), null));
         transmit(ours, o.connection(), id, ip, o.datagram().segment().flags(), o.retransmission());
@@ -472,7 +466,6 @@ public final class TapLab implements KernelLab {
 
     private void fromLinux(byte[] ip) {
         long now = nowUs();
-        lastActivityUs = now;
         RawTcp raw = RawTcp.of(ip);
         String connection = null;
         boolean retransmission = false;
@@ -585,7 +578,7 @@ public final class TapLab implements KernelLab {
     }
 
     private boolean procPolling(long now) {
-        return tracker.tracking() || now - lastActivityUs < ACTIVITY_WINDOW_US;
+        return observer.active();
     }
 
     private void observeLinux(long now) {
@@ -593,7 +586,7 @@ public final class TapLab implements KernelLab {
             return;
         }
         nextProcPollUs = now + config.procPollUs();
-        for (LinuxStateTracker.Transition t : tracker.update(ProcNetTcp.read(link.namespace().procNetTcp()))) {
+        for (LinuxStateTracker.Transition t : observer.poll(now, linuxListeners.keySet())) {
             String connection = idsByKey.get(t.key().reversed());
             if (connection != null) {
                 linuxStates.put(connection, t.to());
@@ -609,6 +602,7 @@ public final class TapLab implements KernelLab {
         return idsByKey.computeIfAbsent(key, k -> {
             String id = Integer.toString(nextConnection++);
             keysById.put(id, k);
+            observer.watch(k.reversed(), nowUs());
             return id;
         });
     }
@@ -690,10 +684,6 @@ public final class TapLab implements KernelLab {
         }
     };
 
-    private void touch() {
-        post(() -> lastActivityUs = nowUs());
-    }
-
     private void post(Runnable r) {
         if (!running) {
             return;
@@ -722,10 +712,7 @@ public final class TapLab implements KernelLab {
         if (!running) {
             throw new IllegalStateException("the TAP lab is closed" + (failure == null ? "" : ": " + failure));
         }
-        FutureTask<T> task = new FutureTask<>(() -> {
-            lastActivityUs = nowUs();
-            return work.call();
-        });
+        FutureTask<T> task = new FutureTask<>(work);
         tasks.add(task);
         link.wake();
         try {
@@ -766,6 +753,7 @@ public final class TapLab implements KernelLab {
         for (LinuxConnection c : linuxConnections.values()) {
             c.dispose();
         }
+        observer.close();
         link.close();
     }
 
