@@ -712,7 +712,13 @@ public final class TapLab implements KernelLab {
         if (!running) {
             throw new IllegalStateException("the TAP lab is closed" + (failure == null ? "" : ": " + failure));
         }
-        FutureTask<T> task = new FutureTask<>(work);
+        FutureTask<T> task = new FutureTask<>(() -> {
+            T result = work.call();
+            // Put what the call produced (a SYN, data, a FIN) on the wire before the caller is
+            // woken: on a busy machine waking it can cost the driver its CPU for a millisecond.
+            flushHost();
+            return result;
+        });
         tasks.add(task);
         link.wake();
         try {
