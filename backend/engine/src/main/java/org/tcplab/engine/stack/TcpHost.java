@@ -94,7 +94,12 @@ public final class TcpHost {
 
     public TcpConfig config() { return config; }
 
-    /** Passive OPEN (RFC 9293 §3.10.1). Throws TcpUserException if the port already listens. */
+    /**
+     * Passive OPEN (RFC 9293 §3.10.1). Throws TcpUserException if the port already listens.
+     * {@code backlog} bounds the connections in SYN-RECEIVED; a SYN beyond it is dropped with a
+     * {@code SegmentDropped("backlog")}. The lab's application accepts at once, so established
+     * connections do not count.
+     */
     public void listen(long nowUs, int port, int backlog) {
         touch(nowUs);
         if (listeners.containsKey(port)) throw new TcpUserException("connection already exists");
@@ -214,6 +219,13 @@ public final class TcpHost {
         TcpSegment seg = datagram.segment();
         ConnectionKey key = new ConnectionKey(address, seg.dstPort(), datagram.src(), seg.srcPort());
         Tcb tcb = tcbs.get(key);
+        if (tcb != null && tcb.state() == TcpState.TIME_WAIT && listeners.containsKey(seg.dstPort())
+                && seg.flags().syn() && !seg.flags().ack() && !seg.flags().rst() && seg.seq().greaterThan(tcb.rcvNxt())) {
+            // RFC 9293 §3.6.1 / RFC 6191 (Berkeley's rule): a new SYN above RCV.NXT may reopen a
+            // 4-tuple in TIME-WAIT; the old incarnation ends and the listener takes the SYN.
+            tcb.reincarnated(nowUs);
+            tcb = null;
+        }
         if (tcb != null) {
             tcb.segmentArrives(nowUs, seg);
             settle(tcb);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 final class ByteQueue {
 
     private static final int BLOCK = 16 * 1024;
+    private static final int MIN_BLOCK = 64;
 
     private ArrayList<byte[]> blocks;
     /** Index of the head block in {@code blocks}. */
@@ -28,13 +29,29 @@ final class ByteQueue {
             long abs = headOff + size;
             int blockIdx = first + (int) (abs / BLOCK);
             int inBlock = (int) (abs % BLOCK);
-            if (blockIdx == blocks.size()) blocks.add(new byte[BLOCK]);
             int n = Math.min(len, BLOCK - inBlock);
-            System.arraycopy(data, off, blocks.get(blockIdx), inBlock, n);
+            System.arraycopy(data, off, tailBlock(blockIdx, inBlock + n), inBlock, n);
             off += n;
             len -= n;
             size += n;
         }
+    }
+
+    /**
+     * The block at {@code blockIdx} (always the tail), with room for {@code needed} bytes. Blocks are
+     * addressed with a fixed stride of BLOCK bytes, but the tail starts small and doubles up to BLOCK:
+     * most lab connections send a few bytes, and a 16 KiB block each would dominate their cost.
+     */
+    private byte[] tailBlock(int blockIdx, int needed) {
+        if (blockIdx == blocks.size()) {
+            blocks.add(new byte[Math.min(BLOCK, Math.max(MIN_BLOCK, Integer.highestOneBit(needed - 1) << 1))]);
+        }
+        byte[] b = blocks.get(blockIdx);
+        if (b.length < needed) {
+            b = java.util.Arrays.copyOf(b, Math.min(BLOCK, Math.max(needed, b.length * 2)));
+            blocks.set(blockIdx, b);
+        }
+        return b;
     }
 
     /** Copies {@code len} bytes starting {@code offset} bytes after the head. */

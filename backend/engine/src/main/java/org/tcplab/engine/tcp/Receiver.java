@@ -45,7 +45,7 @@ final class Receiver {
 
     /** Options are known: with window scaling the buffer may exceed 64 KiB (RFC 7323 §2). */
     void negotiated() {
-        capacity = t.rcvShift > 0 ? t.cfg.window() : Math.min(t.cfg.window(), 0xffff);
+        capacity = t.wsOk ? t.cfg.window() : Math.min(t.cfg.window(), 0xffff);
     }
 
     int capacity() {

@@ -145,7 +145,8 @@ final class Sender {
         long scaledWnd = (long) in.window << t.sndShift;
         if (t.sackOk) updateScoreboard(in.raw);
         boolean dup = ack.equals(t.sndUna) && in.len == 0 && !in.syn && !in.fin
-                && t.sndNxt.greaterThan(t.sndUna) && scaledWnd == t.sndWnd;
+                && t.sndNxt.greaterThan(t.sndUna) && scaledWnd == t.sndWnd
+                && t.sndWnd != 0; // answers to window probes are not a sign of loss
         if (ack.greaterThan(t.sndUna)) {
             newDataAcked(nowUs, in, ack);
         } else if (dup) {
@@ -246,8 +247,9 @@ final class Sender {
             return;
         }
         if (dupAcks != 3) return;
-        // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover".
-        if (!t.sndUna.greaterThan(recover) && !recover.equals(t.iss)) return;
+        // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover" (the highest
+        // sequence number sent when the last recovery or timeout began; we keep it as one past that).
+        if (t.sndUna.lessThan(recover)) return;
         long flight = t.sndNxt.distanceFrom(t.sndUna);
         ssthresh = Math.max(flight / 2, 2L * smss); // RFC 5681 equation (4)
         recover = t.sndNxt;
@@ -312,7 +314,12 @@ final class Sender {
                     break;
                 }
                 if (rtxNext.distanceFrom(t.sndUna) >= cwnd) break;
-                rtxNext = rtxNext.plus(sendAt(nowUs, rtxNext, t.sndNxt, true));
+                int used = sendAt(nowUs, rtxNext, t.sndNxt, true);
+                if (used == 0) {
+                    goBackN = false; // nothing left to resend at this point (defensive: never spin)
+                    break;
+                }
+                rtxNext = rtxNext.plus(used);
             }
         }
         if (!goBackN) sendNewData(nowUs);
@@ -344,6 +351,7 @@ final class Sender {
             }
             SeqNum start = t.sndNxt;
             int used = sendAt(nowUs, start, start.plus(len + (fin ? 1 : 0)), false);
+            if (used == 0) return; // defensive: never spin
             t.sndNxt = start.plus(used);
             if (rttSeq == null && !t.tsOk) {
                 rttSeq = t.sndNxt;

@@ -87,6 +87,8 @@ public final class Tcb {
     int sndShift;
     /** Shift applied to windows we send (our WS option), 0 if not negotiated. */
     int rcvShift;
+    /** Window scaling in use: both SYNs carried WS (RFC 7323 §2.2). */
+    boolean wsOk;
     boolean sackOk;
     boolean tsOk;
     /** TS.Recent (RFC 7323 §4.3): the TSval to echo. */
@@ -152,7 +154,8 @@ public final class Tcb {
             t.sndUna = t.sndNxt;
             t.snd.connectionEstablished(nowUs);
             byte[] data = syn.payload();
-            if (data.length > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, data.length);
+            int len = (int) Math.min(data.length, t.rcvWnd);
+            if (len > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, len);
             t.emitSynAck(nowUs, false);
             t.output(nowUs);
             return t;
@@ -565,6 +568,11 @@ public final class Tcb {
         owner.deleted(this);
     }
 
+    /** TIME-WAIT ends early because a new SYN reopens the 4-tuple (RFC 6191). */
+    public void reincarnated(long nowUs) {
+        delete(nowUs, "new SYN in TIME-WAIT (RFC 6191)");
+    }
+
     /** Drops everything without a trace (host crash). */
     public void vanish() {
         timers.clearAll();
@@ -699,15 +707,13 @@ public final class Tcb {
             }
             o.add(new TcpOption.Timestamps(tsClock(nowUs), synAck && tsOk ? tsRecent : 0));
         }
-        if (answer ? rcvShift > 0 || sndShiftOffered : cfg.windowScale() > 0) {
+        if (answer ? wsOk : cfg.windowScale() > 0) {
             o.add(new TcpOption.NoOp());
             o.add(new TcpOption.WindowScale(Math.min(cfg.windowScale(), 14)));
         }
         return o;
     }
 
-    /** The peer offered window scaling and we did too (so our SYN,ACK must carry WS). */
-    private boolean sndShiftOffered;
 
     /** Reads the peer's SYN options (RFC 9293 §3.7.1, RFC 7323 §2.2/§3.2, RFC 2018 §2). */
     private void negotiate(TcpSegment syn) {
@@ -718,7 +724,7 @@ public final class Tcb {
             // RFC 7323 §2.3: shifts above 14 are used as 14.
             sndShift = Math.min(ws.get().shift(), 14);
             rcvShift = Math.min(cfg.windowScale(), 14);
-            sndShiftOffered = true;
+            wsOk = true;
         } else {
             sndShift = 0;
             rcvShift = 0;

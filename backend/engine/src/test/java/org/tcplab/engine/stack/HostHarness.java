@@ -66,6 +66,12 @@ final class HostHarness {
         collect();
     }
 
+    /** Forgets what the host has sent so far (a test that only cares about what follows). */
+    void discardSent() {
+        collect();
+        sent.clear();
+    }
+
     void collect() {
         sent.addAll(host.poll(now));
     }

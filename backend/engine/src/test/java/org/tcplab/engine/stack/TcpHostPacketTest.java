@@ -235,6 +235,23 @@ class TcpHostPacketTest {
         }
 
         @Test
+        void dataAndFinOnTheSynAckAreProcessed() {
+            HostHarness h = h().synSent();
+            h.peerSends(peer().seq(100).ack(301).flags(SYN, FIN).payload(bytes("hey")));
+            h.expectSent("ACK", 301, 105);
+            assertThat(h.host.received(KEY)).isEqualTo(bytes("hey"));
+            assertThat(h.state()).isEqualTo(TcpState.CLOSE_WAIT);
+        }
+
+        @Test
+        void rstWithAnUnacceptableAckIsDroppedWithoutReply() {
+            HostHarness h = h().synSent();
+            h.peerSends(peer().seq(0).ack(999).flags(RST));
+            h.expectNothingSent();
+            assertThat(h.state()).isEqualTo(TcpState.SYN_SENT);
+        }
+
+        @Test
         void timerEventsCarryTheDeadline() {
             HostHarness h = h().synSent();
             var armed = h.eventsOf(LabEvent.TimerChanged.class).get(0);
@@ -277,6 +294,14 @@ class TcpHostPacketTest {
             HostHarness h = h().synReceived();
             h.peerSends(peer().seq(100).flags(SYN));
             h.expectSent("SYN,ACK", 300, 101);
+        }
+
+        @Test
+        void aDifferentSynInTheWindowReturnsToListen() {
+            HostHarness h = h().synReceived();
+            h.peerSends(peer().seq(150).flags(SYN));
+            assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+            assertThat(h.stateChanges()).containsExactly("LISTEN>SYN_RECEIVED", "SYN_RECEIVED>LISTEN");
         }
 
         @Test
@@ -387,6 +412,21 @@ class TcpHostPacketTest {
             HostHarness h = h().established();
             h.peerSends(peer().seq(101).ack(5000));
             h.expectSent("ACK", 301, 101); // RFC 5961 §5
+        }
+
+        @Test
+        void anAckFarBelowTheWindowGetsAChallengeAck() {
+            HostHarness h = h().established();
+            h.peerSends(peer().seq(101).ack(300 - 70_000));
+            h.expectSent("ACK", 301, 101); // RFC 5961 §5.2: below SND.UNA - MAX.SND.WND
+        }
+
+        @Test
+        void anOldButPlausibleAckIsIgnored() {
+            HostHarness h = h().established();
+            h.peerSends(peer().seq(101).ack(250));
+            h.expectNothingSent();
+            assertThat(h.state()).isEqualTo(TcpState.ESTABLISHED);
         }
 
         @Test
@@ -610,6 +650,23 @@ class TcpHostPacketTest {
             HostHarness h = h().timeWait();
             h.peerSends(peer().seq(102).flags(RST));
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+        }
+
+        @Test
+        void aNewSynAboveRcvNxtReopensThePort() {
+            HostHarness h = h().timeWait(); // passive side closed first here, listener still on 80
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 300, 5001);
+            assertThat(h.state()).isEqualTo(TcpState.SYN_RECEIVED);
+            assertThat(h.stateChanges()).endsWith("TIME_WAIT>CLOSED", "LISTEN>SYN_RECEIVED");
+        }
+
+        @Test
+        void anOldSynGetsAnAckInstead() {
+            HostHarness h = h().timeWait();
+            h.peerSends(peer().seq(50).flags(SYN));
+            h.expectSent("ACK", 302, 102);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
         }
 
         @Test

@@ -1,0 +1,261 @@
+package org.tcplab.engine.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tcplab.engine.stack.HostHarness.KEY;
+import static org.tcplab.engine.stack.HostHarness.peer;
+import static org.tcplab.engine.wire.TcpFlag.SYN;
+
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.tcp.TcpConfig;
+import org.tcplab.engine.tcp.TimerKind;
+import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpOption;
+import org.tcplab.engine.wire.TcpOption.SackBlock;
+import org.tcplab.engine.wire.TcpSegment;
+
+/** Option negotiation (RFC 7323, RFC 2018, RFC 9293 §3.7.1) and the data path's switches. */
+class OptionsAndDataTest {
+
+    @Nested
+    class Negotiation {
+        @Test
+        void allOptionsOnWhenBothOffer() {
+            TwoHosts net = new TwoHosts(TcpConfig.defaults().withWindow(262_144));
+            net.handshake(100, 300);
+            for (TcpHost h : List.of(net.client, net.server)) {
+                ConnectionSnapshot s = h.connections().get(0);
+                assertThat(s.sackOk()).isTrue();
+                assertThat(s.timestampsOk()).isTrue();
+                assertThat(s.sndWindowShift()).isEqualTo(7);
+                assertThat(s.rcvWindowShift()).isEqualTo(7);
+                assertThat(s.effectiveMss()).isEqualTo(1460);
+                assertThat(s.rcvWnd()).isEqualTo(262_144);
+            }
+            // The server learnt the client's window from the (scaled) final ACK; the client only has
+            // the SYN,ACK's unscaled field so far.
+            assertThat(net.server.connections().get(0).sndWnd()).isEqualTo(262_144);
+            assertThat(net.client.connections().get(0).sndWnd()).isEqualTo(65_535);
+            TcpSegment syn = net.wire.get(0).segment();
+            // RFC 7323 §2.2: the SYN's window is never scaled.
+            assertThat(syn.window()).isEqualTo(65_535);
+            assertThat(HostHarness.withoutNops(syn.options())).extracting(TcpOption::name)
+                    .containsExactly("MSS", "SACK_PERMITTED", "TS", "WS");
+            TcpSegment ack = net.wire.get(2).segment();
+            assertThat(ack.window()).isEqualTo(262_144 >> 7);
+            assertThat(ack.option(TcpOption.Timestamps.class)).isPresent();
+        }
+
+        @Test
+        void windowScaleOnlyIfBothOffer() {
+            TwoHosts net = new TwoHosts(TcpConfig.defaults().withWindow(262_144),
+                    TcpConfig.defaults().withWindow(262_144).withWindowScale(0));
+            net.handshake(100, 300);
+            ConnectionSnapshot c = net.client.connections().get(0);
+            assertThat(c.sndWindowShift()).isZero();
+            assertThat(c.rcvWindowShift()).isZero();
+            assertThat(c.rcvWnd()).isEqualTo(65_535); // without scaling the window cannot exceed 64 KiB
+            assertThat(net.wire.get(1).segment().option(TcpOption.WindowScale.class)).isEmpty();
+        }
+
+        @Test
+        void sackAndTimestampsOffWhenOneSideDeclines() {
+            TwoHosts net = new TwoHosts(TcpConfig.defaults(), TcpConfig.defaults().withSack(false).withTimestamps(false));
+            net.handshake(100, 300);
+            for (TcpHost h : List.of(net.client, net.server)) {
+                assertThat(h.connections().get(0).sackOk()).isFalse();
+                assertThat(h.connections().get(0).timestampsOk()).isFalse();
+            }
+            assertThat(HostHarness.withoutNops(net.wire.get(1).segment().options())).extracting(TcpOption::name)
+                    .containsExactly("MSS", "WS");
+            assertThat(net.wire.get(2).segment().options()).isEmpty();
+        }
+
+        @Test
+        void shiftAbove14IsUsedAs14() {
+            HostHarness h = new HostHarness(HostHarness.plain().withWindowScale(7)).listen();
+            h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.WindowScale(20)));
+            h.expectSent("SYN,ACK", 300, 101);
+            h.peerSends(peer().seq(101).ack(301).window(1));
+            assertThat(h.snapshot().sndWindowShift()).isEqualTo(14);
+            assertThat(h.snapshot().sndWnd()).isEqualTo(1 << 14);
+        }
+
+        @Test
+        void timestampsEchoThePeersTsval() {
+            HostHarness h = new HostHarness(HostHarness.plain().withTimestamps(true)).listen();
+            h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.Timestamps(5000, 0)));
+            TcpSegment synAck = h.expectSent("SYN,ACK", 300, 101);
+            assertThat(synAck.option(TcpOption.Timestamps.class).orElseThrow().tsEcr()).isEqualTo(5000);
+            h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Timestamps(5007, 1)));
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[] {1}).options(new TcpOption.Timestamps(5010, 1)));
+            TcpSegment ack = h.expectSent("ACK", 301, 102);
+            assertThat(ack.option(TcpOption.Timestamps.class).orElseThrow().tsEcr()).isEqualTo(5010);
+        }
+
+        @Test
+        void timestampEchoGivesAnRttSample() {
+            HostHarness h = new HostHarness(HostHarness.plain().withTimestamps(true)).listen();
+            h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.Timestamps(5000, 0)));
+            TcpSegment synAck = h.expectSent("SYN,ACK", 300, 101);
+            int tsval = synAck.option(TcpOption.Timestamps.class).orElseThrow().tsVal();
+            h.advanceTo(250_000);
+            h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Timestamps(5250, tsval)));
+            assertThat(h.snapshot().srttUs()).isEqualTo(250_000);
+        }
+    }
+
+    @Nested
+    class Sack {
+        private HostHarness established() {
+            HostHarness h = new HostHarness(HostHarness.plain().withSack(true)).listen();
+            h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.MaxSegmentSize(1000), new TcpOption.SackPermitted()));
+            h.expectSent("SYN,ACK", 300, 101);
+            h.peerSends(peer().seq(101).ack(301));
+            return h;
+        }
+
+        @Test
+        void firstBlockHoldsTheMostRecentSegment() {
+            HostHarness h = established();
+            h.peerSends(peer().seq(201).ack(301).payload(new byte[100]));
+            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
+                    .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(301)));
+            h.peerSends(peer().seq(401).ack(301).payload(new byte[100]));
+            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
+                    .containsExactly(new SackBlock(SeqNum.of(401), SeqNum.of(501)), new SackBlock(SeqNum.of(201), SeqNum.of(301)));
+            h.peerSends(peer().seq(301).ack(301).payload(new byte[100])); // joins the two blocks
+            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
+                    .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(501)));
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[100])); // fills the hole
+            assertThat(h.expectSent("ACK", 301, 501).option(TcpOption.Sack.class)).isEmpty();
+        }
+
+        @Test
+        void retransmissionSkipsSackedData() {
+            HostHarness h = established();
+            h.host.send(0, KEY, new byte[4000]);
+            h.expectSentData("ACK", 301, 101, 1000);
+            h.expectSentData("ACK", 1301, 101, 1000);
+            h.expectSentData("ACK", 2301, 101, 1000);
+            h.expectSentData("ACK,PSH", 3301, 101, 1000);
+            // The peer got the last two segments only.
+            h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
+            h.advanceTo(1_000_000); // RTO: cwnd 1 segment
+            h.expectSentData("ACK", 301, 101, 1000);
+            h.expectNothingSent();
+            h.peerSends(peer().seq(101).ack(1301).options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
+            h.expectSentData("ACK", 1301, 101, 1000);
+            h.expectNothingSent(); // 2301..4301 is SACKed: not sent again
+            h.peerSends(peer().seq(101).ack(4301));
+            h.expectNothingUntil(10_000_000);
+        }
+    }
+
+    @Nested
+    class DelayedAck {
+        private HostHarness established() {
+            return new HostHarness(HostHarness.plain().withDelayedAck(true)).established();
+        }
+
+        @Test
+        void oneSegmentIsAckedAfterTheDelay() {
+            HostHarness h = established();
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[10]));
+            h.expectNothingUntil(39_999);
+            h.advanceTo(40_000);
+            h.expectSent("ACK", 301, 111);
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).anyMatch(t -> t.timer() == TimerKind.DELAYED_ACK
+                    && t.action() == LabEvent.TimerAction.FIRED);
+        }
+
+        @Test
+        void everySecondSegmentIsAckedAtOnce() {
+            HostHarness h = established();
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[1000]));
+            h.expectNothingSent();
+            h.peerSends(peer().seq(1101).ack(301).payload(new byte[1000]));
+            h.expectSent("ACK", 301, 2101);
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).last().extracting(LabEvent.TimerChanged::action)
+                    .isEqualTo(LabEvent.TimerAction.CANCELLED);
+        }
+
+        @Test
+        void outgoingDataCarriesTheAck() {
+            HostHarness h = established();
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[10]));
+            h.host.send(h.now, KEY, new byte[5]);
+            h.expectSentData("ACK,PSH", 301, 111, 5);
+            h.expectNothingUntil(100_000);
+        }
+    }
+
+    @Nested
+    class Nagle {
+        @Test
+        void smallSegmentWaitsForTheAck() {
+            HostHarness h = new HostHarness(HostHarness.plain().withNagle(true)).established();
+            h.host.send(0, KEY, new byte[1]);
+            h.expectSentData("ACK,PSH", 301, 101, 1);
+            h.host.send(0, KEY, new byte[1]);
+            h.host.send(0, KEY, new byte[1]);
+            h.expectNothingSent();
+            h.peerSends(peer().seq(101).ack(302));
+            h.expectSentData("ACK,PSH", 302, 101, 2);
+        }
+
+        @Test
+        void withoutNagleSmallSegmentsGoAtOnce() {
+            HostHarness h = new HostHarness(HostHarness.plain()).established();
+            h.host.send(0, KEY, new byte[1]);
+            h.host.send(0, KEY, new byte[1]);
+            h.expectSentData("ACK,PSH", 301, 101, 1);
+            h.expectSentData("ACK,PSH", 302, 101, 1);
+        }
+    }
+
+    @Nested
+    class ReceiveWindow {
+        @Test
+        void notReadingShrinksTheWindowAndReadingReopensIt() {
+            HostHarness h = new HostHarness(HostHarness.plain().withWindow(2000)).established();
+            h.host.setReading(0, KEY, false);
+            h.peerSends(peer().seq(101).ack(301).payload(new byte[1500]));
+            assertThat(h.expectSent("ACK", 301, 1601).window()).isEqualTo(500);
+            h.peerSends(peer().seq(1601).ack(301).payload(new byte[500]));
+            assertThat(h.expectSent("ACK", 301, 2101).window()).isZero();
+            assertThat(h.host.received(KEY)).isEmpty();
+            // Beyond a zero window: not accepted, answered with an ACK.
+            h.peerSends(peer().seq(2101).ack(301).payload(new byte[1]));
+            assertThat(h.expectSent("ACK", 301, 2101).window()).isZero();
+            h.host.setReading(0, KEY, true);
+            assertThat(h.expectSent("ACK", 301, 2101).window()).isEqualTo(2000); // the window update
+            assertThat(h.host.received(KEY)).hasSize(2000);
+            assertThat(h.eventsOf(LabEvent.DataDelivered.class)).last().extracting(LabEvent.DataDelivered::bytes).isEqualTo(2000);
+        }
+
+        @Test
+        void zeroWindowProbesBackOff() {
+            HostHarness h = new HostHarness(HostHarness.plain()).established();
+            h.peerSends(peer().seq(101).ack(301).window(0));
+            h.host.send(0, KEY, new byte[100]);
+            h.expectNothingSent();
+            h.advanceTo(1_000_000);
+            h.expectSentData("ACK", 301, 101, 1);
+            h.peerSends(peer().seq(101).ack(301).window(0));
+            h.expectNothingUntil(2_999_999);
+            h.advanceTo(3_000_000);
+            h.expectSentData("ACK", 301, 101, 1);
+            h.peerSends(peer().seq(101).ack(301).window(0));
+            h.expectNothingUntil(6_999_999);
+            h.advanceTo(7_000_000);
+            h.expectSentData("ACK", 301, 101, 1);
+            // The window opens: the unacknowledged probe byte is resent, then the rest.
+            h.peerSends(peer().seq(101).ack(301).window(5000));
+            h.expectSentData("ACK", 301, 101, 1);
+            h.expectSentData("ACK,PSH", 302, 101, 99);
+        }
+    }
+}

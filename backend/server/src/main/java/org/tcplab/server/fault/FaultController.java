@@ -1,0 +1,122 @@
+package org.tcplab.server.fault;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.tcplab.engine.link.Direction;
+import org.tcplab.engine.link.FaultAction;
+import org.tcplab.engine.link.FaultRule;
+import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.server.lab.Lab;
+import org.tcplab.server.lab.LabMapping;
+import org.tcplab.server.lab.LabService;
+import org.tcplab.server.system.LabProblem;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Fault rules on a lab's link: drop, delay, duplicate, reorder or corrupt matching segments. */
+@RestController
+@RequestMapping("/api/labs/{lab}/faults")
+@Tag(name = "faults", description = "Fault injection on the simulated link")
+class FaultController {
+
+    static final String FLAG = "CWR|ECE|URG|ACK|PSH|RST|SYN|FIN";
+    private final LabService labs;
+
+    FaultController(LabService labs) {
+        this.labs = labs;
+    }
+
+    @Schema(example = "{\"direction\":\"server-to-client\",\"match\":{\"onlyFlags\":[\"SYN\",\"ACK\"],\"nth\":1,\"count\":1},\"action\":\"drop\"}")
+    record FaultRequest(
+            @Pattern(regexp = "client-to-server|server-to-client|both", message = "must be client-to-server, server-to-client or both") String direction,
+            @Valid Match match,
+            @NotNull @Pattern(regexp = "drop|delay|duplicate|reorder|corrupt", message = "must be drop, delay, duplicate, reorder or corrupt") String action,
+            @PositiveOrZero @DecimalMax("3600000") Double delayMs) {}
+
+    record Match(
+            List<@Pattern(regexp = FLAG, message = "must be one of CWR ECE URG ACK PSH RST SYN FIN") String> flags,
+            List<@Pattern(regexp = FLAG, message = "must be one of CWR ECE URG ACK PSH RST SYN FIN") String> onlyFlags,
+            String connection,
+            @Min(1) Integer nth,
+            @Min(0) Integer count,
+            @DecimalMin("0") @DecimalMax("1") Double probability) {}
+
+    @PostMapping
+    @Operation(summary = "Add a fault rule", description = "201 with the rule and its id.")
+    Mono<ResponseEntity<Map<String, Object>>> add(@PathVariable("lab") String id,
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth, @Valid @RequestBody FaultRequest body) {
+        Match m = body.match() != null ? body.match() : new Match(null, null, null, null, null, null);
+        FaultAction action = FaultAction.parse(body.action());
+        if (action == FaultAction.DELAY && body.delayMs() == null) {
+            throw LabProblem.badInput("delayMs", "a delay fault needs delayMs");
+        }
+        FaultRule rule = new FaultRule(0,
+                body.direction() == null ? Direction.BOTH : Direction.parse(body.direction()),
+                m.flags() == null ? null : TcpFlags.parse(m.flags()),
+                m.onlyFlags() == null ? null : TcpFlags.parse(m.onlyFlags()),
+                m.connection(),
+                m.nth() == null ? 1 : m.nth(),
+                m.count() == null ? 0 : m.count(),
+                m.probability() == null ? 1.0 : m.probability(),
+                action,
+                body.delayMs() == null ? 0 : LabMapping.us(body.delayMs()));
+        return Mono.fromCallable(() -> {
+            Lab lab = labs.authorized(id, auth);
+            FaultRule added = lab.change(d -> d.addFault(rule));
+            return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id())).body(LabMapping.fault(added));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @GetMapping
+    @Operation(summary = "The lab's fault rules")
+    Mono<List<Map<String, Object>>> list(@PathVariable("lab") String id) {
+        return Mono.fromCallable(() -> labs.get(id).read(v -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (FaultRule f : v.driver().faults()) out.add(LabMapping.fault(f));
+            return out;
+        })).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @GetMapping("/{f}")
+    @Operation(summary = "One fault rule (extension)")
+    Mono<Map<String, Object>> one(@PathVariable("lab") String id, @PathVariable("f") int f) {
+        return Mono.fromCallable(() -> labs.get(id).read(v -> v.driver().faults().stream()
+                .filter(r -> r.id() == f).findFirst().map(LabMapping::fault)
+                .orElseThrow(() -> LabProblem.notFound("lab " + id + " has no fault " + f))))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @DeleteMapping("/{f}")
+    @Operation(summary = "Remove a fault rule")
+    Mono<ResponseEntity<Void>> remove(@PathVariable("lab") String id, @PathVariable("f") int f,
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth) {
+        return Mono.fromCallable(() -> {
+            Lab lab = labs.authorized(id, auth);
+            boolean removed = lab.change(d -> d.removeFault(f));
+            if (!removed) throw LabProblem.notFound("lab " + id + " has no fault " + f);
+            return ResponseEntity.noContent().<Void>build();
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+}

@@ -1,0 +1,345 @@
+package org.tcplab.server.lab;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpSegment;
+import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.TcpLabProperties;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Labs over REST (lab-api.md). Reads need only the lab id; changes need the lab's bearer token.
+ * Lab work runs off the event loop: it takes the lab's lock and may run the simulation.
+ */
+@RestController
+@RequestMapping("/api/labs")
+@Tag(name = "labs", description = "Create labs, open connections, send data, inject segments, drive the clock")
+class LabController {
+
+    private static final String AUTH = HttpHeaders.AUTHORIZATION;
+    private final LabService labs;
+    private final TcpLabProperties props;
+
+    LabController(LabService labs, TcpLabProperties props) {
+        this.labs = labs;
+        this.props = props;
+    }
+
+    static <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a lab", description = "Returns the lab id (the viewer link) and its token (needed for every change). "
+            + "mode tap answers 503 unless tcplab.tap.enabled=true.")
+    Mono<ResponseEntity<Map<String, Object>>> create(@Valid @RequestBody(required = false) LabRequests.CreateLab body,
+            ServerHttpRequest request) {
+        LabRequests.CreateLab req = body != null ? body : new LabRequests.CreateLab(null, null, null, null, null, null, null);
+        String mode = req.mode() == null ? "sim" : req.mode();
+        ClockMode clock = req.clock() == null ? ClockMode.INSTANT : ClockMode.parse(req.clock());
+        double timeScale = req.timeScale() == null ? 1.0 : req.timeScale();
+        long seed = req.seed() == null ? new java.security.SecureRandom().nextLong() & 0xffffffffL : req.seed();
+        if (req.linuxSide() != null && !"tap".equals(mode)) {
+            throw LabProblem.badInput("linuxSide", "only tap labs have a Linux side");
+        }
+        LabSettings settings = new LabSettings(mode, LabMapping.simConfig(req, seed),
+                req.linuxSide() == null ? "server" : req.linuxSide());
+        String client = clientAddress(request);
+        return blocking(() -> {
+            Lab lab = labs.create(settings, clock, timeScale, client);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", lab.id());
+            out.put("token", lab.token());
+            out.put("mode", lab.mode());
+            out.put("clock", clock.id());
+            out.put("timeScale", timeScale);
+            out.put("seed", seed);
+            out.put("viewerUrl", "/labs/" + lab.id());
+            out.put("eventsUrl", "/api/labs/" + lab.id() + "/events/stream");
+            out.put("limits", LabMapping.limits(props));
+            return ResponseEntity.created(URI.create("/api/labs/" + lab.id())).body(out);
+        });
+    }
+
+    static String clientAddress(ServerHttpRequest request) {
+        InetSocketAddress a = request.getRemoteAddress();
+        return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
+    }
+
+    @GetMapping("/{lab}")
+    @Operation(summary = "Snapshot of a lab", description = "Hosts and listeners, connections with each side's TCB, faults, clock, limits.")
+    Mono<Map<String, Object>> get(@PathVariable("lab") String id) {
+        return blocking(() -> {
+            Lab lab = labs.get(id);
+            return lab.read(v -> LabMapping.snapshot(lab, v, props));
+        });
+    }
+
+    @DeleteMapping("/{lab}")
+    @Operation(summary = "Delete a lab", description = "Its viewers are closed.")
+    Mono<ResponseEntity<Void>> delete(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth) {
+        return blocking(() -> {
+            labs.delete(labs.authorized(id, auth));
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    @PatchMapping("/{lab}/clock")
+    @Operation(summary = "Change the clock of a live lab (extension)",
+            description = "clock instant|realtime|step, timeScale for realtime, paused to stop and resume time.")
+    Mono<Map<String, Object>> clock(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Clock body) {
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.setClock(body.clock() == null ? null : ClockMode.parse(body.clock()), body.timeScale(), body.paused());
+            return lab.read(v -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("clock", v.clock().id());
+                out.put("timeScale", v.timeScale());
+                out.put("paused", v.paused());
+                out.put("time", LabMapping.ms(v.driver().nowUs()));
+                return out;
+            });
+        });
+    }
+
+    @PostMapping("/{lab}/listen")
+    @Operation(summary = "Passive OPEN on a host's port")
+    Mono<ResponseEntity<Map<String, Object>>> listen(@PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Listen body) {
+        HostName host = HostName.parse(body.host());
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.listen(host, body.port());
+                return null;
+            });
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", host.id() + ":" + body.port());
+            out.put("host", host.id());
+            out.put("port", body.port());
+            return ResponseEntity.created(URI.create("/api/labs/" + id)).body(out);
+        });
+    }
+
+    @PostMapping("/{lab}/connections")
+    @Operation(summary = "Active OPEN", description = "Sends a SYN from `from` (default client). The other host listens only if asked "
+            + "(POST listen) or with autoListen. isn/peerIsn fix the ISNs; simultaneous opens both ends actively.")
+    Mono<ResponseEntity<Map<String, Object>>> connect(@PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Connect body) {
+        HostName from = LabMapping.host(body.from(), HostName.CLIENT);
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            String c = lab.change(d -> {
+                int localPort = body.localPort() != null ? body.localPort() : ephemeralPort(d, from);
+                String conn = d.connect(from, localPort, body.remotePort(),
+                        body.isn() == null ? null : SeqNum.of(body.isn()),
+                        body.peerIsn() == null ? null : SeqNum.of(body.peerIsn()),
+                        Boolean.TRUE.equals(body.simultaneous()));
+                // After the SYN is queued and before time moves: the same instant as listening first.
+                if (Boolean.TRUE.equals(body.autoListen()) && !d.listeners(from.other()).contains(body.remotePort())) {
+                    d.listen(from.other(), body.remotePort());
+                }
+                return conn;
+            });
+            Map<String, Object> out = lab.read(v -> connectionView(v.driver(), c));
+            return ResponseEntity.created(URI.create("/api/labs/" + id + "/connections/" + c)).body(out);
+        });
+    }
+
+    /** The first port from 49152 (RFC 6335 dynamic range) the host does not use yet. */
+    static int ephemeralPort(LabDriver d, HostName host) {
+        java.util.Set<Integer> used = new java.util.HashSet<>(d.listeners(host));
+        for (ConnectionSnapshot c : d.connections(host)) used.add(c.key().localPort());
+        for (int p = 49152; p <= 65535; p++) {
+            if (!used.contains(p)) return p;
+        }
+        throw LabProblem.conflict("no free local port on " + host.id());
+    }
+
+    static Map<String, Object> connectionView(LabDriver d, String c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c);
+        out.put("client", null);
+        out.put("server", null);
+        for (Map<String, Object> m : LabMapping.connections(d)) {
+            if (c.equals(m.get("id"))) {
+                out.putAll(m);
+            }
+        }
+        return out;
+    }
+
+    @GetMapping("/{lab}/connections/{c}")
+    @Operation(summary = "One connection's two sides (extension)")
+    Mono<Map<String, Object>> connection(@PathVariable("lab") String id, @PathVariable("c") String c) {
+        return blocking(() -> labs.get(id).read(v -> {
+            Map<String, Object> view = connectionView(v.driver(), c);
+            if (view.get("client") == null && view.get("server") == null) {
+                throw LabProblem.notFound("lab " + id + " has no connection " + c + " (closed connections leave only their events)");
+            }
+            return view;
+        }));
+    }
+
+    @PostMapping("/{lab}/connections/{c}/send")
+    @Operation(summary = "SEND on one side", description = "Exactly one of text (UTF-8), base64, or bytes (a count of generated bytes).")
+    Mono<ResponseEntity<Map<String, Object>>> send(@PathVariable("lab") String id, @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Send body) {
+        HostName side = LabMapping.host(body.side(), HostName.CLIENT);
+        byte[] data = payload(body, props.getMaxSendBytes());
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.send(c, side, data);
+                return null;
+            });
+            return accepted(lab, Map.of("connection", c, "side", side.id(), "bytes", data.length));
+        });
+    }
+
+    static byte[] payload(LabRequests.Send body, int max) {
+        int given = (body.text() != null ? 1 : 0) + (body.base64() != null ? 1 : 0) + (body.bytes() != null ? 1 : 0);
+        if (given != 1) {
+            throw LabProblem.badInput(body.text() != null ? "base64" : "text", "give exactly one of text, base64, bytes");
+        }
+        byte[] data;
+        String field;
+        if (body.text() != null) {
+            field = "text";
+            data = body.text().getBytes(StandardCharsets.UTF_8);
+        } else if (body.base64() != null) {
+            field = "base64";
+            try {
+                data = Base64.getDecoder().decode(body.base64());
+            } catch (IllegalArgumentException e) {
+                throw LabProblem.badInput("base64", "not valid base64: " + e.getMessage());
+            }
+        } else {
+            field = "bytes";
+            if (body.bytes() > max) {
+                throw LabProblem.badInput("bytes", "at most " + max + " bytes per send (tcplab.max-send-bytes)");
+            }
+            data = new byte[body.bytes()];
+            // Printable and position-revealing, so a student can see which bytes arrived.
+            for (int i = 0; i < data.length; i++) data[i] = (byte) ('a' + i % 26);
+        }
+        if (data.length > max) {
+            throw LabProblem.badInput(field, "at most " + max + " bytes per send (tcplab.max-send-bytes)");
+        }
+        return data;
+    }
+
+    static ResponseEntity<Map<String, Object>> accepted(Lab lab, Map<String, Object> extra) {
+        Map<String, Object> out = new LinkedHashMap<>(extra);
+        lab.read(v -> {
+            out.put("time", LabMapping.ms(v.driver().nowUs()));
+            out.put("lastEventId", v.lastEventId());
+            return null;
+        });
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
+    }
+
+    @PostMapping("/{lab}/connections/{c}/close")
+    @Operation(summary = "CLOSE on one side (sends FIN)")
+    Mono<ResponseEntity<Map<String, Object>>> close(@PathVariable("lab") String id, @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
+        HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.close(c, side);
+                return null;
+            });
+            return accepted(lab, Map.of("connection", c, "side", side.id()));
+        });
+    }
+
+    @PostMapping("/{lab}/connections/{c}/abort")
+    @Operation(summary = "ABORT on one side (sends RST)")
+    Mono<ResponseEntity<Map<String, Object>>> abort(@PathVariable("lab") String id, @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
+        HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.abort(c, side);
+                return null;
+            });
+            return accepted(lab, Map.of("connection", c, "side", side.id()));
+        });
+    }
+
+    @PostMapping("/{lab}/hosts/{host}/crash")
+    @Operation(summary = "Crash a host", description = "It loses every TCB and listener silently and sends nothing.")
+    Mono<ResponseEntity<Map<String, Object>>> crash(@PathVariable("lab") String id, @PathVariable("host") String hostName,
+            @RequestHeader(value = AUTH, required = false) String auth) {
+        if (!"client".equals(hostName) && !"server".equals(hostName)) {
+            throw LabProblem.badInput("host", "must be client or server");
+        }
+        HostName host = HostName.parse(hostName);
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.crash(host);
+                return null;
+            });
+            return accepted(lab, Map.of("host", host.id()));
+        });
+    }
+
+    @PostMapping("/{lab}/inject")
+    @Operation(summary = "Inject a crafted segment", description = "It enters the link after delayMs as if `from` had sent it.")
+    Mono<ResponseEntity<Map<String, Object>>> inject(@PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Inject body) {
+        HostName from = LabMapping.host(body.from(), HostName.CLIENT);
+        TcpSegment segment;
+        try {
+            segment = LabMapping.segment(body.segment());
+        } catch (IllegalArgumentException e) {
+            throw LabProblem.badInput("segment", e.getMessage());
+        }
+        long delayUs = body.delayMs() == null ? 0 : LabMapping.us(body.delayMs());
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            long segmentId = lab.change(d -> d.inject(from, segment, delayUs));
+            return accepted(lab, Map.of("segmentId", segmentId, "from", from.id()));
+        });
+    }
+
+    @PostMapping("/{lab}/advance")
+    @Operation(summary = "Move a step-clock lab's time", description = "Either ms (virtual milliseconds) or steps (occurrences).")
+    Mono<Lab.AdvanceResult> advance(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Advance body) {
+        if ((body.ms() == null) == (body.steps() == null)) {
+            throw LabProblem.badInput(body.ms() == null ? "ms" : "steps", "give exactly one of ms, steps");
+        }
+        return blocking(() -> labs.authorized(id, auth)
+                .advance(body.ms() == null ? null : LabMapping.us(body.ms()), body.steps()));
+    }
+}

@@ -1,0 +1,74 @@
+package org.tcplab.server.lab;
+
+import java.util.List;
+import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.link.FaultRule;
+import org.tcplab.engine.link.LinkConfig;
+import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.wire.Ipv4Address;
+import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpSegment;
+
+/**
+ * What a lab runs on: the seam between the REST/WebSocket layer and a TCP world. {@link SimLabDriver}
+ * wraps the engine's Simulation; a TAP-backed driver (our stack against the Linux kernel) plugs in
+ * through its own {@link LabDriverFactory} with mode {@code tap}.
+ *
+ * <p>Like the engine, a driver is single-threaded: the {@link Lab} holding it serialises every call.
+ * Times are microseconds of lab time. User calls throw {@code TcpUserException} when the state forbids
+ * them and {@code IllegalArgumentException} for bad input.
+ */
+public interface LabDriver {
+
+    long nowUs();
+
+    Ipv4Address address(HostName host);
+
+    List<Integer> listeners(HostName host);
+
+    List<ConnectionSnapshot> connections(HostName host);
+
+    void listen(HostName host, int port);
+
+    String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous);
+
+    void send(String connection, HostName side, byte[] data);
+
+    void close(String connection, HostName side);
+
+    void abort(String connection, HostName side);
+
+    void crash(HostName host);
+
+    long inject(HostName from, TcpSegment segment, long delayUs);
+
+    FaultRule addFault(FaultRule rule);
+
+    boolean removeFault(int id);
+
+    List<FaultRule> faults();
+
+    LinkConfig link();
+
+    void schedule(long atUs, Runnable action);
+
+    /** Runs until nothing is pending; false if {@code maxSteps} ran out first. */
+    boolean runUntilIdle(long maxSteps);
+
+    /** Runs everything due up to {@code timeUs}, then sets the clock to it. */
+    void runUntil(long timeUs);
+
+    /** Runs the next pending occurrence; false if nothing is pending. */
+    boolean step();
+
+    /** The next pending occurrence's time, or Long.MAX_VALUE. */
+    long nextEventUs();
+
+    /** Releases what the driver holds (devices, namespaces); the sim driver holds nothing. */
+    default void shutdown() {}
+
+    /** The TAP details for the snapshot ({@code tap}), null for sim labs. */
+    default Object tapInfo() {
+        return null;
+    }
+}

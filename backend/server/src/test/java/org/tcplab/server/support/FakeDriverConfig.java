@@ -1,0 +1,28 @@
+package org.tcplab.server.support;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.server.lab.LabDriver;
+import org.tcplab.server.lab.LabDriverFactory;
+import org.tcplab.server.lab.LabSettings;
+
+/** Puts {@link FakeLabDriver} in front of the engine for sim labs (the REST layer's tests). */
+@TestConfiguration
+public class FakeDriverConfig {
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    LabDriverFactory fakeSimFactory() {
+        return new FakeFactory();
+    }
+
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    static final class FakeFactory implements LabDriverFactory, Ordered {
+        @Override public String mode() { return "sim"; }
+        @Override public LabDriver create(LabSettings settings, EventSink events) { return new FakeLabDriver(settings, events); }
+        @Override public int getOrder() { return Ordered.HIGHEST_PRECEDENCE; }
+    }
+}
