@@ -34,6 +34,8 @@ import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
+import org.tcplab.engine.wire.TcpDatagram;
+import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.engine.wire.TcpFlags;
 
 /**
@@ -335,6 +337,47 @@ public final class TapLab implements KernelLab {
             throw new TcpUserException("the Linux kernel cannot be crashed from a lab; abort its connection instead");
         }
         run(host::crash);
+    }
+
+    @Override
+    public Ipv4Address address(HostName host) {
+        return host == ours ? config.ourIp() : config.linuxIp();
+    }
+
+    /**
+     * A crafted segment on the wire: from our side it goes to the Linux kernel, from the Linux side
+     * it reaches our stack as if the kernel had sent it. Fault rules apply as to any segment.
+     */
+    @Override
+    public long inject(HostName from, TcpSegment segment, long delayUs) {
+        if (delayUs < 0) {
+            throw new IllegalArgumentException("delayMs must not be negative: " + delayUs);
+        }
+        TcpDatagram d = new TcpDatagram(address(from), address(from.other()), segment);
+        byte[] ip = TcpCodec.encode(d);
+        return call(() -> {
+            long id = ++segmentIds;
+            ConnectionKey ourView = from == ours
+                    ? new ConnectionKey(config.ourIp(), segment.srcPort(), config.linuxIp(), segment.dstPort())
+                    : new ConnectionKey(config.ourIp(), segment.dstPort(), config.linuxIp(), segment.srcPort());
+            String connection = idsByKey.get(ourView);
+            Runnable send = () -> {
+                events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), false,
+                        TcpCodec.describe(ip), "crafted"));
+                transmit(from, connection, id, ip, segment.flags(), false);
+            };
+            if (delayUs == 0) {
+                send.run();
+            } else {
+                timed.add(new Timed(nowUs() + delayUs, timedSeq++, send));
+            }
+            return id;
+        });
+    }
+
+    @Override
+    public void schedule(long atUs, Runnable action) {
+        post(() -> timed.add(new Timed(atUs, timedSeq++, action)));
     }
 
     public FaultRule addFault(FaultRule rule) {
