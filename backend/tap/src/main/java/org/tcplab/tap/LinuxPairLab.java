@@ -41,7 +41,7 @@ import org.tcplab.engine.wire.TcpCodec;
  * is a network namespace of its own (client {@code linuxIp}, server {@code ourIp}) joined by a veth
  * pair; a libpcap capture on the client's end sees every frame both ways and turns each TCP frame
  * into {@code segment.sent} + {@code segment.delivered}; both kernels' states come from their
- * {@code /proc/net/tcp}. Nothing here can touch the frames, so faults are not available, and a
+ * socket tables ({@link LinuxObserver}). Nothing here can touch the frames, so faults are not available, and a
  * kernel cannot be crashed. Generic segmentation is limited to one segment per packet so the
  * capture shows the segments TCP made, not 64 KB super-packets.
  */

@@ -52,10 +52,13 @@ import org.tcplab.engine.wire.TcpFlags;
  *
  * <p>Events: every TCP frame crossing the tap is a {@code segment.sent} from its sender and a
  * {@code segment.delivered} to its receiver (or {@code segment.dropped} by a fault), with one
- * segment id for both. Linux's states come from polling the namespace's {@code /proc/net/tcp}.
+ * segment id for both. Linux's states come from polling the kernel's socket table in the namespace
+ * every {@code procPollUs} ({@link LinuxObserver}: exact sock_diag lookups, the same table as
+ * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}.
  */
 public final class TapLab implements KernelLab {
 
+    /** The agreed cause of Linux's state events (the table /proc/net/tcp shows, read by sock_diag). */
     public static final String OBSERVED = "observed in /proc/net/tcp";
     private static final int READ_BUDGET = 256;
     /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
@@ -179,7 +182,7 @@ public final class TapLab implements KernelLab {
         return h == ours ? call(host::listeners) : new ArrayList<>(linuxListeners.keySet());
     }
 
-    /** Linux's last observed state of a connection (CLOSED once it left /proc/net/tcp). */
+    /** Linux's last observed state of a connection (CLOSED once the kernel no longer has it). */
     public TcpState linuxState(String connection) {
         return linuxStates.getOrDefault(connection, TcpState.CLOSED);
     }
@@ -226,7 +229,7 @@ public final class TapLab implements KernelLab {
         }
         ServerSocket ss = link.namespace().inside(() -> {
             // An AF_INET socket (Java's default is a dual-stack AF_INET6 one, which Linux lists in
-            // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline reads /proc/net/tcp.
+            // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline asks for AF_INET sockets.
             ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), port), 128);
