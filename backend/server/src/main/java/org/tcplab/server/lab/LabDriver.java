@@ -64,6 +64,25 @@ public interface LabDriver {
     /** The next pending occurrence's time, or Long.MAX_VALUE. */
     long nextEventUs();
 
+    /**
+     * True for drivers whose world runs on the wall clock (tap: the Linux kernel), which a lab cannot
+     * pause, step or scale: such labs only take the {@code realtime} clock at scale 1.
+     */
+    default boolean realTimeOnly() {
+        return false;
+    }
+
+    /**
+     * Sides of connections the driver knows only from outside (the Linux kernel's, observed in
+     * {@code /proc/net/tcp} or by sock_diag): no TCB variables, just the state and the ports.
+     */
+    default List<ObservedSide> observed(HostName host) {
+        return List.of();
+    }
+
+    /** A connection side seen from outside; {@code source} says where the state was read. */
+    record ObservedSide(String connection, String state, Integer localPort, Integer remotePort, String source) {}
+
     /** Releases what the driver holds (devices, namespaces); the sim driver holds nothing. */
     default void shutdown() {}
 
