@@ -15,6 +15,8 @@ import org.tcplab.engine.wire.TcpSegment;
  * through its own {@link LabDriverFactory} with mode {@code tap}.
  *
  * <p>Like the engine, a driver is single-threaded: the {@link Lab} holding it serialises every call.
+ * A driver may emit events from a thread of its own (tap: the kernel lab's); the lab's sink
+ * serialises appends on the log's lock, never the lab's, since a call may be waiting for that thread.
  * Times are microseconds of lab time. User calls throw {@code TcpUserException} when the state forbids
  * them and {@code IllegalArgumentException} for bad input.
  */

@@ -22,6 +22,12 @@ import org.tcplab.server.support.LabClient.Created;
 import org.tcplab.tap.TapLab;
 import org.tcplab.tap.TapSupport;
 import org.junit.jupiter.api.Assumptions;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
+import tools.jackson.databind.json.JsonMapper;
+import java.net.URI;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Tap labs over REST against the real Linux kernel (root only; skipped elsewhere with TapSupport's
@@ -36,6 +42,9 @@ class TapLabApiTest {
 
     @Autowired
     WebTestClient web;
+
+    @LocalServerPort
+    int port;
 
     LabClient api;
 
@@ -58,6 +67,13 @@ class TapLabApiTest {
         Created lab = api.create(Map.of("mode", "tap", "linuxSide", "server", "tcp", Map.of("initialRtoMs", 3000)));
         String namespace = null;
         boolean deleted = false;
+        // A live viewer from the start: the kernel lab's thread feeds it while requests come and go.
+        List<Long> live = new CopyOnWriteArrayList<>();
+        JsonMapper json = JsonMapper.builder().build();
+        Disposable viewer = new ReactorNettyWebSocketClient().execute(
+                URI.create("ws://localhost:" + port + "/api/labs/" + lab.id() + "/events/stream?after=0"),
+                session -> session.receive().doOnNext(m -> live.add(json.readTree(m.getPayloadAsText()).get("id").asLong())).then())
+                .subscribe();
         try {
             Map<String, Object> snap = api.snapshot(lab);
             assertThat(snap).containsEntry("mode", "tap").containsEntry("clock", "realtime");
@@ -102,6 +118,10 @@ class TapLabApiTest {
             api.post(lab, "/connections/" + c + "/send", Map.of("side", "server", "text", "hi stack")).expectStatus().isAccepted();
             events = await(lab, ev -> ev.stream().anyMatch(e -> isData(e, "server", 11)) && ev.stream().anyMatch(e -> isData(e, "client", 8)));
             assertGaplessInOrder(events);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (live.size() < events.size() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(live.subList(0, events.size())).as("the WebSocket viewer's ids")
+                    .isEqualTo(events.stream().map(e -> ((Number) e.get("id")).longValue()).toList());
 
             Map<String, Object> conn = ((List<Map<String, Object>>) api.snapshot(lab).get("connections")).get(0);
             assertThat((Map<String, Object>) conn.get("client")).containsEntry("state", "ESTABLISHED");
@@ -121,6 +141,7 @@ class TapLabApiTest {
             assertThat(netns()).doesNotContain(namespace);
             assertThat(hostLinks()).isEqualTo(linksBefore);
         } finally {
+            viewer.dispose();
             if (!deleted) {
                 web.delete().uri("/api/labs/" + lab.id()).headers(h -> h.setBearerAuth(lab.token())).exchange();
             }
