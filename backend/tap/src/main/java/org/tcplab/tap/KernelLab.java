@@ -6,7 +6,9 @@ import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpState;
+import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpSegment;
 
 /**
  * A lab with the Linux kernel on at least one side, as the server's lab code drives it: the same
@@ -23,6 +25,9 @@ public interface KernelLab extends AutoCloseable {
     }
 
     TapLabConfig config();
+
+    /** The IPv4 address of a host of the lab. */
+    Ipv4Address address(HostName host);
 
     /** Microseconds since the lab started (the events' clock). */
     long nowUs();
@@ -52,6 +57,15 @@ public interface KernelLab extends AutoCloseable {
     void setReading(String connection, HostName side, boolean reading);
 
     void crash(HostName side);
+
+    /**
+     * A crafted segment enters the wire after {@code delayUs} as if {@code from} sent it (logged as
+     * {@code segment.sent} with note {@code crafted}); returns its segment id.
+     */
+    long inject(HostName from, TcpSegment segment, long delayUs);
+
+    /** Runs {@code action} on the lab's thread at lab time {@code atUs} (now if already past). */
+    void schedule(long atUs, Runnable action);
 
     FaultRule addFault(FaultRule rule);
 

@@ -41,7 +41,7 @@ import org.tcplab.engine.wire.TcpCodec;
  * is a network namespace of its own (client {@code linuxIp}, server {@code ourIp}) joined by a veth
  * pair; a libpcap capture on the client's end sees every frame both ways and turns each TCP frame
  * into {@code segment.sent} + {@code segment.delivered}; both kernels' states come from their
- * {@code /proc/net/tcp}. Nothing here can touch the frames, so faults are not available, and a
+ * socket tables ({@link LinuxObserver}). Nothing here can touch the frames, so faults are not available, and a
  * kernel cannot be crashed. Generic segmentation is limited to one segment per packet so the
  * capture shows the segments TCP made, not 64 KB super-packets.
  */
@@ -70,6 +70,25 @@ public final class LinuxPairLab implements KernelLab {
     private long segmentIds;
     private long nextProcPollUs;
     private long lastFrameUs;
+    private long scheduledSeq;
+    private final Scheduled scheduled = new Scheduled();
+
+    /** Actions due at a lab time, in time then insertion order; driver thread only. */
+    private static final class Scheduled {
+        private final java.util.TreeMap<Long, java.util.List<Runnable>> byTime = new java.util.TreeMap<>();
+
+        void add(long[] atAndSeq, Runnable action) {
+            byTime.computeIfAbsent(atAndSeq[0], k -> new ArrayList<>()).add(action);
+        }
+
+        void runDue(long now) {
+            while (!byTime.isEmpty() && byTime.firstKey() <= now) {
+                for (Runnable r : byTime.pollFirstEntry().getValue()) {
+                    r.run();
+                }
+            }
+        }
+    }
 
     private LinuxPairLab(TapLabConfig config, EventSink events) {
         this.config = config;
@@ -225,6 +244,21 @@ public final class LinuxPairLab implements KernelLab {
     }
 
     @Override
+    public Ipv4Address address(HostName host) {
+        return ips.get(host);
+    }
+
+    @Override
+    public long inject(HostName from, org.tcplab.engine.wire.TcpSegment segment, long delayUs) {
+        throw new TcpUserException("crafted segments need our stack on the wire; with linuxSide both the frames belong to Linux");
+    }
+
+    @Override
+    public void schedule(long atUs, Runnable action) {
+        tasks.add(() -> scheduled.add(new long[] {atUs, scheduledSeq++}, action));
+    }
+
+    @Override
     public FaultRule addFault(FaultRule rule) {
         throw new TcpUserException("faults need our stack on the wire; with linuxSide both the frames belong to Linux");
     }
@@ -322,6 +356,7 @@ public final class LinuxPairLab implements KernelLab {
                 while ((task = tasks.poll()) != null) {
                     task.run();
                 }
+                scheduled.runDue(nowUs());
                 boolean any = false;
                 for (int i = 0; i < 256; i++) {
                     Packet p = capture.getNextPacket();

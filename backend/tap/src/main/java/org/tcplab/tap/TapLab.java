@@ -34,6 +34,8 @@ import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
+import org.tcplab.engine.wire.TcpDatagram;
+import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.engine.wire.TcpFlags;
 
 /**
@@ -50,10 +52,13 @@ import org.tcplab.engine.wire.TcpFlags;
  *
  * <p>Events: every TCP frame crossing the tap is a {@code segment.sent} from its sender and a
  * {@code segment.delivered} to its receiver (or {@code segment.dropped} by a fault), with one
- * segment id for both. Linux's states come from polling the namespace's {@code /proc/net/tcp}.
+ * segment id for both. Linux's states come from polling the kernel's socket table in the namespace
+ * every {@code procPollUs} ({@link LinuxObserver}: exact sock_diag lookups, the same table as
+ * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}.
  */
 public final class TapLab implements KernelLab {
 
+    /** The agreed cause of Linux's state events (the table /proc/net/tcp shows, read by sock_diag). */
     public static final String OBSERVED = "observed in /proc/net/tcp";
     private static final int READ_BUDGET = 256;
     /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
@@ -177,7 +182,7 @@ public final class TapLab implements KernelLab {
         return h == ours ? call(host::listeners) : new ArrayList<>(linuxListeners.keySet());
     }
 
-    /** Linux's last observed state of a connection (CLOSED once it left /proc/net/tcp). */
+    /** Linux's last observed state of a connection (CLOSED once the kernel no longer has it). */
     public TcpState linuxState(String connection) {
         return linuxStates.getOrDefault(connection, TcpState.CLOSED);
     }
@@ -224,7 +229,7 @@ public final class TapLab implements KernelLab {
         }
         ServerSocket ss = link.namespace().inside(() -> {
             // An AF_INET socket (Java's default is a dual-stack AF_INET6 one, which Linux lists in
-            // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline reads /proc/net/tcp.
+            // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline asks for AF_INET sockets.
             ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), port), 128);
@@ -335,6 +340,47 @@ public final class TapLab implements KernelLab {
             throw new TcpUserException("the Linux kernel cannot be crashed from a lab; abort its connection instead");
         }
         run(host::crash);
+    }
+
+    @Override
+    public Ipv4Address address(HostName host) {
+        return host == ours ? config.ourIp() : config.linuxIp();
+    }
+
+    /**
+     * A crafted segment on the wire: from our side it goes to the Linux kernel, from the Linux side
+     * it reaches our stack as if the kernel had sent it. Fault rules apply as to any segment.
+     */
+    @Override
+    public long inject(HostName from, TcpSegment segment, long delayUs) {
+        if (delayUs < 0) {
+            throw new IllegalArgumentException("delayMs must not be negative: " + delayUs);
+        }
+        TcpDatagram d = new TcpDatagram(address(from), address(from.other()), segment);
+        byte[] ip = TcpCodec.encode(d);
+        return call(() -> {
+            long id = ++segmentIds;
+            ConnectionKey ourView = from == ours
+                    ? new ConnectionKey(config.ourIp(), segment.srcPort(), config.linuxIp(), segment.dstPort())
+                    : new ConnectionKey(config.ourIp(), segment.dstPort(), config.linuxIp(), segment.srcPort());
+            String connection = idsByKey.get(ourView);
+            Runnable send = () -> {
+                events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), false,
+                        TcpCodec.describe(ip), "crafted"));
+                transmit(from, connection, id, ip, segment.flags(), false);
+            };
+            if (delayUs == 0) {
+                send.run();
+            } else {
+                timed.add(new Timed(nowUs() + delayUs, timedSeq++, send));
+            }
+            return id;
+        });
+    }
+
+    @Override
+    public void schedule(long atUs, Runnable action) {
+        post(() -> timed.add(new Timed(atUs, timedSeq++, action)));
     }
 
     public FaultRule addFault(FaultRule rule) {
@@ -712,7 +758,13 @@ public final class TapLab implements KernelLab {
         if (!running) {
             throw new IllegalStateException("the TAP lab is closed" + (failure == null ? "" : ": " + failure));
         }
-        FutureTask<T> task = new FutureTask<>(work);
+        FutureTask<T> task = new FutureTask<>(() -> {
+            T result = work.call();
+            // Put what the call produced (a SYN, data, a FIN) on the wire before the caller is
+            // woken: on a busy machine waking it can cost the driver its CPU for a millisecond.
+            flushHost();
+            return result;
+        });
         tasks.add(task);
         link.wake();
         try {

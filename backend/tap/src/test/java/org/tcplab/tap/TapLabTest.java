@@ -137,6 +137,29 @@ class TapLabTest {
     }
 
     @Test
+    void aSynCraftedAsIfFromLinuxDrawsOurSynAckWhichTheRealKernelResets() throws Exception {
+        try (TapLab lab = start("client")) {
+            HostName ours = lab.ourHost();
+            HostName linux = lab.linuxHost();
+            lab.listen(ours, 80);
+            java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(1);
+            lab.schedule(lab.nowUs() + 20_000, scheduled::countDown);
+            assertThat(scheduled.await(2, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long id = lab.inject(linux, org.tcplab.engine.wire.TcpSegment.builder(5555, 80).seq(100)
+                    .flags(org.tcplab.engine.wire.TcpFlag.SYN).window(1000).build(), 0);
+            SegmentSent crafted = rec.await(SegmentSent.class, s -> s.segmentId() == id, 3000);
+            assertThat(crafted.note()).isEqualTo("crafted");
+            assertThat(crafted.from()).isEqualTo(linux);
+            SegmentSent synAck = rec.await(SegmentSent.class, s -> s.from() == ours && flags(s, "ACK", "SYN"), 3000);
+            assertThat(synAck.segment().ack()).isEqualTo(101);
+            // The kernel never sent that SYN: RFC 9293 §3.10.7.1, a segment for no connection draws RST.
+            SegmentSent rst = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().flags().contains("RST"), 3000);
+            assertThat(rst.segment().seq()).isEqualTo(synAck.segment().ack());
+            assertThat(rst.note()).isNull();
+        }
+    }
+
+    @Test
     void tenMegabytesEachWayArriveIntact() throws Exception {
         int size = 10 * 1024 * 1024;
         byte[] up = random(size, 1);

@@ -33,8 +33,10 @@ import org.tcplab.tap.TapLab;
  *   <li>{@link #nowUs()} is the kernel lab's clock (real microseconds since it started), which is
  *       also the time of its events.</li>
  *   <li>{@link #schedule} queues an action for a real time; {@link #runUntil} (the realtime clock's
- *       tick, under the lab's lock) runs those due by then. Time cannot be moved ahead: nothing runs
- *       early.</li>
+ *       tick, every {@code tcplab.realtime-tick}, under the lab's lock like every other driver call)
+ *       runs those due by then. Time cannot be moved ahead: nothing runs early. (Not
+ *       {@code KernelLab.schedule}, which runs on the kernel lab's own thread: an action that waits
+ *       for that thread, e.g. a Linux-side send waiting for the kernel's accept, would stall it.)</li>
  *   <li>{@link #runUntilIdle} runs what is due, then waits (bounded: {@link #SETTLE_MAX_NANOS}) until
  *       no event arrived for {@link #QUIET_NANOS}, so a caller that wants "every consequence" sees the
  *       kernel's prompt answers; the kernel's own timers (seconds) are not waited for.</li>
@@ -119,9 +121,7 @@ final class TapLabDriver implements LabDriver {
 
     @Override
     public Ipv4Address address(HostName host) {
-        // server/client: ourIp is our stack's; both: linuxIp is the client's, ourIp the Linux server's.
-        boolean ourIpIsClient = "server".equals(linuxSide);
-        return (host == HostName.CLIENT) == ourIpIsClient ? lab.config().ourIp() : lab.config().linuxIp();
+        return lab.address(host);
     }
 
     @Override
@@ -176,7 +176,15 @@ final class TapLabDriver implements LabDriver {
             throw LabProblem.badInput("simultaneous", "a tap lab cannot open both ends at once: the Linux kernel"
                     + " opens its own connections (connect from each side instead)");
         }
-        return guard(() -> lab.connect(from, localPort, remotePort, isn, peerIsn));
+        String id = guard(() -> lab.connect(from, localPort, remotePort, isn, peerIsn));
+        settle.connections.add(id);
+        return id;
+    }
+
+    /** Ids handed out by connect or seen in the kernel lab's events (Linux-opened ones too). */
+    @Override
+    public boolean knowsConnection(String connection) {
+        return settle.connections.contains(connection);
     }
 
     @Override
@@ -211,11 +219,10 @@ final class TapLabDriver implements LabDriver {
         });
     }
 
-    /** The tap module has no path for crafted segments yet: refused (409) rather than faked. */
+    /** A crafted segment on the real wire (faults apply); {@code delayUs} is real time. */
     @Override
     public long inject(HostName from, TcpSegment segment, long delayUs) {
-        throw LabProblem.conflict("inject is not supported in tap mode yet: the TAP lab has no way to put a crafted"
-                + " segment on the device (use a sim lab, or fault rules on the real traffic)");
+        return guard(() -> lab.inject(from, segment, delayUs));
     }
 
     @Override

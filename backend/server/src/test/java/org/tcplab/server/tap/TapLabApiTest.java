@@ -128,9 +128,14 @@ class TapLabApiTest {
             assertThat(((Number) ((Map<String, Object>) conn.get("client")).get("iss")).longValue()).isEqualTo(ISN);
             assertThat((Map<String, Object>) conn.get("server")).containsEntry("state", "ESTABLISHED").containsEntry("localPort", 8080);
 
-            // No crafted segments in tap mode (yet): refused, not faked.
+            // A crafted segment from our side goes on the real wire (an out-of-window RST: Linux ignores it).
             api.post(lab, "/inject", Map.of("from", "client", "segment", Map.of("srcPort", 40000, "dstPort", 8080, "seq", 1,
-                    "flags", List.of("RST")))).expectStatus().isEqualTo(409);
+                    "flags", List.of("RST")))).expectStatus().isAccepted();
+            await(lab, ev -> ev.stream().anyMatch(e -> "segment.sent".equals(e.get("type")) && "crafted".equals(e.get("note"))
+                    && "client".equals(e.get("from"))));
+            web.post().uri("/api/labs/" + lab.id() + "/connections/99/send").headers(h -> h.setBearerAuth(lab.token()))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("side", "client", "text", "x"))
+                    .exchange().expectStatus().isNotFound();
             web.patch().uri("/api/labs/" + lab.id() + "/clock").headers(h -> h.setBearerAuth(lab.token()))
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("clock", "step"))
                     .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("clock");

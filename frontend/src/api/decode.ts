@@ -1,0 +1,349 @@
+// The only place that knows the lab's JSON names (docs/lab-api.md and the team brief): wire JSON
+// becomes the model's domain types here, once. Unknown or malformed input degrades to something
+// displayable rather than throwing, because a classroom screen must keep drawing.
+
+import type {
+  ConnectionSide,
+  FaultRule,
+  Flag,
+  Host,
+  LabEvent,
+  LabSnapshot,
+  ScenarioInfo,
+  Segment,
+  TcpOption,
+  TimerAction,
+  Verdict,
+} from "../model/events";
+import { FLAG_ORDER } from "../model/events";
+
+type Json = Record<string, unknown>;
+
+const num = (v: unknown, d = 0): number => (typeof v === "number" && isFinite(v) ? v : d);
+const str = (v: unknown, d = ""): string => (typeof v === "string" ? v : v == null ? d : String(v));
+const host = (v: unknown): Host => (v === "server" ? "server" : "client");
+const optHost = (v: unknown): Host | undefined =>
+  v === "client" || v === "server" ? v : undefined;
+
+export function hexToBytes(hex: string): Uint8Array {
+  const clean = hex.replace(/[^0-9a-fA-F]/g, "");
+  const out = new Uint8Array(clean.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+function decodeOption(o: Json): TcpOption {
+  switch (o.kind) {
+    case "MSS":
+      return { kind: "MSS", value: num(o.value) };
+    case "WS":
+      return { kind: "WS", value: num(o.value) };
+    case "SACK_PERMITTED":
+      return { kind: "SACK_PERMITTED" };
+    case "SACK":
+      return {
+        kind: "SACK",
+        blocks: (Array.isArray(o.blocks) ? (o.blocks as Json[]) : []).map((b) => ({
+          left: num(b.left),
+          right: num(b.right),
+        })),
+      };
+    case "TS":
+      return { kind: "TS", value: num(o.value), echo: num(o.echo) };
+    case "NOP":
+      return { kind: "NOP" };
+    case "EOL":
+      return { kind: "EOL" };
+    default:
+      return { kind: "UNKNOWN", code: num(o.kind, -1), data: str(o.data) };
+  }
+}
+
+export function decodeSegment(s: Json): Segment {
+  const flags = (Array.isArray(s.flags) ? s.flags : []).filter((f): f is Flag =>
+    (FLAG_ORDER as readonly string[]).includes(f as string),
+  );
+  flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+  return {
+    srcIp: str(s.srcIp),
+    dstIp: str(s.dstIp),
+    srcPort: num(s.srcPort),
+    dstPort: num(s.dstPort),
+    seq: num(s.seq),
+    ack: num(s.ack),
+    dataOffset: num(s.dataOffset, 5),
+    flags,
+    window: num(s.window),
+    checksum: num(s.checksum),
+    checksumOk: s.checksumOk !== false,
+    urgentPointer: num(s.urgentPointer),
+    options: (Array.isArray(s.options) ? (s.options as Json[]) : []).map(decodeOption),
+    payloadLength: num(s.payloadLength),
+    bytes: hexToBytes(str(s.bytes)),
+    malformed: typeof s.malformed === "string" ? s.malformed : null,
+  };
+}
+
+const KNOWN_FIELDS = new Set(["id", "time", "type", "connection"]);
+
+/** One event frame (WebSocket) or array element (REST) to a domain event. */
+export function decodeEvent(e: Json): LabEvent {
+  const base = {
+    id: num(e.id),
+    time: num(e.time),
+    ...(e.connection != null ? { connection: str(e.connection) } : {}),
+  };
+  switch (e.type) {
+    case "segment.sent":
+      return {
+        ...base,
+        kind: "segmentSent",
+        segmentId: str(e.segmentId),
+        from: host(e.from),
+        to: host(e.to),
+        retransmission: e.retransmission === true,
+        ...(typeof e.note === "string" ? { note: e.note } : {}),
+        segment: decodeSegment((e.segment ?? {}) as Json),
+      };
+    case "segment.delivered":
+      return { ...base, kind: "segmentDelivered", segmentId: str(e.segmentId), to: host(e.to) };
+    case "segment.dropped": {
+      const at = optHost(e.at);
+      return {
+        ...base,
+        kind: "segmentDropped",
+        segmentId: str(e.segmentId),
+        reason: str(e.reason, "dropped"),
+        ...(at ? { at } : {}),
+      };
+    }
+    case "state":
+      return {
+        ...base,
+        kind: "state",
+        host: host(e.host),
+        from: str(e.from),
+        to: str(e.to),
+        cause: str(e.cause),
+      };
+    case "timer": {
+      const action: TimerAction =
+        e.action === "fired" || e.action === "cancelled" ? e.action : "armed";
+      return {
+        ...base,
+        kind: "timer",
+        host: host(e.host),
+        timer: str(e.timer),
+        action,
+        ...(typeof e.at === "number" ? { at: e.at } : {}),
+      };
+    }
+    case "data":
+      return {
+        ...base,
+        kind: "data",
+        host: host(e.host),
+        bytes: num(e.bytes),
+        total: num(e.total),
+      };
+    case "error": {
+      const h = optHost(e.host);
+      return {
+        ...base,
+        kind: "error",
+        ...(h ? { host: h } : {}),
+        error: str(e.error),
+        detail: str(e.detail),
+      };
+    }
+    case "fault":
+      return {
+        ...base,
+        kind: "fault",
+        faultId: str(e.faultId),
+        segmentId: str(e.segmentId),
+        action: str(e.action),
+      };
+    case "narration":
+      return { ...base, kind: "narration", step: str(e.step), en: str(e.en), zh: str(e.zh) };
+    default: {
+      const rest = Object.entries(e)
+        .filter(([k]) => !KNOWN_FIELDS.has(k))
+        .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+        .join(" ");
+      return { ...base, kind: "other", type: str(e.type, "unknown"), summary: rest };
+    }
+  }
+}
+
+function decodeSide(s: unknown): ConnectionSide | null {
+  if (!s || typeof s !== "object") return null;
+  const o = s as Json;
+  const opt = (k: string) => (typeof o[k] === "number" ? (o[k] as number) : undefined);
+  return {
+    state: str(o.state),
+    localPort: num(o.localPort),
+    remotePort: num(o.remotePort),
+    iss: opt("iss"),
+    irs: opt("irs"),
+    sndUna: opt("sndUna"),
+    sndNxt: opt("sndNxt"),
+    sndWnd: opt("sndWnd"),
+    rcvNxt: opt("rcvNxt"),
+    rcvWnd: opt("rcvWnd"),
+    cwnd: opt("cwnd"),
+    ssthresh: opt("ssthresh"),
+    srttMs: opt("srttMs"),
+    rtoMs: opt("rtoMs"),
+    mss: opt("mss"),
+  };
+}
+
+/**
+ * A verdict entry (the scenario's ExpectedSegment/ActualSegment records) as one line in the words
+ * of the scenario files: `client SYN,ACK seq=300 ack=101 len=0 win=65535 retransmission`.
+ */
+export function describeEntry(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (!v || typeof v !== "object") return String(v);
+  const o = v as Json;
+  const parts: string[] = [];
+  if (o.from != null) parts.push(str(o.from) + (o.to != null ? ` → ${str(o.to)}` : ""));
+  if (Array.isArray(o.flags)) parts.push(o.flags.join(","));
+  const named: [string, string][] = [
+    ["seq", "seq"],
+    ["ack", "ack"],
+    ["length", "len"],
+    ["window", "win"],
+  ];
+  for (const [k, short] of named) if (o[k] != null) parts.push(`${short}=${String(o[k])}`);
+  if (typeof o.time === "number") parts.push(`@${o.time} ms`);
+  if (o.retransmission === true) parts.push("retransmission");
+  if (o.dropped === true) parts.push(o.dropReason ? `dropped (${str(o.dropReason)})` : "dropped");
+  if (typeof o.note === "string" && o.note) parts.push(o.note);
+  if (Array.isArray(o.states) && o.states.length)
+    parts.push(
+      "→ " + (o.states as Json[]).map((st) => `${str(st.host)} ${str(st.state)}`).join(", "),
+    );
+  return parts.join(" ");
+}
+
+function decodeVerdict(v: unknown): Verdict | null {
+  if (!v || typeof v !== "object") return null;
+  const o = v as Json;
+  const list = (x: unknown) => (Array.isArray(x) ? x.map(describeEntry) : []);
+  return {
+    passed: o.passed === true,
+    expected: list(o.expected),
+    actual: list(o.actual),
+    mismatches: list(o.mismatches),
+  };
+}
+
+function decodeFault(f: Json): FaultRule {
+  const m = (f.match ?? {}) as Json;
+  const bits: string[] = [];
+  if (Array.isArray(m.onlyFlags) && m.onlyFlags.length) bits.push(`only ${m.onlyFlags.join(",")}`);
+  else if (Array.isArray(m.flags) && m.flags.length) bits.push(m.flags.join(","));
+  for (const k of ["connection", "nth", "count", "probability"]) {
+    if (m[k] != null) bits.push(`${k}=${String(m[k])}`);
+  }
+  if (f.delayMs != null) bits.push(`delay=${String(f.delayMs)}ms`);
+  return {
+    id: str(f.id),
+    direction: str(f.direction),
+    action: str(f.action),
+    summary: bits.join(" "),
+  };
+}
+
+export function decodeSnapshot(j: Json): LabSnapshot {
+  const link = (j.link ?? {}) as Json;
+  const scenario = j.scenario as Json | null | undefined;
+  return {
+    id: str(j.id),
+    mode: str(j.mode, "sim"),
+    clock: str(j.clock, "instant"),
+    timeScale: num(j.timeScale, 1),
+    paused: j.paused === true,
+    time: num(j.time),
+    latencyMs: num(link.latencyMs),
+    hosts: (Array.isArray(j.hosts) ? (j.hosts as Json[]) : []).map((h) => ({
+      name: host(h.name),
+      ip: str(h.ip),
+      listeners: Array.isArray(h.listeners) ? h.listeners.map((p) => num(p)) : [],
+    })),
+    connections: (Array.isArray(j.connections) ? (j.connections as Json[]) : []).map((c) => ({
+      id: str(c.id),
+      client: decodeSide(c.client),
+      server: decodeSide(c.server),
+    })),
+    faults: (Array.isArray(j.faults) ? (j.faults as Json[]) : []).map(decodeFault),
+    lastEventId: num(j.lastEventId),
+    scenario: scenario
+      ? {
+          name: str(scenario.name),
+          title: str(scenario.title),
+          running: scenario.running === true,
+          verdict: decodeVerdict(scenario.verdict),
+        }
+      : null,
+  };
+}
+
+export function decodeScenarios(j: unknown): ScenarioInfo[] {
+  return (Array.isArray(j) ? (j as Json[]) : []).map((s) => ({
+    name: str(s.name),
+    title: str(s.title, str(s.name)),
+    description: str(s.description),
+    params: (Array.isArray(s.params) ? (s.params as Json[]) : []).map((p) => ({
+      name: str(p.name),
+      type: str(p.type, "string"),
+      defaultValue: p.defaultValue,
+      description: str(p.description),
+    })),
+  }));
+}
+
+/** The JSON names of the request bodies the UI sends. Forms build these domain-side shapes. */
+export interface FaultRequest {
+  direction: "client-to-server" | "server-to-client" | "both";
+  flags: Flag[];
+  onlyFlags: boolean;
+  nth?: number;
+  count?: number;
+  probability?: number;
+  connection?: string;
+  action: string;
+  delayMs?: number;
+}
+
+export function encodeFault(f: FaultRequest): Json {
+  const match: Json = {};
+  if (f.flags.length) match[f.onlyFlags ? "onlyFlags" : "flags"] = f.flags;
+  if (f.nth != null) match.nth = f.nth;
+  if (f.count != null) match.count = f.count;
+  if (f.probability != null) match.probability = f.probability;
+  if (f.connection) match.connection = f.connection;
+  const body: Json = { direction: f.direction, match, action: f.action };
+  if (f.delayMs != null) body.delayMs = f.delayMs;
+  return body;
+}
+
+/** An RFC 9457 problem body to the sentence the user sees. */
+export function problemDetail(status: number, body: unknown, fallback: string): string {
+  if (body && typeof body === "object") {
+    const o = body as Json;
+    const parts: string[] = [];
+    if (typeof o.detail === "string" && o.detail) parts.push(o.detail);
+    else if (typeof o.title === "string") parts.push(o.title);
+    if (Array.isArray(o.errors)) {
+      for (const e of o.errors as Json[]) {
+        const line = `${str(e.field)}: ${str(e.message)}`;
+        if (!parts.some((p) => p.includes(line))) parts.push(line);
+      }
+    }
+    if (parts.length) return parts.join(" — ");
+  }
+  return `${fallback} (HTTP ${status})`;
+}

@@ -1,0 +1,199 @@
+// REST client for /api (docs/lab-api.md). Errors surface as LabApiError carrying the problem's
+// `detail`, so the UI always has a sentence to show instead of a blank screen.
+
+import type { LabEvent, LabSnapshot, ScenarioInfo, Flag, Host } from "../model/events";
+import {
+  decodeEvent,
+  decodeScenarios,
+  decodeSnapshot,
+  encodeFault,
+  problemDetail,
+  type FaultRequest,
+} from "./decode";
+
+export class LabApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CreateLabRequest {
+  mode: "sim" | "tap";
+  seed?: number;
+  clock?: "instant" | "realtime" | "step";
+  timeScale?: number;
+  latencyMs?: number;
+  jitterMs?: number;
+}
+
+export interface InjectRequest {
+  from: Host;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: Flag[];
+  window: number;
+  text?: string;
+  delayMs?: number;
+}
+
+export class LabApi {
+  constructor(
+    private readonly base: string,
+    private readonly locale: () => string = () => "en",
+  ) {}
+
+  private async call(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown } = {},
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {
+      Accept: "application/json, application/problem+json",
+      "Accept-Language": this.locale(),
+    };
+    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      });
+    } catch (e) {
+      throw new LabApiError(0, `${method} ${path}: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (!res.ok) throw new LabApiError(res.status, problemDetail(res.status, body, res.statusText));
+    return body;
+  }
+
+  async createLab(r: CreateLabRequest): Promise<{ id: string; token: string }> {
+    const body: Record<string, unknown> = { mode: r.mode };
+    if (r.seed != null) body.seed = r.seed;
+    if (r.clock) body.clock = r.clock;
+    if (r.timeScale != null) body.timeScale = r.timeScale;
+    if (r.latencyMs != null || r.jitterMs != null) {
+      body.link = {
+        ...(r.latencyMs != null ? { latencyMs: r.latencyMs } : {}),
+        ...(r.jitterMs != null ? { jitterMs: r.jitterMs } : {}),
+      };
+    }
+    const j = (await this.call("POST", "/labs", { body })) as Record<string, unknown>;
+    return { id: String(j.id), token: String(j.token) };
+  }
+
+  async snapshot(lab: string): Promise<LabSnapshot> {
+    return decodeSnapshot((await this.call("GET", `/labs/${lab}`)) as Record<string, unknown>);
+  }
+
+  async events(lab: string, after: number): Promise<LabEvent[]> {
+    const j = await this.call("GET", `/labs/${lab}/events?after=${after}`);
+    return (Array.isArray(j) ? j : []).map((e) => decodeEvent(e as Record<string, unknown>));
+  }
+
+  /** The event log exactly as the server serves it, for the JSON export. */
+  async rawEvents(lab: string): Promise<string> {
+    return JSON.stringify(await this.call("GET", `/labs/${lab}/events?after=0`), null, 2);
+  }
+
+  async scenarios(): Promise<ScenarioInfo[]> {
+    return decodeScenarios(await this.call("GET", "/scenarios"));
+  }
+
+  listen(lab: string, token: string, h: Host, port: number) {
+    return this.call("POST", `/labs/${lab}/listen`, { token, body: { host: h, port } });
+  }
+
+  connect(
+    lab: string,
+    token: string,
+    r: {
+      from: Host;
+      localPort?: number;
+      remotePort: number;
+      isn?: number;
+      peerIsn?: number;
+      simultaneous?: boolean;
+      autoListen?: boolean;
+    },
+  ) {
+    return this.call("POST", `/labs/${lab}/connections`, { token, body: r });
+  }
+
+  send(lab: string, token: string, conn: string, side: Host, text: string) {
+    return this.call("POST", `/labs/${lab}/connections/${conn}/send`, {
+      token,
+      body: { side, text },
+    });
+  }
+
+  close(lab: string, token: string, conn: string, side: Host) {
+    return this.call("POST", `/labs/${lab}/connections/${conn}/close`, { token, body: { side } });
+  }
+
+  abort(lab: string, token: string, conn: string, side: Host) {
+    return this.call("POST", `/labs/${lab}/connections/${conn}/abort`, { token, body: { side } });
+  }
+
+  crash(lab: string, token: string, h: Host) {
+    return this.call("POST", `/labs/${lab}/hosts/${h}/crash`, { token, body: {} });
+  }
+
+  addFault(lab: string, token: string, f: FaultRequest) {
+    return this.call("POST", `/labs/${lab}/faults`, { token, body: encodeFault(f) });
+  }
+
+  deleteFault(lab: string, token: string, id: string) {
+    return this.call("DELETE", `/labs/${lab}/faults/${id}`, { token });
+  }
+
+  inject(lab: string, token: string, r: InjectRequest) {
+    const segment: Record<string, unknown> = {
+      srcPort: r.srcPort,
+      dstPort: r.dstPort,
+      seq: r.seq,
+      ack: r.ack,
+      flags: r.flags,
+      window: r.window,
+    };
+    if (r.text) segment.text = r.text;
+    const body: Record<string, unknown> = { from: r.from, segment };
+    if (r.delayMs != null) body.delayMs = r.delayMs;
+    return this.call("POST", `/labs/${lab}/inject`, { token, body });
+  }
+
+  runScenario(lab: string, token: string, name: string, params: Record<string, unknown>) {
+    return this.call("POST", `/labs/${lab}/scenarios/${name}`, { token, body: { params } });
+  }
+
+  advance(lab: string, token: string, ms: number) {
+    return this.call("POST", `/labs/${lab}/advance`, { token, body: { ms } });
+  }
+
+  /** The server's clock extension (PATCH /labs/{lab}/clock): realtime speed and pause. */
+  setClock(lab: string, token: string, r: { timeScale?: number; paused?: boolean }) {
+    return this.call("PATCH", `/labs/${lab}/clock`, { token, body: r });
+  }
+
+  deleteLab(lab: string, token: string) {
+    return this.call("DELETE", `/labs/${lab}`, { token });
+  }
+
+  pcapUrl(lab: string): string {
+    return `${this.base}/labs/${lab}/capture.pcap`;
+  }
+}

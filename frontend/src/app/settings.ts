@@ -1,0 +1,60 @@
+// Settings the server hands the page (Thymeleaf writes them into
+// <script id="tcplab-settings" type="application/json">), and the lab token's storage.
+
+export interface Settings {
+  labId: string | null;
+  apiBase: string;
+  tapAvailable: boolean;
+  tapReason: string;
+  version: string;
+  defaultLocale: string | null;
+}
+
+export function readSettings(doc: Document, loc: Location): Settings {
+  let raw: Record<string, unknown> = {};
+  const el = doc.getElementById("tcplab-settings");
+  if (el?.textContent) {
+    try {
+      raw = JSON.parse(el.textContent);
+    } catch {
+      raw = {};
+    }
+  }
+  const fromPath = /^\/labs\/([A-Za-z0-9_-]+)/.exec(loc.pathname)?.[1] ?? null;
+  return {
+    labId: typeof raw.labId === "string" && raw.labId ? raw.labId : fromPath,
+    apiBase: typeof raw.apiBase === "string" ? raw.apiBase : "/api",
+    tapAvailable: raw.tapAvailable === true,
+    tapReason: typeof raw.tapReason === "string" ? raw.tapReason : "",
+    version: typeof raw.version === "string" ? raw.version : "dev",
+    defaultLocale: typeof raw.defaultLocale === "string" ? raw.defaultLocale : null,
+  };
+}
+
+const KEY = (lab: string) => `tcplab.token.${lab}`;
+
+/**
+ * The token that lets this browser change the lab: from the URL fragment (`#token=...`, the
+ * teacher's own link), remembered in localStorage per lab; absent for viewers.
+ */
+export function labToken(lab: string, loc: Location, storage: Storage): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(loc.hash);
+  if (m) {
+    const t = decodeURIComponent(m[1]);
+    try {
+      storage.setItem(KEY(lab), t);
+    } catch {
+      /* private mode: the fragment still works for this page */
+    }
+    return t;
+  }
+  try {
+    return storage.getItem(KEY(lab));
+  } catch {
+    return null;
+  }
+}
+
+export function rememberToken(lab: string, token: string, storage: Storage): void {
+  storage.setItem(KEY(lab), token);
+}

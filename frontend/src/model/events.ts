@@ -1,0 +1,142 @@
+// The lab's events as the model sees them. These are domain types: the JSON names of the wire
+// format live only in src/api/ (style principle 14), which decodes into these.
+
+export type Host = "client" | "server";
+export const HOSTS: readonly Host[] = ["client", "server"];
+
+export function otherHost(h: Host): Host {
+  return h === "client" ? "server" : "client";
+}
+
+/** TCP flags in header bit order (RFC 9293 section 3.1, plus RFC 3168's CWR and ECE). */
+export const FLAG_ORDER = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"] as const;
+export type Flag = (typeof FLAG_ORDER)[number];
+
+export type TcpOption =
+  | { kind: "MSS"; value: number }
+  | { kind: "WS"; value: number }
+  | { kind: "SACK_PERMITTED" }
+  | { kind: "SACK"; blocks: { left: number; right: number }[] }
+  | { kind: "TS"; value: number; echo: number }
+  | { kind: "NOP" }
+  | { kind: "EOL" }
+  | { kind: "UNKNOWN"; code: number; data: string };
+
+export interface Segment {
+  srcIp: string;
+  dstIp: string;
+  srcPort: number;
+  dstPort: number;
+  /** Absolute, unsigned 32-bit. */
+  seq: number;
+  /** Absolute, unsigned 32-bit; meaningful only with ACK. */
+  ack: number;
+  dataOffset: number;
+  flags: Flag[];
+  window: number;
+  checksum: number;
+  checksumOk: boolean;
+  urgentPointer: number;
+  options: TcpOption[];
+  payloadLength: number;
+  /** The whole TCP segment (header, options, payload). */
+  bytes: Uint8Array;
+  /** Why the bytes failed to parse, when they did. */
+  malformed: string | null;
+}
+
+interface Base {
+  id: number;
+  /** Milliseconds since the lab started (virtual in sim). */
+  time: number;
+  connection?: string;
+}
+
+export type TimerAction = "armed" | "fired" | "cancelled";
+
+export type LabEvent =
+  | (Base & {
+      kind: "segmentSent";
+      segmentId: string;
+      from: Host;
+      to: Host;
+      retransmission: boolean;
+      /** "crafted", "duplicate" or absent. */
+      note?: string;
+      segment: Segment;
+    })
+  | (Base & { kind: "segmentDelivered"; segmentId: string; to: Host })
+  | (Base & { kind: "segmentDropped"; segmentId: string; reason: string; at?: Host })
+  | (Base & { kind: "state"; host: Host; from: string; to: string; cause: string })
+  | (Base & { kind: "timer"; host: Host; timer: string; action: TimerAction; at?: number })
+  | (Base & { kind: "data"; host: Host; bytes: number; total: number })
+  | (Base & { kind: "error"; host?: Host; error: string; detail: string })
+  | (Base & { kind: "fault"; faultId: string; segmentId: string; action: string })
+  /** `step` is the scenario step's name (e.g. "connect"). */
+  | (Base & { kind: "narration"; step: string; en: string; zh: string })
+  /** congestion, note and anything newer than this client: shown in the table only. */
+  | (Base & { kind: "other"; type: string; summary: string });
+
+export type SegmentSent = Extract<LabEvent, { kind: "segmentSent" }>;
+
+/** The lab snapshot fields the UI uses. */
+export interface ConnectionSide {
+  state: string;
+  localPort: number;
+  remotePort: number;
+  iss?: number;
+  irs?: number;
+  sndUna?: number;
+  sndNxt?: number;
+  sndWnd?: number;
+  rcvNxt?: number;
+  rcvWnd?: number;
+  cwnd?: number;
+  ssthresh?: number;
+  srttMs?: number;
+  rtoMs?: number;
+  mss?: number;
+}
+
+export interface Verdict {
+  passed: boolean;
+  expected: string[];
+  actual: string[];
+  mismatches: string[];
+}
+
+export interface FaultRule {
+  id: string;
+  direction: string;
+  summary: string;
+  action: string;
+}
+
+export interface LabSnapshot {
+  id: string;
+  mode: string;
+  clock: string;
+  timeScale: number;
+  paused: boolean;
+  time: number;
+  latencyMs: number;
+  hosts: { name: Host; ip: string; listeners: number[] }[];
+  connections: { id: string; client: ConnectionSide | null; server: ConnectionSide | null }[];
+  faults: FaultRule[];
+  lastEventId: number;
+  scenario: { name: string; title: string; running: boolean; verdict: Verdict | null } | null;
+}
+
+export interface ScenarioParam {
+  name: string;
+  type: string;
+  defaultValue: unknown;
+  description: string;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  title: string;
+  description: string;
+  params: ScenarioParam[];
+}
