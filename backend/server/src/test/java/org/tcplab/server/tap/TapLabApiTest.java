@@ -123,6 +123,10 @@ class TapLabApiTest {
             assertThat(live.subList(0, events.size())).as("the WebSocket viewer's ids")
                     .isEqualTo(events.stream().map(e -> ((Number) e.get("id")).longValue()).toList());
 
+            byte[] pcap = web.get().uri("/api/labs/" + lab.id() + "/capture.pcap").exchange().expectStatus().isOk()
+                    .expectBody(byte[].class).returnResult().getResponseBody();
+            assertThat(pcap.length).as("a libpcap file with the handshake's segments").isGreaterThan(24 + 3 * 40);
+
             Map<String, Object> conn = ((List<Map<String, Object>>) api.snapshot(lab).get("connections")).get(0);
             assertThat((Map<String, Object>) conn.get("client")).containsEntry("state", "ESTABLISHED");
             assertThat(((Number) ((Map<String, Object>) conn.get("client")).get("iss")).longValue()).isEqualTo(ISN);
@@ -152,6 +156,34 @@ class TapLabApiTest {
             }
             if (namespace != null && netns().contains(namespace)) {
                 run("ip", "netns", "delete", namespace);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoLinuxSocketsWithLinuxSideBoth() throws Exception {
+        Assumptions.assumeTrue(TapSupport.check("both").available(), () -> "linuxSide both needs: " + TapSupport.check("both").reason());
+        Created lab = api.create(Map.of("mode", "tap", "linuxSide", "both"));
+        List<String> namespaces = List.of();
+        try {
+            namespaces = List.of(((String) ((Map<String, Object>) api.snapshot(lab).get("tap")).get("namespace")).split(","));
+            assertThat(netns()).containsAll(namespaces);
+            api.post(lab, "/listen", Map.of("host", "server", "port", 7000)).expectStatus().isCreated();
+            api.post(lab, "/connections", Map.of("from", "client", "remotePort", 7000)).expectStatus().isCreated();
+            List<Map<String, Object>> events = await(lab, ev -> ev.stream().anyMatch(e -> isState(e, "server", "ESTABLISHED"))
+                    && ev.stream().anyMatch(e -> isState(e, "client", "ESTABLISHED")));
+            assertThat(events).anySatisfy(e -> assertThat(e).containsEntry("type", "segment.sent").containsEntry("from", "client"));
+            assertGaplessInOrder(events);
+            Map<String, Object> conn = ((List<Map<String, Object>>) api.snapshot(lab).get("connections")).get(0);
+            assertThat((Map<String, Object>) conn.get("client")).containsEntry("state", "ESTABLISHED");
+            assertThat((Map<String, Object>) conn.get("server")).containsEntry("state", "ESTABLISHED");
+            web.delete().uri("/api/labs/" + lab.id()).headers(h -> h.setBearerAuth(lab.token())).exchange().expectStatus().isNoContent();
+            assertThat(netns()).doesNotContainAnyElementsOf(namespaces);
+        } finally {
+            web.delete().uri("/api/labs/" + lab.id()).headers(h -> h.setBearerAuth(lab.token())).exchange();
+            for (String ns : namespaces) {
+                if (netns().contains(ns)) run("ip", "netns", "delete", ns);
             }
         }
     }
