@@ -1,9 +1,9 @@
 package org.tcplab.server.web;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import org.tcplab.server.system.TcpLabProperties;
+import org.tcplab.server.tap.TapAvailability;
 
 /**
  * What the page tells the browser about this server: whether tap labs can be offered (and if not,
@@ -12,28 +12,23 @@ import org.springframework.stereotype.Component;
 @Component
 class PageSettings {
 
-    private final boolean tapEnabled;
+    private final TcpLabProperties props;
     private final String version;
 
-    PageSettings(Environment env) {
-        this.tapEnabled = env.getProperty("tcplab.tap.enabled", Boolean.class, false);
+    PageSettings(Environment env, TcpLabProperties props) {
+        this.props = props;
         String v = PageSettings.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : env.getProperty("tcplab.version", "dev");
     }
 
+    /** The same check as the 503 of POST /api/labs (tap's own TapSupport, behind the setting). */
     boolean tapAvailable() {
-        return tapEnabled && Files.exists(Path.of("/dev/net/tun"));
+        return TapAvailability.check(props, "server").available();
     }
 
     String tapReason() {
-        if (!tapEnabled) {
-            return "tap mode is switched off on this server (tcplab.tap.enabled=false); it needs root"
-                    + " (CAP_NET_ADMIN) and /dev/net/tun";
-        }
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
-            return "this machine has no /dev/net/tun";
-        }
-        return "";
+        String reason = TapAvailability.check(props, "server").reason();
+        return reason == null ? "" : reason;
     }
 
     String version() {
