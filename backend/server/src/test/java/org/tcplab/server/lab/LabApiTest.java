@@ -23,11 +23,31 @@ class LabApiTest {
     @Autowired
     WebTestClient web;
 
+    @Autowired
+    LabService labs;
+
     LabClient api;
 
     @BeforeEach
     void setUp() {
         api = new LabClient(web);
+    }
+
+    @Test
+    void aMisspelledFieldIs400NamingItAndCreatesNothing() {
+        int before = labs.size();
+        web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("seed", 7, "lnik", Map.of("latencyMs", 25)))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.field").isEqualTo("lnik");
+        web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("link", Map.of("latencyMS", 25)))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.field").isEqualTo("link.latencyMS");
+        assertThat(labs.size()).isEqualTo(before);
     }
 
     @Test
