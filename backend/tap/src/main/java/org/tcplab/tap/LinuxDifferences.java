@@ -235,14 +235,16 @@ final class LinuxDifferences implements EventSink {
         } else {
             String retries = setting("tcp_syn_retries", "6");
             String linear = sysctls.get("tcp_syn_linear_timeouts");
+            // Documented with the sysctl: N linear timeouts after the first, so RTOs of 1 s (N + 1 times), then 2, 4 s...
             String linearEn = linear == null
-                    ? "Linux 6.x keeps its first SYN re-sends about 1 s apart (net.ipv4.tcp_syn_linear_timeouts) before doubling"
-                    : "Linux keeps its first " + linear + " SYN re-sends about 1 s apart (net.ipv4.tcp_syn_linear_timeouts = "
-                            + linear + " here) before doubling";
+                    ? "Linux 6.x waits about 1 s before each of its first SYN re-sends (net.ipv4.tcp_syn_linear_timeouts)"
+                            + " and only then doubles"
+                    : "With net.ipv4.tcp_syn_linear_timeouts = " + linear + " here, Linux waits about 1 s before each of its"
+                            + " first " + linearCount(linear) + " SYN re-sends and only then doubles (2, 4 s ...)";
             String linearZh = linear == null
-                    ? "Linux 6.x 的前几次 SYN 重发间隔约 1 秒（net.ipv4.tcp_syn_linear_timeouts），之后才加倍"
-                    : "Linux 的前 " + linear + " 次 SYN 重发间隔约 1 秒（此处 net.ipv4.tcp_syn_linear_timeouts = "
-                            + linear + "），之后才加倍";
+                    ? "Linux 6.x 前几次 SYN 重发之前各等待约 1 秒（net.ipv4.tcp_syn_linear_timeouts），之后才加倍"
+                    : "此处 net.ipv4.tcp_syn_linear_timeouts = " + linear + "，Linux 在前 " + linearCount(linear)
+                            + " 次 SYN 重发之前各等待约 1 秒，之后才加倍（2、4 秒……）";
             en = "Linux re-sent its SYN " + after + " after the first one. " + linearEn + ", for up to " + retries
                     + " re-sends (net.ipv4.tcp_syn_retries), where RFC 6298 §5.5 doubles the RTO after each timeout"
                     + " (1, 2, 4 s), as our stack does from " + ourRto + ", for up to " + ourConfig.synRetries()
@@ -287,11 +289,11 @@ final class LinuxDifferences implements EventSink {
         } else {
             long gap = s.timeUs() - first;
             measuredEn = what + " " + seconds(gap) + " after first sending it"
-                    + (gap < rtoMin ? ", sooner than any retransmission timeout Linux allows, so this was fast"
-                            + " retransmit (RFC 5681 §3.2) or a tail loss probe (RFC 8985), not the timer." : ".");
+                    + (gap < rtoMin ? ", sooner than any retransmission timeout Linux allows, so it was loss recovery"
+                            + " (fast retransmit, RFC 5681 §3.2, or RACK-TLP, RFC 8985), not the retransmission timeout." : ".");
             measuredZh = whatZh + "，距首次发送 " + seconds(gap)
-                    + (gap < rtoMin ? "，比 Linux 允许的任何重传超时都短，所以这是快速重传（RFC 5681 §3.2）"
-                            + "或尾部丢失探测（RFC 8985），而不是定时器。" : "。");
+                    + (gap < rtoMin ? "，比 Linux 允许的任何重传超时都短，所以这是丢包恢复（快速重传，RFC 5681 §3.2，"
+                            + "或 RACK-TLP，RFC 8985），而不是重传超时。" : "。");
         }
         String en = measuredEn + " Linux's retransmission timeout never goes below " + min
                 + " (TCP_RTO_MIN, net.ipv4.tcp_rto_min_us), where RFC 6298 §2.4 rounds the RTO up to at least 1 s;"
@@ -459,6 +461,15 @@ final class LinuxDifferences implements EventSink {
 
     // ---- helpers -----------------------------------------------------------------------------
 
+    /** The first RTO plus tcp_syn_linear_timeouts linear ones. */
+    private static String linearCount(String linear) {
+        try {
+            return Integer.toString(Integer.parseInt(linear) + 1);
+        } catch (NumberFormatException e) {
+            return linear + " + 1";
+        }
+    }
+
     private String setting(String name, String fallback) {
         return sysctls.getOrDefault(name, fallback);
     }
@@ -467,8 +478,11 @@ final class LinuxDifferences implements EventSink {
         next.emit(new LabEvent.Narration(timeUs, connection, step, en, zh));
     }
 
-    /** A measured duration: milliseconds below 1 s, else seconds with millisecond precision. */
+    /** A measured duration: milliseconds below 1 s (a tenth below 10 ms), else seconds to the millisecond. */
     static String seconds(long us) {
+        if (us < 10_000) {
+            return String.format(Locale.ROOT, "%.1f ms", us / 1000.0);
+        }
         if (us < 1_000_000) {
             return String.format(Locale.ROOT, "%d ms", Math.round(us / 1000.0));
         }

@@ -54,7 +54,9 @@ import org.tcplab.engine.wire.TcpFlags;
  * {@code segment.delivered} to its receiver (or {@code segment.dropped} by a fault), with one
  * segment id for both. Linux's states come from polling the kernel's socket table in the namespace
  * every {@code procPollUs} ({@link LinuxObserver}: exact sock_diag lookups, the same table as
- * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}.
+ * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}. Where Linux's
+ * segments or states differ from the RFCs and our stack, a {@code narration} event (step
+ * {@code linux:*}, English and Chinese) says so right after them ({@link LinuxDifferences}).
  */
 public final class TapLab implements KernelLab {
 

@@ -18,7 +18,9 @@ import org.tcplab.engine.link.FaultAction;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpFlag;
 import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.engine.wire.TcpSegment;
 
 /** The lab narrates where the real Linux kernel differs from the RFCs and our stack. Needs root and /dev/net/tun. */
 class LinuxDifferencesTapTest {
@@ -130,6 +132,35 @@ class LinuxDifferencesTapTest {
             // A fresh namespace has the kernel's default net.ipv4.tcp_rto_min_us, read from the namespace itself.
             assertThat(n.en()).contains("Linux re-sent data", "never goes below 200 ms", "TCP_RTO_MIN", "RFC 6298 §2.4");
             assertThat(n.zh()).contains("Linux 重发了数据", "TCP_RTO_MIN", "RFC 6298 §2.4");
+            System.out.println("NARRATION " + n.step() + "\n  en: " + n.en() + "\n  zh: " + n.zh());
+        }
+    }
+
+    @Test
+    void linuxsChallengeAckToOurInWindowRstIsNarratedOnce() throws Exception {
+        try (TapLab lab = start(TapLabConfig.defaults("server"))) {
+            HostName ours = lab.ourHost();
+            HostName linux = lab.linuxHost();
+            lab.listen(linux, 8080);
+            String c = lab.connect(ours, 40000, 8080, null, null);
+            rec.await(LabEvent.StateChanged.class, s -> s.host() == linux && c.equals(s.connection())
+                    && s.to() == TcpState.ESTABLISHED, 3000);
+            long sndNxt = lab.ourConnections().get(0).sndNxt();
+            // In Linux's window but 100 past RCV.NXT: RFC 5961 §3.2 says challenge ACK, not reset.
+            long rst = lab.inject(ours, TcpSegment.builder(40000, 8080).seq(sndNxt + 100).flags(TcpFlag.RST).build(), 0);
+            SegmentSent answer = rec.await(SegmentSent.class, s -> s.from() == linux && s.segmentId() > rst, 3000);
+            assertThat(answer.segment().flags()).containsExactly("ACK");
+            Narration n = rec.await(Narration.class, x -> x.step().equals(LinuxDifferences.CHALLENGE_ACK), 1000);
+            assertThat(n.connection()).isEqualTo(c);
+            assertThat(n.en()).contains("our RST (seq " + ((sndNxt + 100) & 0xffffffffL) + ", not its RCV.NXT " + sndNxt + ")",
+                    "RFC 5961 §3.2");
+            assertThat(n.zh()).contains("挑战 ACK", "RFC 5961 §3.2");
+            // Another one draws no second narration on this connection.
+            long again = lab.inject(ours, TcpSegment.builder(40000, 8080).seq(sndNxt + 200).flags(TcpFlag.RST).build(), 0);
+            rec.await(LabEvent.SegmentDelivered.class, d -> d.segmentId() == again, 3000);
+            Thread.sleep(100);
+            assertThat(narrations(LinuxDifferences.CHALLENGE_ACK)).hasSize(1);
+            assertThat(lab.linuxState(c)).isEqualTo(TcpState.ESTABLISHED);
             System.out.println("NARRATION " + n.step() + "\n  en: " + n.en() + "\n  zh: " + n.zh());
         }
     }

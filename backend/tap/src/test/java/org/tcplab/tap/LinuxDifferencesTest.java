@@ -107,7 +107,8 @@ class LinuxDifferencesTest {
         client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, syn, null));
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_RETRANSMISSION).get(0);
-        assertThat(n.en()).contains("re-sent its SYN 1.020 s after", "tcp_syn_linear_timeouts = 4 here",
+        assertThat(n.en()).contains("re-sent its SYN 1.020 s after",
+                "tcp_syn_linear_timeouts = 4 here, Linux waits about 1 s before each of its first 5 SYN re-sends",
                 "RFC 6298 §5.5", "tcp_syn_retries", "as our stack does from 1.000 s");
         assertThat(n.zh()).contains("1.020 s", "tcp_syn_linear_timeouts = 4", "RFC 6298 §5.5");
     }
@@ -150,7 +151,8 @@ class LinuxDifferencesTest {
         sent(100_000, LINUX, false, seg(5001, 1001, 65535, 1000, List.of(), "ACK"));
         sent(130_000, LINUX, true, seg(5001, 1001, 65535, 1000, List.of(), "ACK"));
         Narration n = narrations(LinuxDifferences.DATA_RETRANSMISSION).get(0);
-        assertThat(n.en()).contains("30 ms after first sending it", "fast retransmit (RFC 5681 §3.2)", "RFC 8985");
+        assertThat(n.en()).contains("30 ms after first sending it", "fast retransmit, RFC 5681 §3.2", "RFC 8985",
+                "not the retransmission timeout");
     }
 
     @Test
@@ -219,6 +221,7 @@ class LinuxDifferencesTest {
 
     @Test
     void durationsReadAsMillisecondsOrSeconds() {
+        assertThat(LinuxDifferences.seconds(340)).isEqualTo("0.3 ms");
         assertThat(LinuxDifferences.seconds(200_000)).isEqualTo("200 ms");
         assertThat(LinuxDifferences.seconds(1_004_400)).isEqualTo("1.004 s");
         assertThat(LinuxDifferences.seconds(60_000_000)).isEqualTo("60.000 s");
