@@ -284,8 +284,8 @@ final class LinuxDifferences implements EventSink {
         String measuredEn;
         String measuredZh;
         if (first == null) {
-            measuredEn = what + "; the log no longer holds its first sending, so no gap is measured.";
-            measuredZh = whatZh + "；日志中已没有它的首次发送，因此无法测量间隔。";
+            measuredEn = what + "; its first sending was not kept for comparison, so no gap is measured here.";
+            measuredZh = whatZh + "；没有保留它的首次发送记录，因此这里不测量间隔。";
         } else {
             long gap = s.timeUs() - first;
             measuredEn = what + " " + seconds(gap) + " after first sending it"

@@ -156,6 +156,15 @@ class LinuxDifferencesTest {
     }
 
     @Test
+    void aResendWhoseFirstSendingWasNotSeenClaimsNoGap() {
+        handshake();
+        sent(500_000, LINUX, true, seg(90_000, 1001, 65535, 1000, List.of(), "ACK"));
+        Narration n = narrations(LinuxDifferences.DATA_RETRANSMISSION).get(0);
+        assertThat(n.en()).contains("seq 90000", "no gap is measured").doesNotContain(" after first sending it");
+        assertThat(n.zh()).contains("不测量间隔");
+    }
+
+    @Test
     void differingSynOptionsAreComparedOncePerLab() {
         List<TcpOption> ours = List.of(new TcpOption.MaxSegmentSize(1460), new TcpOption.NoOp(), new TcpOption.WindowScale(7),
                 new TcpOption.SackPermitted(), new TcpOption.Timestamps(9, 0));
