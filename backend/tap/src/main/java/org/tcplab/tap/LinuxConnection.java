@@ -191,7 +191,8 @@ final class LinuxConnection {
     /** Releases the descriptor without a RST unless data is unread (the lab is going away). */
     void dispose() {
         aborted = true;
-        Socket s = socket.getNow(null);
+        // A connect that failed (refused) completed exceptionally: getNow would throw and cut the lab's cleanup short.
+        Socket s = socket.isCompletedExceptionally() ? null : socket.getNow(null);
         if (s != null) {
             closeQuietly(s);
         }

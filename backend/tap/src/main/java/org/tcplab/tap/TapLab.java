@@ -54,7 +54,9 @@ import org.tcplab.engine.wire.TcpFlags;
  * {@code segment.delivered} to its receiver (or {@code segment.dropped} by a fault), with one
  * segment id for both. Linux's states come from polling the kernel's socket table in the namespace
  * every {@code procPollUs} ({@link LinuxObserver}: exact sock_diag lookups, the same table as
- * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}.
+ * {@code /proc/net/tcp}, which is the fallback), with cause {@value #OBSERVED}. Where Linux's
+ * segments or states differ from the RFCs and our stack, a {@code narration} event (step
+ * {@code linux:*}, English and Chinese) says so right after them ({@link LinuxDifferences}).
  */
 public final class TapLab implements KernelLab {
 
@@ -106,15 +108,16 @@ public final class TapLab implements KernelLab {
 
     private TapLab(TapLabConfig config, EventSink events, TapLink link, StackHost.Factory hosts) {
         this.config = config;
-        this.events = events;
         this.link = link;
         this.ours = "server".equals(config.linuxSide()) ? HostName.CLIENT : HostName.SERVER;
         this.linux = ours.other();
+        // Every event passes LinuxDifferences, which narrates where Linux departs from the RFCs and our stack.
+        this.events = new LinuxDifferences(events, linux, config.tcp(), LinuxDifferences.readSysctls(link.namespace()));
         this.faults = new FaultMatcher(config.seed());
         long secret = new SecureRandom().nextLong();
         // RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock.
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
-        this.host = hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), events);
+        this.host = hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), this.events);
         this.observer = new LinuxObserver(link.namespace(), config.linuxIp());
         this.driver = new Thread(this::drive, "tcplab-tap-driver-" + link.namespace().name());
         driver.setDaemon(true);

@@ -17,6 +17,9 @@
  * <p>Layers, bottom up: {@link org.tcplab.tap.NetNamespace} (ip netns and a thread inside),
  * {@link org.tcplab.tap.TapDevice} (TUNSETIFF, JNA read/write/poll), {@code EthernetLink} (ARP,
  * framing), {@link org.tcplab.tap.TapLink} (the wire), {@link org.tcplab.tap.TapLab} (the driver
- * that owns the engine's {@code TcpHost}), {@link org.tcplab.tap.ProcNetTcp} (Linux's states).
+ * that owns the engine's {@code TcpHost}), {@link org.tcplab.tap.ProcNetTcp} (Linux's states),
+ * {@code LinuxDifferences} (the {@code linux:*} narrations: where the kernel departs from the RFCs
+ * and our stack, as measured: SYN/SYN-ACK and data re-send timing, TIME_WAIT, SYN options, RFC 5961
+ * challenge ACKs).
  */
 package org.tcplab.tap;
