@@ -216,11 +216,19 @@ class LabController {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             lab.change(d -> {
+                requireConnection(d, id, c);
                 d.send(c, side, data);
                 return null;
             });
             return accepted(lab, Map.of("connection", c, "side", side.id(), "bytes", data.length));
         });
+    }
+
+    /** An id this lab never gave out is a missing resource (404), not a state conflict. */
+    static void requireConnection(LabDriver driver, String lab, String connection) {
+        if (!driver.knowsConnection(connection)) {
+            throw LabProblem.notFound("lab " + lab + " has no connection " + connection);
+        }
     }
 
     static byte[] payload(LabRequests.Send body, int max) {
@@ -273,6 +281,7 @@ class LabController {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             lab.change(d -> {
+                requireConnection(d, id, c);
                 d.close(c, side);
                 return null;
             });
@@ -288,6 +297,7 @@ class LabController {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             lab.change(d -> {
+                requireConnection(d, id, c);
                 d.abort(c, side);
                 return null;
             });

@@ -64,6 +64,14 @@ public interface LabDriver {
     /** The next pending occurrence's time, or Long.MAX_VALUE. */
     long nextEventUs();
 
+    /**
+     * Whether {@code connection} is an id this lab ever gave out. A connection that existed and has
+     * closed is still known (acting on it is a 409 from the stack); an id never given out is a 404.
+     */
+    default boolean knowsConnection(String connection) {
+        return true;
+    }
+
     /** Releases what the driver holds (devices, namespaces); the sim driver holds nothing. */
     default void shutdown() {}
 

@@ -30,6 +30,7 @@ public final class SimLabDriver implements LabDriver {
     @Override public String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
         return sim.connect(from, localPort, remotePort, isn, peerIsn, simultaneous);
     }
+    @Override public boolean knowsConnection(String connection) { return sim.connectionIds().contains(connection); }
     @Override public void send(String connection, HostName side, byte[] data) { sim.send(connection, side, data); }
     @Override public void close(String connection, HostName side) { sim.close(connection, side); }
     @Override public void abort(String connection, HostName side) { sim.abort(connection, side); }

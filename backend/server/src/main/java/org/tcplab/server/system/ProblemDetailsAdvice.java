@@ -52,6 +52,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return respond(pd);
     }
 
+    /**
+     * Input the engine itself refuses (its own argument checks, which the request layer did not
+     * anticipate): still the caller's input, so 400 with the engine's words, never a 500.
+     */
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> illegalArgument(IllegalArgumentException e) {
+        ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        pd.setTitle("Bad request");
+        return respond(pd);
+    }
+
     @Override
     protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
             HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {

@@ -13,14 +13,12 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.tcplab.server.support.FakeDriverConfig;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.LabClient.Created;
 
 /** instant, step and realtime clocks, and changing the clock of a live lab. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-@Import(FakeDriverConfig.class)
 class ClockTest {
 
     @Autowired
@@ -33,9 +31,11 @@ class ClockTest {
         api = new LabClient(web);
     }
 
-    String clientState(Created lab) {
+    /** The state of {@code side} on the lab's first connection, or null while that side has no TCB. */
+    String state(Created lab, String side) {
         List<Map<String, Object>> conns = (List<Map<String, Object>>) api.snapshot(lab).get("connections");
-        return (String) ((Map<String, Object>) conns.get(0).get("client")).get("state");
+        Map<String, Object> view = (Map<String, Object>) conns.get(0).get(side);
+        return view == null ? null : (String) view.get("state");
     }
 
     WebTestClient.ResponseSpec patchClock(Created lab, Map<String, Object> body) {
@@ -48,13 +48,23 @@ class ClockTest {
         Created lab = api.create(Map.of("clock", "step", "link", Map.of("latencyMs", 10)));
         api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated()
                 .expectBody().jsonPath("$.client.state").isEqualTo("SYN_SENT");
+        // The SYN is on the wire until 10 ms: nothing happens before.
         api.post(lab, "/advance", Map.of("ms", 9.5)).expectStatus().isOk().expectBody()
                 .jsonPath("$.time").isEqualTo(9.5).jsonPath("$.nextEventTime").isEqualTo(10.0);
-        assertThat(clientState(lab)).isEqualTo("SYN_SENT");
+        assertThat(state(lab, "client")).isEqualTo("SYN_SENT");
+        assertThat(state(lab, "server")).isNull();
+        // One step: the SYN arrives; the server answers and waits in SYN-RECEIVED.
         api.post(lab, "/advance", Map.of("steps", 1)).expectStatus().isOk().expectBody()
                 .jsonPath("$.time").isEqualTo(10.0).jsonPath("$.steps").isEqualTo(1);
-        assertThat(clientState(lab)).isEqualTo("ESTABLISHED");
-        api.post(lab, "/advance", Map.of("steps", 5)).expectStatus().isOk().expectBody().jsonPath("$.steps").isEqualTo(0);
+        assertThat(state(lab, "server")).isEqualTo("SYN_RECEIVED");
+        assertThat(state(lab, "client")).isEqualTo("SYN_SENT");
+        // The SYN-ACK lands at 20 ms, the final ACK at 30 ms; then nothing is pending.
+        api.post(lab, "/advance", Map.of("ms", 10)).expectStatus().isOk().expectBody().jsonPath("$.time").isEqualTo(20.0);
+        assertThat(state(lab, "client")).isEqualTo("ESTABLISHED");
+        assertThat(state(lab, "server")).isEqualTo("SYN_RECEIVED");
+        api.post(lab, "/advance", Map.of("steps", 50)).expectStatus().isOk().expectBody()
+                .jsonPath("$.time").isEqualTo(30.0).jsonPath("$.steps").value(n -> assertThat(((Number) n).intValue()).isBetween(1, 49));
+        assertThat(state(lab, "server")).isEqualTo("ESTABLISHED");
         api.post(lab, "/advance", Map.of("ms", 1, "steps", 1)).expectStatus().isBadRequest();
         api.post(lab, "/advance", Map.of()).expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("ms");
         api.post(lab, "/advance", Map.of("ms", -1)).expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("ms");
@@ -68,10 +78,13 @@ class ClockTest {
 
     @Test
     void instantClockAnswersAfterEverythingRan() {
-        Created lab = api.create(Map.of("link", Map.of("latencyMs", 500)));
+        // 400 ms each way keeps the round trip (800 ms) under the initial 1 s RTO: no retransmission.
+        Created lab = api.create(Map.of("link", Map.of("latencyMs", 400)));
         api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated();
-        assertThat(clientState(lab)).isEqualTo("ESTABLISHED");
-        assertThat(api.snapshot(lab)).containsEntry("time", 500.0);
+        assertThat(state(lab, "client")).isEqualTo("ESTABLISHED");
+        assertThat(state(lab, "server")).isEqualTo("ESTABLISHED");
+        // SYN, SYN-ACK and the final ACK each crossed the link before the answer came.
+        assertThat(api.snapshot(lab)).containsEntry("time", 1200.0).containsEntry("nextEventTime", null);
     }
 
     @Test
@@ -80,8 +93,8 @@ class ClockTest {
         api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated()
                 .expectBody().jsonPath("$.client.state").isEqualTo("SYN_SENT");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!clientState(lab).equals("ESTABLISHED") && System.nanoTime() < deadline) Thread.sleep(10);
-        assertThat(clientState(lab)).isEqualTo("ESTABLISHED");
+        while (!state(lab, "client").equals("ESTABLISHED") && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(state(lab, "client")).isEqualTo("ESTABLISHED");
         patchClock(lab, Map.of("paused", true)).expectStatus().isOk().expectBody().jsonPath("$.paused").isEqualTo(true);
         double t1 = ((Number) api.snapshot(lab).get("time")).doubleValue();
         Thread.sleep(100);
@@ -96,7 +109,7 @@ class ClockTest {
         Created lab = api.create(Map.of("clock", "step"));
         api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated();
         patchClock(lab, Map.of("clock", "instant")).expectStatus().isOk().expectBody().jsonPath("$.clock").isEqualTo("instant");
-        assertThat(clientState(lab)).isEqualTo("ESTABLISHED");
+        assertThat(state(lab, "client")).isEqualTo("ESTABLISHED");
         patchClock(lab, Map.of("clock", "hourglass")).expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("clock");
         web.patch().uri("/api/labs/" + lab.id() + "/clock").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("paused", true)).exchange().expectStatus().isUnauthorized();

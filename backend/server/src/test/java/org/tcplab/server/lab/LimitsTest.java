@@ -13,16 +13,14 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.tcplab.server.support.FakeDriverConfig;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.LabClient.Created;
 
 /** Each tcplab.* limit, small enough to hit. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tcplab.max-labs=3", "tcplab.max-events-per-lab=12", "tcplab.max-request-bytes=2000",
+        "tcplab.max-labs=3", "tcplab.max-events-per-lab=60", "tcplab.max-request-bytes=2000",
         "tcplab.max-send-bytes=100", "tcplab.idle-timeout=1s"})
 @AutoConfigureWebTestClient
-@Import(FakeDriverConfig.class)
 class LimitsTest {
 
     @Autowired
@@ -42,7 +40,7 @@ class LimitsTest {
     @Test
     void limitsAreShownInTheSnapshot() {
         Map<String, Object> limits = (Map<String, Object>) api.snapshot(api.create(Map.of())).get("limits");
-        assertThat(limits).containsEntry("maxLabs", 3).containsEntry("maxEventsPerLab", 12)
+        assertThat(limits).containsEntry("maxLabs", 3).containsEntry("maxEventsPerLab", 60)
                 .containsEntry("maxRequestBytes", 2000).containsEntry("maxSendBytes", 100)
                 .containsEntry("idleTimeoutSeconds", 1);
     }
@@ -61,19 +59,19 @@ class LimitsTest {
         api.post(lab, "/listen", Map.of("host", "server", "port", 80)).expectStatus().isCreated();
         api.post(lab, "/connections", Map.of("remotePort", 80)).expectStatus().isCreated();
         int sends = 0;
-        while (sends < 20) {
+        while (sends < 100) {
             var spec = api.post(lab, "/connections/1/send", Map.of("text", "x"));
             if (spec.returnResult(String.class).getStatus().value() == 409) break;
             sends++;
         }
-        assertThat(sends).isLessThan(20);
+        assertThat(sends).isLessThan(100);
         List<Map<String, Object>> events = api.events(lab, 0);
-        assertThat(events).hasSize(12);
-        assertThat(events.get(11)).containsEntry("type", "note");
-        assertThat((String) events.get(11).get("text")).contains("event limit reached");
+        assertThat(events).hasSize(60);
+        assertThat(events.get(59)).containsEntry("type", "note");
+        assertThat((String) events.get(59).get("text")).contains("event limit reached");
         api.post(lab, "/listen", Map.of("host", "client", "port", 81)).expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("event limit"));
-        assertThat(api.snapshot(lab)).containsEntry("stopped", true).containsEntry("eventCount", 12);
+        assertThat(api.snapshot(lab)).containsEntry("stopped", true).containsEntry("eventCount", 60);
     }
 
     @Test

@@ -8,12 +8,10 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.tcplab.server.support.FakeDriverConfig;
 import org.tcplab.server.support.LabClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "tcplab.labs-per-client-per-minute=2")
 @AutoConfigureWebTestClient
-@Import(FakeDriverConfig.class)
 class RateLimitTest {
 
     @Autowired

@@ -1,0 +1,59 @@
+package org.tcplab.tap;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * The few libc calls Java has no API for: the TUN ioctl, setns, poll, eventfd and raw read/write on a
+ * descriptor. Reads and writes go through here rather than a RandomAccessFile channel, whose position
+ * lock would let a blocked reader stall the writer (environment.md pitfall).
+ */
+interface LibC extends Library {
+
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int O_RDWR = 0x2;
+    int O_RDONLY = 0x0;
+    int O_NONBLOCK = 0x800;
+    int O_CLOEXEC = 0x80000;
+    /** _IOW('T', 202, int), linux/if_tun.h. */
+    long TUNSETIFF = 0x400454caL;
+    short IFF_TAP = 0x0002;
+    short IFF_NO_PI = 0x1000;
+    int CLONE_NEWNET = 0x40000000;
+    short POLLIN = 0x1;
+    int EFD_NONBLOCK = 0x800;
+    int EFD_CLOEXEC = 0x80000;
+    int EAGAIN = 11;
+    int EINTR = 4;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
+
+    NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+    NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+    /** {@code fds} is an array of struct pollfd {int fd; short events; short revents;}. */
+    int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
+
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int eventfd(int initval, int flags) throws LastErrorException;
+
+    int gettid();
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen) throws LastErrorException;
+
+    NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
+
+    int geteuid();
+}

@@ -1,0 +1,163 @@
+package org.tcplab.tap;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A TAP device (IFF_TAP | IFF_NO_PI: whole Ethernet frames, no packet-info prefix) created inside a
+ * namespace, read and written through JNA on one non-blocking descriptor. An eventfd lets other
+ * threads wake a reader waiting in {@link #await}. Reads belong to one thread, writes to one thread
+ * (they may be different: nothing here serialises them).
+ */
+public final class TapDevice implements AutoCloseable {
+
+    /** Largest frame we read: Ethernet header + 1500-byte MTU, with room for a VLAN tag. */
+    public static final int MAX_FRAME = 1522;
+
+    private static final NativeLong TWO = new NativeLong(2);
+    private static final NativeLong READ_SIZE = new NativeLong(65536);
+
+    private final String name;
+    private final int fd;
+    private final int wakeFd;
+    private final Memory readBuf = new Memory(65536);
+    private final Memory writeBuf = new Memory(65536);
+    private final Memory pollFds = new Memory(16);
+    private final Memory eight = new Memory(8);
+    private volatile boolean closed;
+
+    private TapDevice(String name, int fd, int wakeFd) {
+        this.name = name;
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+    }
+
+    /**
+     * Creates the device {@code name} in {@code ns} (the descriptor is opened by the namespace's
+     * thread, so the kernel creates the interface there), sets the Linux side's address on it and
+     * brings it up. The device has carrier from here on because we hold its descriptor.
+     */
+    public static TapDevice open(NetNamespace ns, String name, String linuxCidr) {
+        if (name.getBytes(StandardCharsets.US_ASCII).length > 15) {
+            throw new IllegalArgumentException("interface names have at most 15 characters: " + name);
+        }
+        TapDevice dev = ns.inside(() -> {
+            int fd = LibC.INSTANCE.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+            try {
+                Memory ifr = new Memory(40);
+                ifr.clear();
+                ifr.write(0, name.getBytes(StandardCharsets.US_ASCII), 0, name.length());
+                ifr.setShort(16, (short) (LibC.IFF_TAP | LibC.IFF_NO_PI));
+                LibC.INSTANCE.ioctl(fd, new NativeLong(LibC.TUNSETIFF), ifr);
+                int wake = LibC.INSTANCE.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+                return new TapDevice(name, fd, wake);
+            } catch (LastErrorException e) {
+                LibC.INSTANCE.close(fd);
+                throw new TapException("TUNSETIFF " + name + ": errno " + e.getErrorCode(), e);
+            }
+        });
+        try {
+            if (linuxCidr != null) {
+                ns.ip("addr", "add", linuxCidr, "dev", name);
+            }
+            ns.ip("link", "set", name, "up");
+        } catch (RuntimeException e) {
+            dev.close();
+            throw e;
+        }
+        return dev;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Waits until a frame can be read, {@link #wake()} was called, or {@code timeoutMs} passed
+     * (negative: forever). Returns true if the device is readable.
+     */
+    public boolean await(int timeoutMs) {
+        if (closed) {
+            return false;
+        }
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, LibC.POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, LibC.POLLIN);
+        pollFds.setShort(14, (short) 0);
+        try {
+            LibCDirect.poll(pollFds, TWO, timeoutMs);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR) {
+                return false;
+            }
+            throw new TapException("poll on " + name + ": errno " + e.getErrorCode(), e);
+        }
+        if ((pollFds.getShort(14) & LibC.POLLIN) != 0) {
+            try {
+                LibC.INSTANCE.read(wakeFd, eight, new NativeLong(8));
+            } catch (LastErrorException ignored) {
+                // another wake-up already drained it
+            }
+        }
+        return (pollFds.getShort(6) & LibC.POLLIN) != 0;
+    }
+
+    /** Makes a thread blocked in {@link #await} return now. Any thread may call this. */
+    public void wake() {
+        if (closed) {
+            return;
+        }
+        Memory one = new Memory(8);
+        one.setLong(0, 1L);
+        try {
+            LibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
+        } catch (LastErrorException ignored) {
+            // counter saturated: the reader is going to wake anyway
+        }
+    }
+
+    /** Reads one frame without blocking; null if none is waiting. */
+    public byte[] read() {
+        if (closed) {
+            return null;
+        }
+        long n;
+        try {
+            n = LibCDirect.read(fd, readBuf, READ_SIZE).longValue();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
+                return null;
+            }
+            throw new TapException("read " + name + ": errno " + e.getErrorCode(), e);
+        }
+        return n <= 0 ? null : readBuf.getByteArray(0, (int) n);
+    }
+
+    /** Writes one whole Ethernet frame (the kernel takes it as received on the interface). */
+    public void write(byte[] frame) {
+        if (closed) {
+            return;
+        }
+        writeBuf.write(0, frame, 0, frame.length);
+        try {
+            LibCDirect.write(fd, writeBuf, new NativeLong(frame.length));
+        } catch (LastErrorException e) {
+            throw new TapException("write " + name + ": errno " + e.getErrorCode(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Closing the descriptor removes the (non-persistent) device from its namespace.
+        LibC.INSTANCE.close(fd);
+        LibC.INSTANCE.close(wakeFd);
+    }
+}
