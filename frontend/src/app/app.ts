@@ -315,8 +315,12 @@ class LabPage {
   private onEvents(evs: LabEvent[]): void {
     for (const e of evs) this.builder.add(e);
     this.queueRender(false);
-    if (this.snapTimer) clearTimeout(this.snapTimer);
-    this.snapTimer = setTimeout(() => void this.refreshSnapshot(), 250);
+    // At most one snapshot read per quarter second, also under a continuous (realtime) stream.
+    if (!this.snapTimer)
+      this.snapTimer = setTimeout(() => {
+        this.snapTimer = null;
+        void this.refreshSnapshot();
+      }, 250);
   }
 
   private async refreshSnapshot(): Promise<void> {
