@@ -465,7 +465,10 @@ class LabPage {
       for (const x of items) ul.append(h("li", {}, x));
       return ul;
     };
-    this.verdict.dataset.passed = String(v.passed);
+    // While the scenario still runs, the comparison is provisional: say so rather than "failed".
+    const running = s.running;
+    this.verdict.dataset.passed = running ? "" : String(v.passed);
+    this.verdict.dataset.running = String(running);
     this.verdict.append(
       h(
         "h2",
@@ -474,8 +477,12 @@ class LabPage {
       ),
       h(
         "p",
-        { class: `verdict-result ${v.passed ? "pass" : "fail"}` },
-        v.passed ? `✓ ${t("verdict.passed")}` : `✗ ${t("verdict.failed")}`,
+        { class: `verdict-result ${running ? "running" : v.passed ? "pass" : "fail"}` },
+        running
+          ? `⏳ ${t("verdict.running")}`
+          : v.passed
+            ? `✓ ${t("verdict.passed")}`
+            : `✗ ${t("verdict.failed")}`,
       ),
       h(
         "div",
@@ -484,7 +491,7 @@ class LabPage {
         h("div", {}, h("h3", {}, t("verdict.actual")), list(v.actual, "actual")),
       ),
     );
-    if (v.mismatches.length)
+    if (v.mismatches.length && !running)
       this.verdict.append(
         h("div", {}, h("h3", {}, t("verdict.mismatches")), list(v.mismatches, "mismatches")),
       );
