@@ -479,7 +479,7 @@ class LabPage {
         "p",
         { class: `verdict-result ${running ? "running" : v.passed ? "pass" : "fail"}` },
         running
-          ? `⏳ ${t("verdict.running")}`
+          ? `⋯ ${t("verdict.running")}`
           : v.passed
             ? `✓ ${t("verdict.passed")}`
             : `✗ ${t("verdict.failed")}`,
