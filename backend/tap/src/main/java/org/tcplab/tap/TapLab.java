@@ -58,8 +58,12 @@ import org.tcplab.engine.wire.TcpFlags;
  */
 public final class TapLab implements KernelLab {
 
-    /** The agreed cause of Linux's state events (the table /proc/net/tcp shows, read by sock_diag). */
-    public static final String OBSERVED = "observed in /proc/net/tcp";
+    /**
+     * The cause of Linux's state events: what the kernel's TCP table said when we looked. That is
+     * the table /proc/net/tcp prints; we read it by exact sock_diag lookups (what {@code ss} uses)
+     * and fall back to /proc/net/tcp, so the text names the table rather than one way of reading it.
+     */
+    public static final String OBSERVED = "observed in the kernel's TCP table (sock_diag, as ss and /proc/net/tcp show it)";
     private static final int READ_BUDGET = 256;
     /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
     private static final long REORDER_HOLD_US = 200_000;

@@ -26,6 +26,13 @@ public final class Lab {
     private final long createdWallNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final EventLog log = new EventLog();
+    /**
+     * Guards the log (and its live publication). Sim drivers emit under the lab's lock anyway; a tap
+     * driver emits from its own thread while a request may hold the lab's lock and wait for that very
+     * thread, so appends cannot take the lab's lock: they take this one, which nobody holds while
+     * waiting for anything. Lock order: lab lock, then log lock.
+     */
+    private final Object logLock = new Object();
     private final LabStream stream;
     private final int maxEvents;
     private final long instantMaxSteps;
@@ -70,17 +77,19 @@ public final class Lab {
     }
 
     private void append(LabEvent event) {
-        if (stopped) {
-            return;
+        synchronized (logLock) {
+            if (stopped) {
+                return;
+            }
+            if (log.size() >= maxEvents - 1) {
+                // The last slot is the explanation, so a viewer sees why the lab went quiet.
+                stopped = true;
+                log.emit(new LabEvent.Note(event.timeUs(), null, "event limit reached (" + maxEvents
+                        + " events): the lab is stopped and accepts no further changes; create a new lab"));
+                return;
+            }
+            log.emit(event);
         }
-        if (log.size() >= maxEvents - 1) {
-            // The last slot is the explanation, so a viewer sees why the lab went quiet.
-            stopped = true;
-            log.emit(new LabEvent.Note(event.timeUs(), null, "event limit reached (" + maxEvents
-                    + " events): the lab is stopped and accepts no further changes; create a new lab"));
-            return;
-        }
-        log.emit(event);
     }
 
     public String id() { return id; }
@@ -173,6 +182,18 @@ public final class Lab {
         lock.lock();
         try {
             touch();
+            if (driver != null && driver.realTimeOnly()) {
+                // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
+                if (newClock != null && newClock != ClockMode.REALTIME) {
+                    throw LabProblem.badInput("clock", "a " + mode() + " lab runs in real time: its clock can only be realtime");
+                }
+                if (newScale != null && newScale != 1.0) {
+                    throw LabProblem.badInput("timeScale", "a " + mode() + " lab runs in real time: timeScale must be 1");
+                }
+                if (Boolean.TRUE.equals(newPaused)) {
+                    throw LabProblem.badInput("paused", "a " + mode() + " lab runs in real time and cannot be paused");
+                }
+            }
             if (newClock != null) clock = newClock;
             if (newScale != null) timeScale = newScale;
             if (newPaused != null) paused = newPaused;
@@ -231,9 +252,9 @@ public final class Lab {
         public ClockMode clock() { return clock; }
         public double timeScale() { return timeScale; }
         public boolean paused() { return paused; }
-        public long lastEventId() { return log.lastId(); }
-        public int eventCount() { return log.size(); }
-        public List<LoggedEvent> eventsAfter(long after) { return log.after(after); }
+        public long lastEventId() { synchronized (logLock) { return log.lastId(); } }
+        public int eventCount() { synchronized (logLock) { return log.size(); } }
+        public List<LoggedEvent> eventsAfter(long after) { synchronized (logLock) { return log.after(after); } }
         public boolean stopped() { return stopped; }
         public long wallAgeNanos() { return wallNanos.getAsLong() - createdWallNanos; }
     }

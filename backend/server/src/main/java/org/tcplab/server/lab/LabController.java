@@ -61,7 +61,17 @@ class LabController {
             ServerHttpRequest request) {
         LabRequests.CreateLab req = body != null ? body : new LabRequests.CreateLab(null, null, null, null, null, null, null);
         String mode = req.mode() == null ? "sim" : req.mode();
-        ClockMode clock = req.clock() == null ? ClockMode.INSTANT : ClockMode.parse(req.clock());
+        boolean tap = "tap".equals(mode);
+        // A tap lab's peer is the Linux kernel, which runs on the wall clock: realtime is its only
+        // clock (the default for tap), instant/step or another scale are refused rather than faked.
+        ClockMode clock = req.clock() == null ? (tap ? ClockMode.REALTIME : ClockMode.INSTANT) : ClockMode.parse(req.clock());
+        if (tap && clock != ClockMode.REALTIME) {
+            throw LabProblem.badInput("clock", "a tap lab runs in real time (the Linux kernel does not wait): clock must be realtime, not "
+                    + clock.id());
+        }
+        if (tap && req.timeScale() != null && req.timeScale() != 1.0) {
+            throw LabProblem.badInput("timeScale", "a tap lab runs in real time: timeScale must be 1");
+        }
         double timeScale = req.timeScale() == null ? 1.0 : req.timeScale();
         long seed = req.seed() == null ? new java.security.SecureRandom().nextLong() & 0xffffffffL : req.seed();
         if (req.linuxSide() != null && !"tap".equals(mode)) {
@@ -156,6 +166,11 @@ class LabController {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             String c = lab.change(d -> {
+                if (d.realTimeOnly() && Boolean.TRUE.equals(body.autoListen())
+                        && !d.listeners(from.other()).contains(body.remotePort())) {
+                    // Real time does not stand still after the SYN leaves: listen first, or it meets a RST.
+                    d.listen(from.other(), body.remotePort());
+                }
                 int localPort = body.localPort() != null ? body.localPort() : ephemeralPort(d, from);
                 String conn = d.connect(from, localPort, body.remotePort(),
                         body.isn() == null ? null : SeqNum.of(body.isn()),

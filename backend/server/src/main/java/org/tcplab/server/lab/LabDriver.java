@@ -15,6 +15,8 @@ import org.tcplab.engine.wire.TcpSegment;
  * through its own {@link LabDriverFactory} with mode {@code tap}.
  *
  * <p>Like the engine, a driver is single-threaded: the {@link Lab} holding it serialises every call.
+ * A driver may emit events from a thread of its own (tap: the kernel lab's); the lab's sink
+ * serialises appends on the log's lock, never the lab's, since a call may be waiting for that thread.
  * Times are microseconds of lab time. User calls throw {@code TcpUserException} when the state forbids
  * them and {@code IllegalArgumentException} for bad input.
  */
@@ -63,6 +65,25 @@ public interface LabDriver {
 
     /** The next pending occurrence's time, or Long.MAX_VALUE. */
     long nextEventUs();
+
+    /**
+     * True for drivers whose world runs on the wall clock (tap: the Linux kernel), which a lab cannot
+     * pause, step or scale: such labs only take the {@code realtime} clock at scale 1.
+     */
+    default boolean realTimeOnly() {
+        return false;
+    }
+
+    /**
+     * Sides of connections the driver knows only from outside (the Linux kernel's, observed in
+     * {@code /proc/net/tcp} or by sock_diag): no TCB variables, just the state and the ports.
+     */
+    default List<ObservedSide> observed(HostName host) {
+        return List.of();
+    }
+
+    /** A connection side seen from outside; {@code source} says where the state was read. */
+    record ObservedSide(String connection, String state, Integer localPort, Integer remotePort, String source) {}
 
     /**
      * Whether {@code connection} is an id this lab ever gave out. A connection that existed and has

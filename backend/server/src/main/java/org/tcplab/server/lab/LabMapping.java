@@ -245,6 +245,24 @@ public final class LabMapping {
                 });
                 cm.put(h.id(), side(c));
             }
+            // The Linux kernel's side (tap labs): only what can be seen from outside it.
+            for (LabDriver.ObservedSide o : d.observed(h)) {
+                Map<String, Object> cm = byId.computeIfAbsent(o.connection(), id -> {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("id", id);
+                    x.put("client", null);
+                    x.put("server", null);
+                    return x;
+                });
+                if (cm.get(h.id()) == null) {
+                    Map<String, Object> side = new LinkedHashMap<>();
+                    side.put("state", o.state());
+                    side.put("localPort", o.localPort());
+                    side.put("remotePort", o.remotePort());
+                    side.put("observed", o.source());
+                    cm.put(h.id(), side);
+                }
+            }
         }
         return new ArrayList<>(byId.values());
     }

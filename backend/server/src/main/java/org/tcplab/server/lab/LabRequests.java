@@ -28,7 +28,7 @@ public final class LabRequests {
             @DecimalMin(value = "0.001", message = "must be at least 0.001") @DecimalMax(value = "1000", message = "must be at most 1000") Double timeScale,
             @Valid Link link,
             @Valid Tcp tcp,
-            @Pattern(regexp = HOST, message = "must be client or server") String linuxSide,
+            @Pattern(regexp = "client|server|both", message = "must be server (Linux listens, our stack is the client), client (Linux connects to our stack) or both (two Linux sockets)") String linuxSide,
             @Schema(description = "extension: settings for the client only, over tcp") @Valid Tcp clientTcp,
             @Schema(description = "extension: settings for the server only, over tcp") @Valid Tcp serverTcp) {
 

@@ -86,7 +86,7 @@ public class LabService {
 
     private LabDriverFactory factoryFor(String mode) {
         if ("tap".equals(mode) && !props.getTap().isEnabled()) {
-            throw LabProblem.unavailable("tap mode is disabled (tcplab.tap.enabled=false)");
+            throw LabProblem.unavailable(org.tcplab.server.tap.TapAvailability.disabledReason());
         }
         return factories.orderedStream()
                 .filter(f -> f.mode().equals(mode))

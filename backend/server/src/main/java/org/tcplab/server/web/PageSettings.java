@@ -2,11 +2,11 @@ package org.tcplab.server.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import org.tcplab.server.system.TcpLabProperties;
+import org.tcplab.server.tap.TapAvailability;
 
 /**
  * What the page tells the browser about this server: whether tap labs can be offered (and if not,
@@ -15,11 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 class PageSettings {
 
-    private final boolean tapEnabled;
+    private final TcpLabProperties props;
     private final String version;
 
-    PageSettings(Environment env) {
-        this.tapEnabled = env.getProperty("tcplab.tap.enabled", Boolean.class, false);
+    PageSettings(Environment env, TcpLabProperties props) {
+        this.props = props;
         this.version = env.getProperty("tcplab.version", frontendVersion());
     }
 
@@ -36,19 +36,14 @@ class PageSettings {
         }
     }
 
+    /** The same check as the 503 of POST /api/labs (tap's own TapSupport, behind the setting). */
     boolean tapAvailable() {
-        return tapEnabled && Files.exists(Path.of("/dev/net/tun"));
+        return TapAvailability.check(props, "server").available();
     }
 
     String tapReason() {
-        if (!tapEnabled) {
-            return "tap mode is switched off on this server (tcplab.tap.enabled=false); it needs root"
-                    + " (CAP_NET_ADMIN) and /dev/net/tun";
-        }
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
-            return "this machine has no /dev/net/tun";
-        }
-        return "";
+        String reason = TapAvailability.check(props, "server").reason();
+        return reason == null ? "" : reason;
     }
 
     String version() {

@@ -23,11 +23,31 @@ class LabApiTest {
     @Autowired
     WebTestClient web;
 
+    @Autowired
+    LabService labs;
+
     LabClient api;
 
     @BeforeEach
     void setUp() {
         api = new LabClient(web);
+    }
+
+    @Test
+    void aMisspelledFieldIs400NamingItAndCreatesNothing() {
+        int before = labs.size();
+        web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("seed", 7, "lnik", Map.of("latencyMs", 25)))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.field").isEqualTo("lnik");
+        web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("link", Map.of("latencyMS", 25)))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.field").isEqualTo("link.latencyMS");
+        assertThat(labs.size()).isEqualTo(before);
     }
 
     @Test
@@ -122,7 +142,8 @@ class LabApiTest {
     void tapModeIs503WhenDisabled() {
         web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("mode", "tap"))
                 .exchange().expectStatus().isEqualTo(503)
-                .expectBody().jsonPath("$.detail").isEqualTo("tap mode is disabled (tcplab.tap.enabled=false)");
+                .expectBody().jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith(
+                        "tap mode is disabled (tcplab.tap.enabled=false): start the server with --tcplab.tap.enabled=true"));
     }
 
     @Test

@@ -1,0 +1,49 @@
+package org.tcplab.server.tap;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.tcp.TcpConfig;
+import org.tcplab.server.lab.LabDriver;
+import org.tcplab.server.lab.LabDriverFactory;
+import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.system.LabProblem;
+import org.tcplab.tap.KernelLab;
+import org.tcplab.tap.TapException;
+import org.tcplab.tap.TapLabConfig;
+import org.tcplab.tap.TapSupport;
+
+/**
+ * Tap labs: our stack against the Linux kernel in a fresh network namespace per lab. Only a bean
+ * with {@code tcplab.tap.enabled=true} (it needs root or CAP_NET_ADMIN); otherwise the lab service
+ * answers 503 naming the setting.
+ */
+@Component
+@ConditionalOnProperty(prefix = "tcplab.tap", name = "enabled", havingValue = "true")
+class TapLabDriverFactory implements LabDriverFactory {
+
+    @Override
+    public String mode() {
+        return "tap";
+    }
+
+    @Override
+    public LabDriver create(LabSettings settings, EventSink events) {
+        String side = settings.linuxSide() == null ? "server" : settings.linuxSide();
+        TapSupport.Availability a = TapSupport.check(side);
+        if (!a.available()) {
+            throw LabProblem.unavailable("tap mode is unavailable on this machine: " + a.reason());
+        }
+        // Our host is the client when Linux is the server and vice versa; its TCP settings come from there.
+        TcpConfig ours = "client".equals(side) ? settings.sim().server() : settings.sim().client();
+        TapLabConfig config = TapLabConfig.defaults(side).withTcp(ours).withSeed(settings.sim().seed());
+        TapLabDriver.Settle settle = new TapLabDriver.Settle();
+        KernelLab lab;
+        try {
+            lab = KernelLab.start(config, settle.wrap(events));
+        } catch (TapException | IllegalStateException e) {
+            throw LabProblem.unavailable("the tap lab could not start: " + e.getMessage());
+        }
+        return new TapLabDriver(lab, settle);
+    }
+}
