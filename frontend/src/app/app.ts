@@ -223,6 +223,7 @@ class LabPage {
   private lastRender = 0;
   private layoutMs = 0;
   private stream: EventStream | null = null;
+  private scenarioTitles = new Map<string, string>();
   private rowCache: Row[] = [];
   private rowKey = "";
   private snapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -249,10 +250,8 @@ class LabPage {
       (i) => this.builder.model.events[i]?.time ?? 0,
       () => this.queueRender(true),
     );
-    if (token) {
-      this.controls = new Controls({ api, lab, token, run: (w) => shell.run(w) });
-      void this.loadScenarios();
-    }
+    if (token) this.controls = new Controls({ api, lab, token, run: (w) => shell.run(w) });
+    void this.loadScenarios();
     for (const el of [this.relative, this.compress, this.zoom])
       el.addEventListener("input", () => this.queueRender(true));
     this.scrub.addEventListener("input", () => this.playback.scrub(Number(this.scrub.value)));
@@ -278,7 +277,7 @@ class LabPage {
       this.inspector.render();
       this.table.relabel();
       this.renderNow();
-      if (this.controls) void this.loadScenarios();
+      void this.loadScenarios();
     });
     this.renderNow();
     void this.refreshSnapshot();
@@ -294,12 +293,16 @@ class LabPage {
 
   private async loadScenarios(): Promise<void> {
     try {
-      this.controls?.setScenarios(await this.api.scenarios(), (k) => this.i18n.t(k));
+      const list = await this.api.scenarios();
+      // Titles in the page's language, for the expectation panel (viewers too).
+      this.scenarioTitles = new Map(list.map((x) => [x.name, x.title]));
+      this.controls?.setScenarios(list, (k) => this.i18n.t(k));
+      this.renderVerdict();
     } catch (e) {
       // A server without scenarios (404) simply offers none; anything else is worth saying.
       if (e instanceof LabApiError && e.status === 404)
         this.controls?.setScenarios([], (k) => this.i18n.t(k));
-      else this.shell.error((e as Error).message);
+      else if (this.controls) this.shell.error((e as Error).message);
     }
   }
 
@@ -312,8 +315,12 @@ class LabPage {
   private onEvents(evs: LabEvent[]): void {
     for (const e of evs) this.builder.add(e);
     this.queueRender(false);
-    if (this.snapTimer) clearTimeout(this.snapTimer);
-    this.snapTimer = setTimeout(() => void this.refreshSnapshot(), 250);
+    // At most one snapshot read per quarter second, also under a continuous (realtime) stream.
+    if (!this.snapTimer)
+      this.snapTimer = setTimeout(() => {
+        this.snapTimer = null;
+        void this.refreshSnapshot();
+      }, 250);
   }
 
   private async refreshSnapshot(): Promise<void> {
@@ -458,13 +465,24 @@ class LabPage {
       for (const x of items) ul.append(h("li", {}, x));
       return ul;
     };
-    this.verdict.dataset.passed = String(v.passed);
+    // While the scenario still runs, the comparison is provisional: say so rather than "failed".
+    const running = s.running;
+    this.verdict.dataset.passed = running ? "" : String(v.passed);
+    this.verdict.dataset.running = String(running);
     this.verdict.append(
-      h("h2", {}, `${t("panel.verdict")}: ${s.title || s.name}`),
+      h(
+        "h2",
+        {},
+        `${t("panel.verdict")}: ${this.scenarioTitles.get(s.name) ?? (s.title || s.name)}`,
+      ),
       h(
         "p",
-        { class: `verdict-result ${v.passed ? "pass" : "fail"}` },
-        v.passed ? `✓ ${t("verdict.passed")}` : `✗ ${t("verdict.failed")}`,
+        { class: `verdict-result ${running ? "running" : v.passed ? "pass" : "fail"}` },
+        running
+          ? `⋯ ${t("verdict.running")}`
+          : v.passed
+            ? `✓ ${t("verdict.passed")}`
+            : `✗ ${t("verdict.failed")}`,
       ),
       h(
         "div",
@@ -473,7 +491,7 @@ class LabPage {
         h("div", {}, h("h3", {}, t("verdict.actual")), list(v.actual, "actual")),
       ),
     );
-    if (v.mismatches.length)
+    if (v.mismatches.length && !running)
       this.verdict.append(
         h("div", {}, h("h3", {}, t("verdict.mismatches")), list(v.mismatches, "mismatches")),
       );

@@ -1,5 +1,8 @@
 package org.tcplab.server.web;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.tcplab.server.system.TcpLabProperties;
@@ -17,8 +20,20 @@ class PageSettings {
 
     PageSettings(Environment env, TcpLabProperties props) {
         this.props = props;
-        String v = PageSettings.class.getPackage().getImplementationVersion();
-        this.version = v != null ? v : env.getProperty("tcplab.version", "dev");
+        this.version = env.getProperty("tcplab.version", frontendVersion());
+    }
+
+    /** The bundle's own version (Maven writes it into the frontend jar), so pages never mix builds. */
+    private static String frontendVersion() {
+        try (InputStream in = PageSettings.class.getResourceAsStream(
+                "/META-INF/maven/org.tcplab/tcplab-frontend/pom.properties")) {
+            if (in == null) return "dev";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
     }
 
     /** The same check as the 503 of POST /api/labs (tap's own TapSupport, behind the setting). */

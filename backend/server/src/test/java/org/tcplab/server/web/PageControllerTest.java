@@ -28,6 +28,9 @@ class PageControllerTest {
         assertThat(html).contains("<script id=\"tcplab-settings\" type=\"application/json\">");
         assertThat(html).contains("\"labId\":\"AbC_-123\"", "\"apiBase\":\"/api\"", "\"tapAvailable\":false");
         assertThat(html).contains("/app/app.js", "/app/app.css");
+        // The bundle's version from the frontend jar, also on the asset URLs (cache busting).
+        assertThat(html).containsPattern("\"version\":\"(\\d+\\.\\d+\\.\\d+[^\"]*)\"")
+                .containsPattern("/app/app\\.js\\?v=\\d+\\.\\d+\\.\\d+");
     }
 
     @Test
