@@ -184,6 +184,11 @@ export class LabApi {
     return this.call("POST", `/labs/${lab}/advance`, { token, body: { ms } });
   }
 
+  /** The server's link extension (PATCH /labs/{lab}/link): applies to segments sent from now on. */
+  setLink(lab: string, token: string, r: { latencyMs?: number }) {
+    return this.call("PATCH", `/labs/${lab}/link`, { token, body: r });
+  }
+
   /** The server's clock extension (PATCH /labs/{lab}/clock): realtime speed and pause. */
   setClock(lab: string, token: string, r: { timeScale?: number; paused?: boolean }) {
     return this.call("PATCH", `/labs/${lab}/clock`, { token, body: r });

@@ -92,6 +92,14 @@ export class Controls {
     const payload = input({ type: "text", name: "text", value: "hello" });
     const crashHost = select(HOSTS, { name: "crash-host" });
     const loss = input({ type: "number", name: "loss", min: 0, max: 100, step: 1, value: 10 });
+    const latency = input({
+      type: "number",
+      name: "latency",
+      min: 0,
+      max: 600000,
+      step: 1,
+      value: 10,
+    });
     const advanceMs = input({ type: "number", name: "advance-ms", value: 100, min: 1 });
     const conn = () => this.connSelect.value;
     return h(
@@ -182,6 +190,13 @@ export class Controls {
               }),
             ),
           { name: "loss" },
+        ),
+        label("ctl.latency", latency),
+        button(
+          "ctl.applyLatency",
+          () =>
+            void c.run(() => c.api.setLink(c.lab, c.token, { latencyMs: Number(latency.value) })),
+          { name: "latency" },
         ),
       ),
       h(

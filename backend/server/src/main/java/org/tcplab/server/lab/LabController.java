@@ -138,6 +138,30 @@ class LabController {
         });
     }
 
+    @PatchMapping("/{lab}/link")
+    @Operation(summary = "Change the simulated link of a live lab (extension)",
+            description = "latencyMs, jitterMs, bandwidthKbps, mtu; fields left out keep their value. "
+                    + "Applies to segments sent from now on; segments already on the wire keep their timing.")
+    Mono<Map<String, Object>> link(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Link body) {
+        return blocking(() -> {
+            Lab lab = labs.authorized(id, auth);
+            lab.change(d -> {
+                d.setLink(LabMapping.linkConfig(body, d.link()));
+                return null;
+            });
+            return lab.read(v -> {
+                var l = v.driver().link();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("latencyMs", LabMapping.ms(l.latencyUs()));
+                out.put("jitterMs", LabMapping.ms(l.jitterUs()));
+                out.put("bandwidthKbps", l.bandwidthKbps());
+                out.put("mtu", l.mtu());
+                return out;
+            });
+        });
+    }
+
     @PostMapping("/{lab}/listen")
     @Operation(summary = "Passive OPEN on a host's port")
     Mono<ResponseEntity<Map<String, Object>>> listen(@PathVariable("lab") String id,

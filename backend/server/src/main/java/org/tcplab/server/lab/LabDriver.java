@@ -86,6 +86,14 @@ public interface LabDriver {
     record ObservedSide(String connection, String state, Integer localPort, Integer remotePort, String source) {}
 
     /**
+     * Changes the link for packets sent from now on. Only a simulated link can change: a TAP lab's
+     * link is a real device, so the default refuses (409).
+     */
+    default void setLink(LinkConfig link) {
+        throw new org.tcplab.engine.tcp.TcpUserException("this lab's link is a real device; its latency cannot be set");
+    }
+
+    /**
      * Whether {@code connection} is an id this lab ever gave out. A connection that existed and has
      * closed is still known (acting on it is a 409 from the stack); an id never given out is a 404.
      */

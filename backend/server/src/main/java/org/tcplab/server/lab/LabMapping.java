@@ -35,19 +35,21 @@ public final class LabMapping {
     /** The engine's SimConfig from a create request: {@code tcp} for both hosts, then each host's own overrides. */
     public static SimConfig simConfig(LabRequests.CreateLab req, long seed) {
         SimConfig d = SimConfig.defaults(seed);
-        LinkConfig link = d.link();
-        if (req.link() != null) {
-            LabRequests.Link l = req.link();
-            link = new LinkConfig(
-                    l.latencyMs() == null ? link.latencyUs() : us(l.latencyMs()),
-                    l.jitterMs() == null ? link.jitterUs() : us(l.jitterMs()),
-                    l.bandwidthKbps() == null ? link.bandwidthKbps() : l.bandwidthKbps(),
-                    l.mtu() == null ? link.mtu() : l.mtu(),
-                    link.queuePackets());
-        }
+        LinkConfig link = linkConfig(req.link(), d.link());
         TcpConfig tcp = tcpConfig(req.tcp(), d.client());
         return new SimConfig(seed, link, tcpConfig(req.clientTcp(), tcp), tcpConfig(req.serverTcp(), tcp),
                 d.clientIp(), d.serverIp());
+    }
+
+    /** {@code base} with the fields the request gives (ms in JSON, us in the engine); null keeps. */
+    static LinkConfig linkConfig(LabRequests.Link l, LinkConfig base) {
+        if (l == null) return base;
+        return new LinkConfig(
+                l.latencyMs() == null ? base.latencyUs() : us(l.latencyMs()),
+                l.jitterMs() == null ? base.jitterUs() : us(l.jitterMs()),
+                l.bandwidthKbps() == null ? base.bandwidthKbps() : l.bandwidthKbps(),
+                l.mtu() == null ? base.mtu() : l.mtu(),
+                base.queuePackets());
     }
 
     static TcpConfig tcpConfig(LabRequests.Tcp t, TcpConfig c) {

@@ -40,6 +40,7 @@ public final class SimLabDriver implements LabDriver {
     @Override public boolean removeFault(int id) { return sim.removeFault(id); }
     @Override public List<FaultRule> faults() { return sim.faults(); }
     @Override public LinkConfig link() { return sim.link(); }
+    @Override public void setLink(LinkConfig link) { sim.setLink(link); }
     @Override public void schedule(long atUs, Runnable action) { sim.schedule(atUs, action); }
     @Override public boolean runUntilIdle(long maxSteps) { return sim.runUntilIdle(maxSteps); }
     @Override public void runUntil(long timeUs) { sim.runUntil(timeUs); }

@@ -51,6 +51,31 @@ class LabApiTest {
     }
 
     @Test
+    void theLinkOfALiveLabChangesForSegmentsSentAfterwards() {
+        Created lab = api.create(Map.of("link", Map.of("latencyMs", 10)));
+        api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated();
+        web.patch().uri("/api/labs/" + lab.id() + "/link").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("latencyMs", 250)).exchange().expectStatus().isUnauthorized();
+        web.patch().uri("/api/labs/" + lab.id() + "/link").headers(h -> h.setBearerAuth(lab.token()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencyMs", -1)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("latencyMs");
+        web.patch().uri("/api/labs/" + lab.id() + "/link").headers(h -> h.setBearerAuth(lab.token()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencyMs", 250)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.latencyMs").isEqualTo(250.0).jsonPath("$.mtu").isEqualTo(1500);
+        assertThat((Map<String, Object>) api.snapshot(lab).get("link")).containsEntry("latencyMs", 250.0);
+
+        long after = ((Number) api.snapshot(lab).get("lastEventId")).longValue();
+        api.post(lab, "/connections/1/send", Map.of("text", "slow")).expectStatus().isAccepted();
+        List<Map<String, Object>> events = api.events(lab, after);
+        Map<String, Object> sent = events.stream().filter(e -> "segment.sent".equals(e.get("type"))).findFirst().orElseThrow();
+        Map<String, Object> delivered = events.stream()
+                .filter(e -> "segment.delivered".equals(e.get("type")) && sent.get("segmentId").equals(e.get("segmentId")))
+                .findFirst().orElseThrow();
+        double flight = ((Number) delivered.get("time")).doubleValue() - ((Number) sent.get("time")).doubleValue();
+        assertThat(flight).isEqualTo(250.0);
+    }
+
+    @Test
     void createAnswers201WithLocationIdAndToken() {
         web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("seed", 7, "clock", "step", "link", Map.of("latencyMs", 25), "tcp", Map.of("mss", 536, "nagle", false)))
