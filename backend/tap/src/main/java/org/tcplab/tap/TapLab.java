@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
@@ -24,6 +25,7 @@ import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.link.FaultRule;
+import org.tcplab.engine.link.FaultRules;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
@@ -90,7 +92,9 @@ public final class TapLab implements KernelLab {
     private final Map<Integer, ServerSocket> linuxListeners = new ConcurrentHashMap<>();
     private final Map<String, TcpState> linuxStates = new ConcurrentHashMap<>();
 
-    private final FaultMatcher faults;
+    private final FaultRules faults;
+    /** The lab's seeded source for fault probabilities and the bit a corrupt fault flips. */
+    private final SplittableRandom faultRandom;
     private final PriorityQueue<Timed> timed = new PriorityQueue<>();
     private long timedSeq;
     private final Runnable[] heldBack = new Runnable[2];
@@ -113,7 +117,8 @@ public final class TapLab implements KernelLab {
         this.linux = ours.other();
         // Every event passes LinuxDifferences, which narrates where Linux departs from the RFCs and our stack.
         this.events = new LinuxDifferences(events, linux, config.tcp(), LinuxDifferences.readSysctls(link.namespace()));
-        this.faults = new FaultMatcher(config.seed());
+        this.faultRandom = new SplittableRandom(config.seed());
+        this.faults = new FaultRules(faultRandom);
         long secret = new SecureRandom().nextLong();
         // RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock.
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
@@ -591,7 +596,7 @@ public final class TapLab implements KernelLab {
                 // One bit of the TCP part, sparing the data-offset byte as the simulator does: the
                 // one's complement checksum (RFC 9293 §3.1) catches every single-bit error.
                 int tcpFrom = (bad[0] & 0x0f) * 4;
-                int bit = faults.nextInt(Math.max(1, (bad.length - tcpFrom - 1) * 8));
+                int bit = faultRandom.nextInt(Math.max(1, (bad.length - tcpFrom - 1) * 8));
                 int index = tcpFrom + bit / 8;
                 if (index >= tcpFrom + 12) index++;
                 bad[Math.min(index, bad.length - 1)] ^= (byte) (1 << (bit % 8));

@@ -296,7 +296,8 @@ class TapLabTest {
             try {
                 lab.namespace().tc("qdisc", "add", "dev", TapLink.DEVICE, "root", "netem", "loss", "5%");
             } catch (TapException e) {
-                assumeTrue(false, "netem is not available in this kernel: " + e.getMessage());
+                // Visible skip: this kernel lacks sch_netem; the seeded 5% drop-fault test beside this one covers loss.
+                org.junit.jupiter.api.Assumptions.abort("netem is not available in this kernel: " + e.getMessage());
             }
             transferBothWays(lab, 1 << 20);
         }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.LabEvent;
@@ -36,11 +35,10 @@ public final class FaultyLink implements Link {
     private final LinkReceiver receiver;
     private final SegmentCopier copier;
     private final Link inner;
-    private final TreeMap<Integer, RuleState> rules = new TreeMap<>();
+    private final FaultRules rules;
     private final Map<Long, Long> delayed = new LinkedHashMap<>();
     private final Map<Long, Held> heldById = new LinkedHashMap<>();
     private final List<Held> held = new ArrayList<>();
-    private int nextRuleId = 1;
 
     /**
      * @param innerFactory builds the decorated link around the receiver this decorator gives it
@@ -50,6 +48,7 @@ public final class FaultyLink implements Link {
         this.scheduler = scheduler;
         this.events = events;
         this.random = random;
+        this.rules = new FaultRules(random);
         this.receiver = receiver;
         this.copier = copier;
         this.inner = innerFactory.apply(this::arrived);
@@ -67,31 +66,15 @@ public final class FaultyLink implements Link {
 
     /** Validates the rule, gives it the next id (1, 2, ...) and returns it. */
     public FaultRule add(FaultRule rule) {
-        validate(rule);
-        FaultRule withId = rule.withId(nextRuleId++);
-        rules.put(withId.id(), new RuleState(withId));
-        return withId;
+        return rules.add(rule);
     }
 
     public boolean remove(int id) {
-        return rules.remove(id) != null;
+        return rules.remove(id);
     }
 
     public List<FaultRule> rules() {
-        List<FaultRule> out = new ArrayList<>(rules.size());
-        for (RuleState s : rules.values()) out.add(s.rule);
-        return List.copyOf(out);
-    }
-
-    private static void validate(FaultRule r) {
-        if (r.direction() == null) throw new IllegalArgumentException("direction is required");
-        if (r.action() == null) throw new IllegalArgumentException("action is required");
-        if (r.nth() < 0) throw new IllegalArgumentException("match.nth must be at least 1: " + r.nth());
-        if (r.count() < 0) throw new IllegalArgumentException("match.count must not be negative: " + r.count());
-        if (!(r.probability() >= 0 && r.probability() <= 1)) {
-            throw new IllegalArgumentException("match.probability must be between 0 and 1: " + r.probability());
-        }
-        if (r.delayUs() < 0) throw new IllegalArgumentException("delayMs must not be negative: " + r.delayUs());
+        return rules.rules();
     }
 
     @Override
@@ -100,14 +83,12 @@ public final class FaultyLink implements Link {
         for (Held h : held) {
             if (h.releaserId < 0 && h.packet.from() == packet.from()) h.releaserId = packet.segmentId();
         }
-        for (RuleState s : rules.values()) {
-            if (s.fires(packet)) {
-                s.applied++;
-                events.emit(new LabEvent.FaultApplied(scheduler.nowUs(), packet.connection(), s.rule.id(),
-                        packet.segmentId(), s.rule.action().id()));
-                apply(s.rule, packet);
-                return;
-            }
+        FaultRule rule = rules.match(packet.from(), packet.flags(), packet.connection());
+        if (rule != null) {
+            events.emit(new LabEvent.FaultApplied(scheduler.nowUs(), packet.connection(), rule.id(),
+                    packet.segmentId(), rule.action().id()));
+            apply(rule, packet);
+            return;
         }
         inner.transmit(packet);
     }
@@ -201,34 +182,6 @@ public final class FaultyLink implements Link {
         h.released = true;
         held.remove(h);
         heldById.remove(h.packet.segmentId());
-    }
-
-    private final class RuleState {
-        final FaultRule rule;
-        long matched;
-        long applied;
-
-        RuleState(FaultRule rule) {
-            this.rule = rule;
-        }
-
-        boolean fires(Packet p) {
-            if (!matches(p)) return false;
-            matched++;
-            if (matched < Math.max(1, rule.nth())) return false;
-            if (rule.count() > 0 && applied >= rule.count()) return false;
-            double prob = rule.probability();
-            if (prob >= 1) return true;
-            if (prob <= 0) return false;
-            return random.nextDouble() < prob;
-        }
-
-        boolean matches(Packet p) {
-            if (!rule.direction().covers(p.from())) return false;
-            if (rule.connection() != null && !rule.connection().equals(p.connection())) return false;
-            if (rule.flags() != null && !p.flags().hasAll(rule.flags())) return false;
-            return rule.onlyFlags() == null || p.flags().equals(rule.onlyFlags());
-        }
     }
 
     private static final class Held {

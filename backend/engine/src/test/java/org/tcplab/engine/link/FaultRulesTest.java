@@ -1,15 +1,14 @@
-package org.tcplab.tap;
+package org.tcplab.engine.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.tcplab.engine.event.HostName;
-import org.tcplab.engine.link.Direction;
-import org.tcplab.engine.link.FaultAction;
-import org.tcplab.engine.link.FaultRule;
+import java.util.SplittableRandom;
 import org.tcplab.engine.wire.TcpFlags;
 
-class FaultMatcherTest {
+/** The rule state both the simulated link and the TAP driver decide faults with. */
+class FaultRulesTest {
 
     private static FaultRule rule(Direction d, TcpFlags flags, TcpFlags only, int nth, int count, double p) {
         return new FaultRule(0, d, flags, only, null, nth, count, p, FaultAction.DROP, 0);
@@ -17,7 +16,7 @@ class FaultMatcherTest {
 
     @Test
     void dropsOnlyTheServersFirstSynAck() {
-        FaultMatcher m = new FaultMatcher(1);
+        FaultRules m = new FaultRules(new SplittableRandom(1));
         FaultRule r = m.add(rule(Direction.SERVER_TO_CLIENT, null, TcpFlags.SYN_ACK, 1, 1, 1.0));
         assertThat(r.id()).isEqualTo(1);
         assertThat(m.match(HostName.CLIENT, TcpFlags.SYN_ACK, "1")).as("wrong direction").isNull();
@@ -28,7 +27,7 @@ class FaultMatcherTest {
 
     @Test
     void nthSkipsEarlierCandidatesAndFlagsMatchAsSubset() {
-        FaultMatcher m = new FaultMatcher(1);
+        FaultRules m = new FaultRules(new SplittableRandom(1));
         FaultRule r = m.add(rule(Direction.BOTH, TcpFlags.ACK, null, 3, 0, 1.0));
         assertThat(m.match(HostName.CLIENT, TcpFlags.SYN, null)).isNull();
         assertThat(m.match(HostName.CLIENT, TcpFlags.ACK, null)).isNull();
@@ -41,7 +40,7 @@ class FaultMatcherTest {
 
     @Test
     void probabilityZeroNeverActsAndBadRulesAreRefused() {
-        FaultMatcher m = new FaultMatcher(1);
+        FaultRules m = new FaultRules(new SplittableRandom(1));
         m.add(rule(Direction.BOTH, null, null, 1, 0, 0.0));
         assertThat(m.match(HostName.CLIENT, TcpFlags.SYN, null)).isNull();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.add(rule(Direction.BOTH, null, null, 1, 0, 1.5)))
@@ -50,8 +49,8 @@ class FaultMatcherTest {
 
     @Test
     void probabilityComesFromTheSeedAndIsRoughlyHonoured() {
-        FaultMatcher a = new FaultMatcher(42);
-        FaultMatcher b = new FaultMatcher(42);
+        FaultRules a = new FaultRules(new SplittableRandom(42));
+        FaultRules b = new FaultRules(new SplittableRandom(42));
         a.add(rule(Direction.BOTH, null, null, 1, 0, 0.25));
         b.add(rule(Direction.BOTH, null, null, 1, 0, 0.25));
         int hits = 0;
