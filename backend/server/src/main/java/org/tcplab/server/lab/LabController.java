@@ -316,28 +316,25 @@ class LabController {
     @Operation(summary = "CLOSE on one side (sends FIN)")
     Mono<ResponseEntity<Map<String, Object>>> close(@PathVariable("lab") String id, @PathVariable("c") String c,
             @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
-        HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
-            lab.change(d -> {
-                requireConnection(d, id, c);
-                d.close(c, side);
-                return null;
-            });
-            return accepted(lab, Map.of("connection", c, "side", side.id()));
-        });
+        return onOneSide(id, c, auth, body, (d, side) -> d.close(c, side));
     }
 
     @PostMapping("/{lab}/connections/{c}/abort")
     @Operation(summary = "ABORT on one side (sends RST)")
     Mono<ResponseEntity<Map<String, Object>>> abort(@PathVariable("lab") String id, @PathVariable("c") String c,
             @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
+        return onOneSide(id, c, auth, body, (d, side) -> d.abort(c, side));
+    }
+
+    /** A user call on one side of connection {@code c} (client unless the body names a side): 202. */
+    private Mono<ResponseEntity<Map<String, Object>>> onOneSide(String id, String c, String auth, LabRequests.Side body,
+            java.util.function.BiConsumer<LabDriver, HostName> call) {
         HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             lab.change(d -> {
                 requireConnection(d, id, c);
-                d.abort(c, side);
+                call.accept(d, side);
                 return null;
             });
             return accepted(lab, Map.of("connection", c, "side", side.id()));
