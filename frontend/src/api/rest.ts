@@ -110,6 +110,14 @@ export class LabApi {
     return JSON.stringify(await this.call("GET", `/labs/${lab}/events?after=0`), null, 2);
   }
 
+  /** The server's one-step extension: a lab set up for the scenario, already running it. */
+  async createScenarioLab(name: string): Promise<{ id: string; token: string }> {
+    const j = (await this.call("POST", `/scenarios/${encodeURIComponent(name)}/labs`, {
+      body: {},
+    })) as Record<string, unknown>;
+    return { id: String(j.id), token: String(j.token) };
+  }
+
   async scenarios(): Promise<ScenarioInfo[]> {
     return decodeScenarios(await this.call("GET", "/scenarios"));
   }

@@ -140,6 +140,35 @@ class StartPage {
     const clock = select(["instant", "realtime", "step"], { name: "clock" });
     const latency = input({ type: "number", name: "latency", value: 10, min: 0 });
     const openId = input({ type: "text", name: "open-id" });
+    // The scenario library, one click from a running lab: what most students and teachers want.
+    const scenarioList = h("ul", { class: "scenario-list" });
+    const showScenarios = () =>
+      void shell.run(async () => {
+        const list = await api.scenarios();
+        clear(scenarioList);
+        for (const s of list) {
+          scenarioList.append(
+            h(
+              "li",
+              { "data-scenario": s.name },
+              h("strong", {}, s.title),
+              h("p", { class: "hint" }, s.description),
+              button(
+                "start.runScenario",
+                () =>
+                  void shell.run(async () => {
+                    const lab = await api.createScenarioLab(s.name);
+                    rememberToken(lab.id, lab.token, localStorage);
+                    location.assign(`/labs/${encodeURIComponent(lab.id)}`);
+                  }),
+                { name: `start-scenario-${s.name}` },
+              ),
+            ),
+          );
+        }
+      });
+    showScenarios();
+    shell.onLocale(showScenarios);
     shell.main.append(
       h(
         "section",
@@ -176,6 +205,7 @@ class StartPage {
           { name: "create-lab" },
         ),
       ),
+      h("section", { class: "panel scenarios" }, text("start.scenarios", "h2"), scenarioList),
       h(
         "section",
         { class: "panel open" },

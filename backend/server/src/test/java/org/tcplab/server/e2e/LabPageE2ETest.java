@@ -277,6 +277,24 @@ class LabPageE2ETest {
     }
 
     @Test
+    void oneClickOnTheStartPageOpensARunningScenarioLab() {
+        Page page = context.newPage();
+        page.navigate(base() + "/");
+        Locator item = page.locator("[data-scenario=old-duplicate-syn]");
+        assertThat(item).containsText("old duplicate SYN");
+        shot(page, "10-start-scenarios");
+        item.locator("button").click();
+        page.waitForURL(java.util.regex.Pattern.compile(".*/labs/[A-Za-z0-9_-]+$"));
+        // The driver's page: the scenario ran, so its arrows are there and the controls are offered.
+        assertThat(page.locator("[data-segment-id]").first()).isVisible();
+        assertThat(page.locator("button[name=connect]")).hasCount(1);
+        String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+        JsonNode snapshot = send("GET", "/api/labs/" + id, null, null);
+        org.assertj.core.api.Assertions.assertThat(snapshot.path("scenario").path("name").asString()).isEqualTo("old-duplicate-syn");
+        org.assertj.core.api.Assertions.assertThat(snapshot.path("scenario").path("verdict").path("passed").asBoolean()).isTrue();
+    }
+
+    @Test
     void anUnknownLabShowsTheServersProblemDetailNotABlankPage() {
         createLab(); // skips unless the REST API is served
         HttpResponse<String> r = sendRaw("GET", "/api/labs/NoSuchLab_123", null, null);
