@@ -88,8 +88,10 @@ final class EthernetLink {
         if ((frame[HEADER + 9] & 0xff) != 6) {
             return new Inbound.Ignored("not TCP");
         }
-        int dst = ((frame[HEADER + 16] & 0xff) << 24) | ((frame[HEADER + 17] & 0xff) << 16)
-                | ((frame[HEADER + 18] & 0xff) << 8) | (frame[HEADER + 19] & 0xff);
+        int dst = ((frame[HEADER + 16] & 0xff) << 24)
+                | ((frame[HEADER + 17] & 0xff) << 16)
+                | ((frame[HEADER + 18] & 0xff) << 8)
+                | (frame[HEADER + 19] & 0xff);
         if (dst != ourIp.bits()) {
             return new Inbound.Ignored("other destination IP");
         }
@@ -127,8 +129,9 @@ final class EthernetLink {
             linuxMac = h.getSrcHardwareAddr();
         }
         if (ArpOperation.REQUEST.equals(h.getOperation()) && target.equals(ourIp)) {
-            return new Inbound.ArpRequest(arpFrame(ArpOperation.REPLY, h.getSrcHardwareAddr(), h.getSrcHardwareAddr(),
-                    (Inet4Address) h.getSrcProtocolAddr()));
+            return new Inbound.ArpRequest(
+                    arpFrame(ArpOperation.REPLY, h.getSrcHardwareAddr(), h.getSrcHardwareAddr(), (Inet4Address)
+                            h.getSrcProtocolAddr()));
         }
         if (sender.equals(linuxIp)) {
             return new Inbound.ArpLearned(h.getSrcHardwareAddr());
@@ -138,8 +141,11 @@ final class EthernetLink {
 
     /** A broadcast "who has <linux ip>? tell <our ip>". */
     byte[] arpRequestForLinux() {
-        return arpFrame(ArpOperation.REQUEST, MacAddress.ETHER_BROADCAST_ADDRESS,
-                MacAddress.getByAddress(new byte[6]), inet(linuxIp));
+        return arpFrame(
+                ArpOperation.REQUEST,
+                MacAddress.ETHER_BROADCAST_ADDRESS,
+                MacAddress.getByAddress(new byte[6]),
+                inet(linuxIp));
     }
 
     /** Our IPv4 packet in an Ethernet frame to the Linux side; requires {@link #linuxMac()}. */

@@ -21,6 +21,7 @@ interface LibC extends Library {
     int O_CLOEXEC = 0x80000;
     /** _IOW('T', 202, int), linux/if_tun.h. */
     long TUNSETIFF = 0x400454caL;
+
     short IFF_TAP = 0x0002;
     short IFF_NO_PI = 0x1000;
     int CLONE_NEWNET = 0x40000000;
@@ -51,7 +52,8 @@ interface LibC extends Library {
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
-    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen) throws LastErrorException;
+    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen)
+            throws LastErrorException;
 
     NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
 

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +76,9 @@ final class LinuxConnection {
                 attach(bound);
             } catch (IOException e) {
                 String msg = String.valueOf(e.getMessage());
-                listener.error(this, msg.contains("refused") ? "refused" : msg.contains("timed out") ? "timeout" : "io",
+                listener.error(
+                        this,
+                        msg.contains("refused") ? "refused" : msg.contains("timed out") ? "timeout" : "io",
                         "Linux connect(): " + msg);
                 socket.completeExceptionally(e);
                 closeQuietly(bound);

@@ -41,8 +41,15 @@ final class LinuxDifferences implements EventSink {
     static final String CHALLENGE_ACK = "linux:challenge-ack";
 
     /** The namespace's settings the narrations cite, read once when the lab starts. */
-    static final List<String> SYSCTLS = List.of("tcp_syn_retries", "tcp_synack_retries", "tcp_syn_linear_timeouts",
-            "tcp_rto_min_us", "tcp_sack", "tcp_timestamps", "tcp_window_scaling", "tcp_invalid_ratelimit",
+    static final List<String> SYSCTLS = List.of(
+            "tcp_syn_retries",
+            "tcp_synack_retries",
+            "tcp_syn_linear_timeouts",
+            "tcp_rto_min_us",
+            "tcp_sack",
+            "tcp_timestamps",
+            "tcp_window_scaling",
+            "tcp_invalid_ratelimit",
             "tcp_challenge_ack_limit");
 
     /** Linux's TCP_TIMEWAIT_LEN (include/net/tcp.h): compiled in, no sysctl changes it. */
@@ -70,6 +77,7 @@ final class LinuxDifferences implements EventSink {
         long linuxSynSeq;
         /** Linux's data segments' first send times by sequence number (unsigned 32-bit). */
         final TreeMap<Long, Long> linuxDataAt = new TreeMap<>();
+
         long ourLastAt = -1;
         boolean ourLastWasSynRetransmission;
         long timeWaitAt = -1;
@@ -219,7 +227,9 @@ final class LinuxDifferences implements EventSink {
         if (synAck) {
             String retries = setting("tcp_synack_retries", "5");
             en = "Linux re-sent its SYN-ACK " + after + " after the first one"
-                    + (answered ? ", right after our re-sent SYN (Linux answers a repeated SYN with its SYN-ACK at once)" : "")
+                    + (answered
+                            ? ", right after our re-sent SYN (Linux answers a repeated SYN with its SYN-ACK at once)"
+                            : "")
                     + ". Linux's SYN-ACK timer starts at 1 s (TCP_TIMEOUT_INIT) and doubles, for up to "
                     + retries + " re-sends (net.ipv4.tcp_synack_retries); its linear SYN timeouts"
                     + " (net.ipv4.tcp_syn_linear_timeouts) apply only to a connecting socket's SYN."
@@ -235,12 +245,14 @@ final class LinuxDifferences implements EventSink {
         } else {
             String retries = setting("tcp_syn_retries", "6");
             String linear = sysctls.get("tcp_syn_linear_timeouts");
-            // Documented with the sysctl: N linear timeouts after the first, so RTOs of 1 s (N + 1 times), then 2, 4 s...
+            // Documented with the sysctl: N linear timeouts after the first, so RTOs of 1 s (N + 1 times), then 2, 4
+            // s...
             String linearEn = linear == null
                     ? "Linux 6.x waits about 1 s before each of its first SYN re-sends (net.ipv4.tcp_syn_linear_timeouts)"
                             + " and only then doubles"
-                    : "With net.ipv4.tcp_syn_linear_timeouts = " + linear + " here, Linux waits about 1 s before each of its"
-                            + " first " + linearCount(linear) + " SYN re-sends and only then doubles (2, 4 s ...)";
+                    : "With net.ipv4.tcp_syn_linear_timeouts = " + linear
+                            + " here, Linux waits about 1 s before each of its" + " first " + linearCount(linear)
+                            + " SYN re-sends and only then doubles (2, 4 s ...)";
             String linearZh = linear == null
                     ? "Linux 6.x 前几次 SYN 重发之前各等待约 1 秒（net.ipv4.tcp_syn_linear_timeouts），之后才加倍"
                     : "此处 net.ipv4.tcp_syn_linear_timeouts = " + linear + "，Linux 在前 " + linearCount(linear)
@@ -289,11 +301,14 @@ final class LinuxDifferences implements EventSink {
         } else {
             long gap = s.timeUs() - first;
             measuredEn = what + " " + seconds(gap) + " after first sending it"
-                    + (gap < rtoMin ? ", sooner than any retransmission timeout Linux allows, so it was loss recovery"
-                            + " (fast retransmit, RFC 5681 §3.2, or RACK-TLP, RFC 8985), not the retransmission timeout." : ".");
+                    + (gap < rtoMin
+                            ? ", sooner than any retransmission timeout Linux allows, so it was loss recovery"
+                                    + " (fast retransmit, RFC 5681 §3.2, or RACK-TLP, RFC 8985), not the retransmission timeout."
+                            : ".");
             measuredZh = whatZh + "，距首次发送 " + seconds(gap)
-                    + (gap < rtoMin ? "，比 Linux 允许的任何重传超时都短，所以这是丢包恢复（快速重传，RFC 5681 §3.2，"
-                            + "或 RACK-TLP，RFC 8985），而不是重传超时。" : "。");
+                    + (gap < rtoMin
+                            ? "，比 Linux 允许的任何重传超时都短，所以这是丢包恢复（快速重传，RFC 5681 §3.2，" + "或 RACK-TLP，RFC 8985），而不是重传超时。"
+                            : "。");
         }
         String en = measuredEn + " Linux's retransmission timeout never goes below " + min
                 + " (TCP_RTO_MIN, net.ipv4.tcp_rto_min_us), where RFC 6298 §2.4 rounds the RTO up to at least 1 s;"
@@ -309,8 +324,12 @@ final class LinuxDifferences implements EventSink {
         String trigger = c.challengeTrigger;
         c.challengeTrigger = null;
         WireSegment w = s.segment();
-        if (trigger == null || s.retransmission() || !w.flags().equals(List.of("ACK")) || w.payloadLength() != 0
-                || w.ack() != c.linuxAck || s.timeUs() - c.challengeTriggerAt > CHALLENGE_WINDOW_US
+        if (trigger == null
+                || s.retransmission()
+                || !w.flags().equals(List.of("ACK"))
+                || w.payloadLength() != 0
+                || w.ack() != c.linuxAck
+                || s.timeUs() - c.challengeTriggerAt > CHALLENGE_WINDOW_US
                 || !c.told.add(CHALLENGE_ACK)) {
             return;
         }
@@ -320,7 +339,8 @@ final class LinuxDifferences implements EventSink {
         String zh;
         String global = setting("tcp_challenge_ack_limit", "?");
         String limitsEn = " Linux rate-limits challenge ACKs (net.ipv4.tcp_invalid_ratelimit = " + limit
-                + " ms per socket, net.ipv4.tcp_challenge_ack_limit = " + global + " per second, as RFC 5961 §7 allows);"
+                + " ms per socket, net.ipv4.tcp_challenge_ack_limit = " + global
+                + " per second, as RFC 5961 §7 allows);"
                 + " our stack answers every one.";
         String limitsZh = "Linux 会限制挑战 ACK 的速率（每个套接字 net.ipv4.tcp_invalid_ratelimit = " + limit
                 + " 毫秒，每秒 net.ipv4.tcp_challenge_ack_limit = " + global + "，RFC 5961 §7 允许这样做）；"
@@ -366,7 +386,8 @@ final class LinuxDifferences implements EventSink {
             String held = seconds(st.timeUs() - c.timeWaitAt);
             String en = "Linux's end left TIME_WAIT (now " + st.to() + ") " + held + " after it was first seen there,"
                     + " as observed by polling the kernel's TCP table. Linux's fixed TIME_WAIT is "
-                    + seconds(LINUX_TIME_WAIT_US) + " (TCP_TIMEWAIT_LEN); RFC 9293 §3.4.2 asks for 2 × MSL (4 minutes).";
+                    + seconds(LINUX_TIME_WAIT_US)
+                    + " (TCP_TIMEWAIT_LEN); RFC 9293 §3.4.2 asks for 2 × MSL (4 minutes).";
             String zh = "Linux 这一端离开了 TIME_WAIT（现为 " + st.to() + "），距首次观察到它处于该状态 " + held
                     + "（通过轮询内核 TCP 表观察）。Linux 固定的 TIME_WAIT 为 " + seconds(LINUX_TIME_WAIT_US)
                     + "（TCP_TIMEWAIT_LEN）；RFC 9293 §3.4.2 要求 2 × MSL（4 分钟）。";
@@ -400,8 +421,10 @@ final class LinuxDifferences implements EventSink {
         String lName = l.flags().contains("ACK") ? "SYN-ACK" : "SYN";
         String oName = o.flags().contains("ACK") ? "SYN-ACK" : "SYN";
         String en = "Linux's first " + lName + " carried window " + l.window() + " and options " + layout(l.options())
-                + "; ours (" + oName + ") carried window " + o.window() + " and " + layout(o.options()) + ". They differ in "
-                + String.join(", ", differs) + ". The RFCs fix the formats (MSS RFC 9293 §3.7.1, window scale RFC 7323 §2.2,"
+                + "; ours (" + oName + ") carried window " + o.window() + " and " + layout(o.options())
+                + ". They differ in "
+                + String.join(", ", differs)
+                + ". The RFCs fix the formats (MSS RFC 9293 §3.7.1, window scale RFC 7323 §2.2,"
                 + " timestamps RFC 7323 §3, SACK-permitted RFC 2018 §2), not the values or the order: Linux sizes its"
                 + " window and scale from its buffers (net.ipv4.tcp_rmem) and offers window scaling, SACK and timestamps"
                 + " when net.ipv4.tcp_window_scaling / tcp_sack / tcp_timestamps are 1 (here "
@@ -420,11 +443,12 @@ final class LinuxDifferences implements EventSink {
     private static List<String> zhNames(List<String> differs) {
         List<String> out = new ArrayList<>();
         for (String d : differs) {
-            out.add(switch (d) {
-                case "window" -> "窗口";
-                case "options" -> "选项";
-                default -> "排列顺序";
-            });
+            out.add(
+                    switch (d) {
+                        case "window" -> "窗口";
+                        case "options" -> "选项";
+                        default -> "排列顺序";
+                    });
         }
         return out;
     }

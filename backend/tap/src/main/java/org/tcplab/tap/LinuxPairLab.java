@@ -118,9 +118,12 @@ public final class LinuxPairLab implements KernelLab {
             observers.put(HostName.CLIENT, new LinuxObserver(c, config.linuxIp()));
             observers.put(HostName.SERVER, new LinuxObserver(s, config.ourIp()));
             this.capture = c.inside(() -> {
-                PcapHandle h = new PcapHandle.Builder(CLIENT_DEVICE).snaplen(65536)
-                        .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS).timeoutMillis(1)
-                        .immediateMode(true).build();
+                PcapHandle h = new PcapHandle.Builder(CLIENT_DEVICE)
+                        .snaplen(65536)
+                        .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                        .timeoutMillis(1)
+                        .immediateMode(true)
+                        .build();
                 h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
                 return h;
             });
@@ -128,7 +131,8 @@ public final class LinuxPairLab implements KernelLab {
             ns.values().forEach(NetNamespace::close);
             throw e;
         }
-        this.driver = new Thread(this::drive, "tcplab-linux-pair-" + ns.get(HostName.CLIENT).name());
+        this.driver = new Thread(
+                this::drive, "tcplab-linux-pair-" + ns.get(HostName.CLIENT).name());
         driver.setDaemon(true);
     }
 
@@ -150,9 +154,15 @@ public final class LinuxPairLab implements KernelLab {
 
     @Override
     public TapLab.TapInfo info() {
-        return new TapLab.TapInfo(ns.get(HostName.CLIENT).name() + "," + ns.get(HostName.SERVER).name(),
-                CLIENT_DEVICE + "," + SERVER_DEVICE, "both", config.linuxIp().toString(), config.ourIp().toString(),
-                null, null, listeners(HostName.SERVER));
+        return new TapLab.TapInfo(
+                ns.get(HostName.CLIENT).name() + "," + ns.get(HostName.SERVER).name(),
+                CLIENT_DEVICE + "," + SERVER_DEVICE,
+                "both",
+                config.linuxIp().toString(),
+                config.ourIp().toString(),
+                null,
+                null,
+                listeners(HostName.SERVER));
     }
 
     /** The namespace of one host (tests, benchmarks). */
@@ -187,7 +197,8 @@ public final class LinuxPairLab implements KernelLab {
         }
         Ipv4Address ip = ips.get(side);
         ServerSocket ss = ns.get(side).inside(() -> {
-            ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
+            ServerSocket s =
+                    ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(EthernetLink.inet(ip), port), 128);
             return s;
@@ -201,7 +212,8 @@ public final class LinuxPairLab implements KernelLab {
     @Override
     public String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn) {
         if (isn != null || peerIsn != null) {
-            throw new IllegalArgumentException((isn != null ? "isn" : "peerIsn") + ": the Linux kernel chooses its own ISNs");
+            throw new IllegalArgumentException(
+                    (isn != null ? "isn" : "peerIsn") + ": the Linux kernel chooses its own ISNs");
         }
         Ipv4Address local = ips.get(from);
         Ipv4Address remote = ips.get(from.other());
@@ -250,7 +262,8 @@ public final class LinuxPairLab implements KernelLab {
 
     @Override
     public long inject(HostName from, org.tcplab.engine.wire.TcpSegment segment, long delayUs) {
-        throw new TcpUserException("crafted segments need our stack on the wire; with linuxSide both the frames belong to Linux");
+        throw new TcpUserException(
+                "crafted segments need our stack on the wire; with linuxSide both the frames belong to Linux");
     }
 
     @Override
@@ -400,7 +413,8 @@ public final class LinuxPairLab implements KernelLab {
         if (ip == null || ip.getHeader().getProtocol().value() != 6) {
             return;
         }
-        byte[] packet = Arrays.copyOf(ip.getRawData(), Math.min(ip.getRawData().length, ip.getHeader().getTotalLengthAsInt()));
+        byte[] packet = Arrays.copyOf(
+                ip.getRawData(), Math.min(ip.getRawData().length, ip.getHeader().getTotalLengthAsInt()));
         TapLab.RawTcp t = TapLab.RawTcp.of(packet);
         if (t == null) {
             return;
@@ -412,8 +426,15 @@ public final class LinuxPairLab implements KernelLab {
         String connection = idsByClientKey.get(clientKey);
         long id = ++segmentIds;
         long now = nowUs();
-        events.emit(new LabEvent.SegmentSent(now, connection, id, from, from.other(), retransmission(senderKey, t),
-                TcpCodec.describe(packet), null));
+        events.emit(new LabEvent.SegmentSent(
+                now,
+                connection,
+                id,
+                from,
+                from.other(),
+                retransmission(senderKey, t),
+                TcpCodec.describe(packet),
+                null));
         events.emit(new LabEvent.SegmentDelivered(now, connection, id, from.other()));
     }
 
@@ -436,11 +457,14 @@ public final class LinuxPairLab implements KernelLab {
     }
 
     private void observe(HostName host) {
-        for (LinuxStateTracker.Transition t : observers.get(host).poll(nowUs(), listeners.get(host).keySet())) {
-            ConnectionKey clientKey = host == HostName.CLIENT ? t.key() : t.key().reversed();
+        for (LinuxStateTracker.Transition t :
+                observers.get(host).poll(nowUs(), listeners.get(host).keySet())) {
+            ConnectionKey clientKey =
+                    host == HostName.CLIENT ? t.key() : t.key().reversed();
             String connection = idsByClientKey.get(clientKey);
             if (connection != null) {
-                states.computeIfAbsent(connection, k -> new ConcurrentHashMap<>()).put(host, t.to());
+                states.computeIfAbsent(connection, k -> new ConcurrentHashMap<>())
+                        .put(host, t.to());
             }
             events.emit(new LabEvent.StateChanged(nowUs(), connection, host, t.from(), t.to(), TapLab.OBSERVED));
         }

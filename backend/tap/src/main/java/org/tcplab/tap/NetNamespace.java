@@ -37,15 +37,18 @@ public final class NetNamespace implements AutoCloseable {
     private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (String name : LIVE) {
-                try {
-                    run(List.of("ip", "netns", "del", name));
-                } catch (RuntimeException ignored) {
-                    // best effort while the JVM exits
-                }
-            }
-        }, "tcplab-netns-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (String name : LIVE) {
+                                try {
+                                    run(List.of("ip", "netns", "del", name));
+                                } catch (RuntimeException ignored) {
+                                    // best effort while the JVM exits
+                                }
+                            }
+                        },
+                        "tcplab-netns-cleanup"));
     }
 
     private final String name;

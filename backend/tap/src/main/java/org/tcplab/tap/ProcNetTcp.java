@@ -49,19 +49,32 @@ public final class ProcNetTcp {
     /** include/net/tcp_states.h: TCP_ESTABLISHED = 1 ... TCP_CLOSING = 11 (12, NEW_SYN_RECV, prints as 3). */
     static TcpState state(int code) {
         switch (code) {
-            case 0x01: return TcpState.ESTABLISHED;
-            case 0x02: return TcpState.SYN_SENT;
-            case 0x03: return TcpState.SYN_RECEIVED;
-            case 0x04: return TcpState.FIN_WAIT_1;
-            case 0x05: return TcpState.FIN_WAIT_2;
-            case 0x06: return TcpState.TIME_WAIT;
-            case 0x07: return TcpState.CLOSED;
-            case 0x08: return TcpState.CLOSE_WAIT;
-            case 0x09: return TcpState.LAST_ACK;
-            case 0x0A: return TcpState.LISTEN;
-            case 0x0B: return TcpState.CLOSING;
-            case 0x0C: return TcpState.SYN_RECEIVED;
-            default: return null;
+            case 0x01:
+                return TcpState.ESTABLISHED;
+            case 0x02:
+                return TcpState.SYN_SENT;
+            case 0x03:
+                return TcpState.SYN_RECEIVED;
+            case 0x04:
+                return TcpState.FIN_WAIT_1;
+            case 0x05:
+                return TcpState.FIN_WAIT_2;
+            case 0x06:
+                return TcpState.TIME_WAIT;
+            case 0x07:
+                return TcpState.CLOSED;
+            case 0x08:
+                return TcpState.CLOSE_WAIT;
+            case 0x09:
+                return TcpState.LAST_ACK;
+            case 0x0A:
+                return TcpState.LISTEN;
+            case 0x0B:
+                return TcpState.CLOSING;
+            case 0x0C:
+                return TcpState.SYN_RECEIVED;
+            default:
+                return null;
         }
     }
 

@@ -42,7 +42,8 @@ final class SockDiag implements AutoCloseable {
 
     /** Opens the netlink socket on the namespace's thread, so its questions are about that namespace. */
     static SockDiag open(NetNamespace ns) {
-        return ns.inside(() -> new SockDiag(LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)));
+        return ns.inside(
+                () -> new SockDiag(LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)));
     }
 
     /**
@@ -51,18 +52,32 @@ final class SockDiag implements AutoCloseable {
      */
     TcpState state(ConnectionKey key) {
         ByteBuffer b = request.getByteBuffer(0, REQUEST_LENGTH).order(ByteOrder.nativeOrder());
-        b.putInt(REQUEST_LENGTH).putShort(SOCK_DIAG_BY_FAMILY).putShort(NLM_F_REQUEST).putInt(++seq).putInt(0);
+        b.putInt(REQUEST_LENGTH)
+                .putShort(SOCK_DIAG_BY_FAMILY)
+                .putShort(NLM_F_REQUEST)
+                .putInt(++seq)
+                .putInt(0);
         // struct inet_diag_req_v2: family, protocol, ext, pad, states
         b.put((byte) 2).put((byte) 6).put((byte) 0).put((byte) 0).putInt(-1);
         // struct inet_diag_sockid: ports and addresses in network order, then interface and cookie
-        b.order(ByteOrder.BIG_ENDIAN).putShort((short) key.localPort()).putShort((short) key.remotePort())
-                .putInt(key.localIp().bits()).putInt(0).putInt(0).putInt(0)
-                .putInt(key.remoteIp().bits()).putInt(0).putInt(0).putInt(0);
+        b.order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) key.localPort())
+                .putShort((short) key.remotePort())
+                .putInt(key.localIp().bits())
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(key.remoteIp().bits())
+                .putInt(0)
+                .putInt(0)
+                .putInt(0);
         b.order(ByteOrder.nativeOrder()).putInt(0).putInt(-1).putInt(-1); // INET_DIAG_NOCOOKIE
         try {
             LibC.INSTANCE.sendto(fd, request, new NativeLong(REQUEST_LENGTH), 0, kernel, 12);
             // The kernel answers within sendto, so the reply is already queued.
-            long n = LibC.INSTANCE.recv(fd, reply, new NativeLong(reply.size()), MSG_DONTWAIT).longValue();
+            long n = LibC.INSTANCE
+                    .recv(fd, reply, new NativeLong(reply.size()), MSG_DONTWAIT)
+                    .longValue();
             if (n < 16) {
                 throw new TapException("sock_diag: short reply (" + n + " bytes)");
             }

@@ -52,7 +52,12 @@ interface StackHost {
     /** Makes the host the lab drives. */
     @FunctionalInterface
     interface Factory {
-        StackHost create(HostName name, Ipv4Address address, TcpConfig config, IsnSource isns, ConnectionNamer namer,
+        StackHost create(
+                HostName name,
+                Ipv4Address address,
+                TcpConfig config,
+                IsnSource isns,
+                ConnectionNamer namer,
                 EventSink events);
     }
 
@@ -60,20 +65,61 @@ interface StackHost {
     Factory ENGINE = (name, address, config, isns, namer, events) -> {
         TcpHost h = new TcpHost(name, address, config, isns, namer, events);
         return new StackHost() {
-            public void listen(long nowUs, int port, int backlog) { h.listen(nowUs, port, backlog); }
-            public ConnectionKey open(long nowUs, int lp, Ipv4Address ip, int rp, SeqNum isn) { return h.open(nowUs, lp, ip, rp, isn); }
-            public void pinIsn(ConnectionKey key, SeqNum isn) { h.pinIsn(key, isn); }
-            public void send(long nowUs, ConnectionKey key, byte[] data) { h.send(nowUs, key, data); }
-            public void close(long nowUs, ConnectionKey key) { h.close(nowUs, key); }
-            public void abort(long nowUs, ConnectionKey key) { h.abort(nowUs, key); }
-            public void setReading(long nowUs, ConnectionKey key, boolean r) { h.setReading(nowUs, key, r); }
-            public byte[] received(ConnectionKey key) { return h.received(key); }
-            public void crash() { h.crash(); }
-            public void receive(long nowUs, Frame frame) { h.receive(nowUs, frame); }
-            public List<Outbound> poll(long nowUs) { return h.poll(nowUs); }
-            public long pollAt() { return h.pollAt(); }
-            public List<Integer> listeners() { return h.listeners(); }
-            public List<ConnectionSnapshot> connections() { return h.connections(); }
+            public void listen(long nowUs, int port, int backlog) {
+                h.listen(nowUs, port, backlog);
+            }
+
+            public ConnectionKey open(long nowUs, int lp, Ipv4Address ip, int rp, SeqNum isn) {
+                return h.open(nowUs, lp, ip, rp, isn);
+            }
+
+            public void pinIsn(ConnectionKey key, SeqNum isn) {
+                h.pinIsn(key, isn);
+            }
+
+            public void send(long nowUs, ConnectionKey key, byte[] data) {
+                h.send(nowUs, key, data);
+            }
+
+            public void close(long nowUs, ConnectionKey key) {
+                h.close(nowUs, key);
+            }
+
+            public void abort(long nowUs, ConnectionKey key) {
+                h.abort(nowUs, key);
+            }
+
+            public void setReading(long nowUs, ConnectionKey key, boolean r) {
+                h.setReading(nowUs, key, r);
+            }
+
+            public byte[] received(ConnectionKey key) {
+                return h.received(key);
+            }
+
+            public void crash() {
+                h.crash();
+            }
+
+            public void receive(long nowUs, Frame frame) {
+                h.receive(nowUs, frame);
+            }
+
+            public List<Outbound> poll(long nowUs) {
+                return h.poll(nowUs);
+            }
+
+            public long pollAt() {
+                return h.pollAt();
+            }
+
+            public List<Integer> listeners() {
+                return h.listeners();
+            }
+
+            public List<ConnectionSnapshot> connections() {
+                return h.connections();
+            }
         };
     };
 }

@@ -11,9 +11,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,8 +37,8 @@ import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
-import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.engine.wire.TcpSegment;
 
 /**
  * A TAP lab: our {@link org.tcplab.engine.stack.TcpHost} on one end of a TAP device, the Linux kernel of a private network
@@ -67,7 +67,9 @@ public final class TapLab implements KernelLab {
      * the table /proc/net/tcp prints; we read it by exact sock_diag lookups (what {@code ss} uses)
      * and fall back to /proc/net/tcp, so the text names the table rather than one way of reading it.
      */
-    public static final String OBSERVED = "observed in the kernel's TCP table (sock_diag, as ss and /proc/net/tcp show it)";
+    public static final String OBSERVED =
+            "observed in the kernel's TCP table (sock_diag, as ss and /proc/net/tcp show it)";
+
     private static final int READ_BUDGET = 256;
     /** As the simulator's FaultyLink: how long a reorder fault holds a segment without delayUs. */
     private static final long REORDER_HOLD_US = 200_000;
@@ -95,6 +97,7 @@ public final class TapLab implements KernelLab {
     private final FaultRules faults;
     /** The lab's seeded source for fault probabilities and the bit a corrupt fault flips. */
     private final SplittableRandom faultRandom;
+
     private final PriorityQueue<Timed> timed = new PriorityQueue<>();
     private long timedSeq;
     private final Runnable[] heldBack = new Runnable[2];
@@ -124,7 +127,8 @@ public final class TapLab implements KernelLab {
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
         this.host = hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), this.events);
         this.observer = new LinuxObserver(link.namespace(), config.linuxIp());
-        this.driver = new Thread(this::drive, "tcplab-tap-driver-" + link.namespace().name());
+        this.driver =
+                new Thread(this::drive, "tcplab-tap-driver-" + link.namespace().name());
         driver.setDaemon(true);
     }
 
@@ -172,12 +176,26 @@ public final class TapLab implements KernelLab {
     }
 
     /** What the lab snapshot shows under {@code tap}. */
-    public record TapInfo(String namespace, String device, String linuxSide, String linuxIp, String ourIp,
-            String linuxMac, String ourMac, List<Integer> linuxListeners) {}
+    public record TapInfo(
+            String namespace,
+            String device,
+            String linuxSide,
+            String linuxIp,
+            String ourIp,
+            String linuxMac,
+            String ourMac,
+            List<Integer> linuxListeners) {}
 
     public TapInfo info() {
-        return new TapInfo(link.namespace().name(), TapLink.DEVICE, config.linuxSide(), config.linuxIp().toString(),
-                config.ourIp().toString(), link.linuxMac(), link.ourMac(), new ArrayList<>(linuxListeners.keySet()));
+        return new TapInfo(
+                link.namespace().name(),
+                TapLink.DEVICE,
+                config.linuxSide(),
+                config.linuxIp().toString(),
+                config.ourIp().toString(),
+                link.linuxMac(),
+                link.ourMac(),
+                new ArrayList<>(linuxListeners.keySet()));
     }
 
     /** The namespace, for tests and benchmarks that add their own tools (tc, captures). */
@@ -242,7 +260,8 @@ public final class TapLab implements KernelLab {
         ServerSocket ss = link.namespace().inside(() -> {
             // An AF_INET socket (Java's default is a dual-stack AF_INET6 one, which Linux lists in
             // /proc/net/tcp6 as a v4-mapped address): the lab is IPv4 and its lifeline asks for AF_INET sockets.
-            ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
+            ServerSocket s =
+                    ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(EthernetLink.inet(config.linuxIp()), port), 128);
             return s;
@@ -377,8 +396,8 @@ public final class TapLab implements KernelLab {
                     : new ConnectionKey(config.ourIp(), segment.dstPort(), config.linuxIp(), segment.srcPort());
             String connection = idsByKey.get(ourView);
             Runnable send = () -> {
-                events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), false,
-                        TcpCodec.describe(ip), "crafted"));
+                events.emit(new LabEvent.SegmentSent(
+                        nowUs(), connection, id, from, from.other(), false, TcpCodec.describe(ip), "crafted"));
                 transmit(from, connection, id, ip, segment.flags(), false);
             };
             if (delayUs == 0) {
@@ -517,8 +536,8 @@ public final class TapLab implements KernelLab {
         byte[] ip = TcpCodec.encode(o.datagram());
         long id = ++segmentIds;
         long now = nowUs();
-        events.emit(new LabEvent.SegmentSent(now, o.connection(), id, ours, linux, o.retransmission(),
-                TcpCodec.describe(ip), null));
+        events.emit(new LabEvent.SegmentSent(
+                now, o.connection(), id, ours, linux, o.retransmission(), TcpCodec.describe(ip), null));
         transmit(ours, o.connection(), id, ip, o.datagram().segment().flags(), o.retransmission());
     }
 
@@ -533,7 +552,8 @@ public final class TapLab implements KernelLab {
             retransmission = linuxRetransmission(ourView, raw);
         }
         long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(now, connection, id, linux, ours, retransmission, TcpCodec.describe(ip), null));
+        events.emit(new LabEvent.SegmentSent(
+                now, connection, id, linux, ours, retransmission, TcpCodec.describe(ip), null));
         transmit(linux, connection, id, ip, new TcpFlags(raw == null ? 0 : raw.flags()), retransmission);
     }
 
@@ -559,14 +579,16 @@ public final class TapLab implements KernelLab {
     }
 
     /** Applies the fault rules to a segment on the wire, then delivers it (or not). */
-    private void transmit(HostName from, String connection, long id, byte[] ip, TcpFlags flags, boolean retransmission) {
+    private void transmit(
+            HostName from, String connection, long id, byte[] ip, TcpFlags flags, boolean retransmission) {
         FaultRule rule = faults.match(from, flags, connection);
         if (rule == null) {
             deliver(from, connection, id, ip);
             return;
         }
         long now = nowUs();
-        events.emit(new LabEvent.FaultApplied(now, connection, rule.id(), id, rule.action().id()));
+        events.emit(new LabEvent.FaultApplied(
+                now, connection, rule.id(), id, rule.action().id()));
         switch (rule.action()) {
             case DROP:
                 events.emit(new LabEvent.SegmentDropped(now, connection, id, null, "fault"));
@@ -577,8 +599,8 @@ public final class TapLab implements KernelLab {
             case DUPLICATE: {
                 deliver(from, connection, id, ip);
                 long copy = ++segmentIds;
-                events.emit(new LabEvent.SegmentSent(nowUs(), connection, copy, from, from.other(), false,
-                        TcpCodec.describe(ip), "duplicate"));
+                events.emit(new LabEvent.SegmentSent(
+                        nowUs(), connection, copy, from, from.other(), false, TcpCodec.describe(ip), "duplicate"));
                 deliver(from, connection, copy, ip);
                 break;
             }
@@ -603,8 +625,15 @@ public final class TapLab implements KernelLab {
                 if (from == linux) {
                     deliver(from, connection, id, bad);
                 } else {
-                    link.send(bad, now, () -> events.emit(new LabEvent.SegmentDropped(nowUs(), connection, id, linux,
-                            "checksum: the Linux kernel discards it silently")));
+                    link.send(
+                            bad,
+                            now,
+                            () -> events.emit(new LabEvent.SegmentDropped(
+                                    nowUs(),
+                                    connection,
+                                    id,
+                                    linux,
+                                    "checksum: the Linux kernel discards it silently")));
                 }
                 break;
             }
@@ -620,8 +649,8 @@ public final class TapLab implements KernelLab {
                 host.receive(nowUs(), new Frame(id, connection, ip));
             } catch (RuntimeException e) {
                 // A stack bug on one segment must not take the wire (and Linux's sockets) down with it.
-                events.emit(new LabEvent.ErrorRaised(nowUs(), connection, ours, "internal",
-                        "our stack failed on segment " + id + ": " + e));
+                events.emit(new LabEvent.ErrorRaised(
+                        nowUs(), connection, ours, "internal", "our stack failed on segment " + id + ": " + e));
             }
         } else {
             link.send(ip, nowUs(), () -> events.emit(new LabEvent.SegmentDelivered(nowUs(), connection, id, linux)));
@@ -840,10 +869,15 @@ public final class TapLab implements KernelLab {
             }
             int total = Math.min(ip.length, ((ip[2] & 0xff) << 8) | (ip[3] & 0xff));
             int dataOffset = ((ip[ihl + 12] & 0xf0) >>> 4) * 4;
-            long seq = ((ip[ihl + 4] & 0xffL) << 24) | ((ip[ihl + 5] & 0xff) << 16) | ((ip[ihl + 6] & 0xff) << 8)
+            long seq = ((ip[ihl + 4] & 0xffL) << 24)
+                    | ((ip[ihl + 5] & 0xff) << 16)
+                    | ((ip[ihl + 6] & 0xff) << 8)
                     | (ip[ihl + 7] & 0xff);
-            return new RawTcp(((ip[ihl] & 0xff) << 8) | (ip[ihl + 1] & 0xff),
-                    ((ip[ihl + 2] & 0xff) << 8) | (ip[ihl + 3] & 0xff), seq, ip[ihl + 13] & 0xff,
+            return new RawTcp(
+                    ((ip[ihl] & 0xff) << 8) | (ip[ihl + 1] & 0xff),
+                    ((ip[ihl + 2] & 0xff) << 8) | (ip[ihl + 3] & 0xff),
+                    seq,
+                    ip[ihl + 13] & 0xff,
                     Math.max(0, total - ihl - dataOffset));
         }
     }

@@ -15,6 +15,7 @@ public final class TapLink implements AutoCloseable {
     public static final String DEVICE = "tcplab0";
     /** Locally administered, unicast (RFC 7042 §2.1): not a vendor's address. */
     static final MacAddress OUR_MAC = MacAddress.getByName("02:7c:1a:00:00:02");
+
     private static final long ARP_RETRY_US = 1_000_000;
     private static final int ARP_QUEUE = 1024;
 
@@ -121,7 +122,8 @@ public final class TapLink implements AutoCloseable {
 
     /** Asks for Linux's MAC if we do not know it (at most once a second). */
     public void resolve(long nowUs) {
-        if (eth.linuxMac() == null && (lastArpRequestUs == Long.MIN_VALUE || nowUs - lastArpRequestUs >= ARP_RETRY_US)) {
+        if (eth.linuxMac() == null
+                && (lastArpRequestUs == Long.MIN_VALUE || nowUs - lastArpRequestUs >= ARP_RETRY_US)) {
             lastArpRequestUs = nowUs;
             write(eth.arpRequestForLinux());
         }

@@ -20,18 +20,55 @@ class LinuxDifferencesTest {
 
     private static final HostName LINUX = HostName.SERVER;
     private static final HostName OURS = HostName.CLIENT;
-    private static final List<TcpOption> LINUX_SYN_OPTIONS = List.of(new TcpOption.MaxSegmentSize(1460),
-            new TcpOption.SackPermitted(), new TcpOption.Timestamps(1, 0), new TcpOption.NoOp(), new TcpOption.WindowScale(7));
+    private static final List<TcpOption> LINUX_SYN_OPTIONS = List.of(
+            new TcpOption.MaxSegmentSize(1460),
+            new TcpOption.SackPermitted(),
+            new TcpOption.Timestamps(1, 0),
+            new TcpOption.NoOp(),
+            new TcpOption.WindowScale(7));
 
     private final List<LabEvent> out = new ArrayList<>();
-    private final LinuxDifferences diff = new LinuxDifferences(out::add, LINUX, TcpConfig.defaults().withMslUs(100_000),
-            Map.of("tcp_syn_linear_timeouts", "4", "tcp_synack_retries", "5", "tcp_syn_retries", "6",
-                    "tcp_rto_min_us", "200000", "tcp_sack", "1", "tcp_timestamps", "1", "tcp_window_scaling", "1"));
+    private final LinuxDifferences diff = new LinuxDifferences(
+            out::add,
+            LINUX,
+            TcpConfig.defaults().withMslUs(100_000),
+            Map.of(
+                    "tcp_syn_linear_timeouts",
+                    "4",
+                    "tcp_synack_retries",
+                    "5",
+                    "tcp_syn_retries",
+                    "6",
+                    "tcp_rto_min_us",
+                    "200000",
+                    "tcp_sack",
+                    "1",
+                    "tcp_timestamps",
+                    "1",
+                    "tcp_window_scaling",
+                    "1"));
     private long ids;
 
-    private static WireSegment seg(long seq, long ack, int window, int payload, List<TcpOption> options, String... flags) {
-        return new WireSegment("198.51.100.1", "198.51.100.2", 8080, 40000, seq, ack, 20, List.of(flags), window, 0, true, 0,
-                options, payload, "", "", null);
+    private static WireSegment seg(
+            long seq, long ack, int window, int payload, List<TcpOption> options, String... flags) {
+        return new WireSegment(
+                "198.51.100.1",
+                "198.51.100.2",
+                8080,
+                40000,
+                seq,
+                ack,
+                20,
+                List.of(flags),
+                window,
+                0,
+                true,
+                0,
+                options,
+                payload,
+                "",
+                "",
+                null);
     }
 
     private SegmentSent sent(long t, HostName from, boolean retx, WireSegment s) {
@@ -45,11 +82,17 @@ class LinuxDifferencesTest {
     }
 
     private List<Narration> narrations(String step) {
-        return out.stream().filter(e -> e instanceof Narration n && n.step().equals(step)).map(Narration.class::cast).toList();
+        return out.stream()
+                .filter(e -> e instanceof Narration n && n.step().equals(step))
+                .map(Narration.class::cast)
+                .toList();
     }
 
     private List<Narration> narrations() {
-        return out.stream().filter(Narration.class::isInstance).map(Narration.class::cast).toList();
+        return out.stream()
+                .filter(Narration.class::isInstance)
+                .map(Narration.class::cast)
+                .toList();
     }
 
     /** Handshake without a difference in options, so only what a test provokes is narrated. */
@@ -79,7 +122,8 @@ class LinuxDifferencesTest {
         assertThat(out.indexOf(n)).isEqualTo(out.indexOf(again) + 1);
         assertThat(n.timeUs()).isEqualTo(again.timeUs());
         assertThat(n.connection()).isEqualTo("1");
-        assertThat(n.en()).contains("SYN-ACK 1.234 s after", "tcp_synack_retries", "5 re-sends", "RFC 6298 §5.5")
+        assertThat(n.en())
+                .contains("SYN-ACK 1.234 s after", "tcp_synack_retries", "5 re-sends", "RFC 6298 §5.5")
                 .doesNotContain("right after our re-sent SYN");
         assertThat(n.zh()).contains("1.234 s", "SYN-ACK", "tcp_synack_retries", "RFC 6298 §5.5", "重发");
         assertThat(first.retransmission()).isFalse();
@@ -99,17 +143,21 @@ class LinuxDifferencesTest {
     @Test
     void aRetransmittedSynCitesTheLinearTimeoutsAndOurDoubling() {
         // Linux is the client here: its SYN goes out first.
-        LinuxDifferences client = new LinuxDifferences(out::add, HostName.CLIENT, TcpConfig.defaults(),
-                Map.of("tcp_syn_linear_timeouts", "4"));
+        LinuxDifferences client = new LinuxDifferences(
+                out::add, HostName.CLIENT, TcpConfig.defaults(), Map.of("tcp_syn_linear_timeouts", "4"));
         WireSegment syn = seg(7000, 0, 64240, 0, LINUX_SYN_OPTIONS, "SYN");
         client.emit(new SegmentSent(0, "1", 1, HostName.CLIENT, HostName.SERVER, false, syn, null));
         client.emit(new SegmentSent(1_020_000, "1", 2, HostName.CLIENT, HostName.SERVER, true, syn, null));
         client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, syn, null));
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_RETRANSMISSION).get(0);
-        assertThat(n.en()).contains("re-sent its SYN 1.020 s after",
-                "tcp_syn_linear_timeouts = 4 here, Linux waits about 1 s before each of its first 5 SYN re-sends",
-                "RFC 6298 §5.5", "tcp_syn_retries", "as our stack does from 1.000 s");
+        assertThat(n.en())
+                .contains(
+                        "re-sent its SYN 1.020 s after",
+                        "tcp_syn_linear_timeouts = 4 here, Linux waits about 1 s before each of its first 5 SYN re-sends",
+                        "RFC 6298 §5.5",
+                        "tcp_syn_retries",
+                        "as our stack does from 1.000 s");
         assertThat(n.zh()).contains("1.020 s", "tcp_syn_linear_timeouts = 4", "RFC 6298 §5.5");
     }
 
@@ -119,8 +167,14 @@ class LinuxDifferencesTest {
         linuxState(10_000, TcpState.ESTABLISHED, TcpState.FIN_WAIT_2);
         linuxState(12_000, TcpState.FIN_WAIT_2, TcpState.TIME_WAIT);
         Narration n = narrations(LinuxDifferences.TIME_WAIT).get(0);
-        assertThat(n.en()).contains("TIME_WAIT", "60 s", "TCP_TIMEWAIT_LEN", "RFC 9293 §3.4.2", "4 minutes",
-                "2 × MSL = 2 × 100 ms = 200 ms");
+        assertThat(n.en())
+                .contains(
+                        "TIME_WAIT",
+                        "60 s",
+                        "TCP_TIMEWAIT_LEN",
+                        "RFC 9293 §3.4.2",
+                        "4 minutes",
+                        "2 × MSL = 2 × 100 ms = 200 ms");
         assertThat(n.zh()).contains("TIME_WAIT", "60 秒", "TCP_TIMEWAIT_LEN", "RFC 9293 §3.4.2", "4 分钟");
         assertThat(narrations(LinuxDifferences.TIME_WAIT_END)).isEmpty();
 
@@ -140,8 +194,15 @@ class LinuxDifferencesTest {
         sent(900_000, LINUX, true, seg(5001, 1001, 65535, 1000, List.of(), "ACK"));
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.DATA_RETRANSMISSION).get(0);
-        assertThat(n.en()).contains("seq 6001", "319 ms after first sending it.", "200 ms", "TCP_RTO_MIN",
-                "RFC 6298 §2.4", "minimum RTO in this lab is 1.000 s").doesNotContain("fast retransmit");
+        assertThat(n.en())
+                .contains(
+                        "seq 6001",
+                        "319 ms after first sending it.",
+                        "200 ms",
+                        "TCP_RTO_MIN",
+                        "RFC 6298 §2.4",
+                        "minimum RTO in this lab is 1.000 s")
+                .doesNotContain("fast retransmit");
         assertThat(n.zh()).contains("319 ms", "TCP_RTO_MIN", "RFC 6298 §2.4");
     }
 
@@ -151,8 +212,12 @@ class LinuxDifferencesTest {
         sent(100_000, LINUX, false, seg(5001, 1001, 65535, 1000, List.of(), "ACK"));
         sent(130_000, LINUX, true, seg(5001, 1001, 65535, 1000, List.of(), "ACK"));
         Narration n = narrations(LinuxDifferences.DATA_RETRANSMISSION).get(0);
-        assertThat(n.en()).contains("30 ms after first sending it", "fast retransmit, RFC 5681 §3.2", "RFC 8985",
-                "not the retransmission timeout");
+        assertThat(n.en())
+                .contains(
+                        "30 ms after first sending it",
+                        "fast retransmit, RFC 5681 §3.2",
+                        "RFC 8985",
+                        "not the retransmission timeout");
     }
 
     @Test
@@ -166,20 +231,29 @@ class LinuxDifferencesTest {
 
     @Test
     void differingSynOptionsAreComparedOncePerLab() {
-        List<TcpOption> ours = List.of(new TcpOption.MaxSegmentSize(1460), new TcpOption.NoOp(), new TcpOption.WindowScale(7),
-                new TcpOption.SackPermitted(), new TcpOption.Timestamps(9, 0));
+        List<TcpOption> ours = List.of(
+                new TcpOption.MaxSegmentSize(1460),
+                new TcpOption.NoOp(),
+                new TcpOption.WindowScale(7),
+                new TcpOption.SackPermitted(),
+                new TcpOption.Timestamps(9, 0));
         sent(0, OURS, false, seg(1000, 0, 65535, 0, ours, "SYN"));
         SegmentSent synAck = sent(1_000, LINUX, false, seg(5000, 1001, 65160, 0, LINUX_SYN_OPTIONS, "ACK", "SYN"));
         // A second connection's handshake says nothing more.
         diff.emit(new SegmentSent(2_000, "2", ++ids, OURS, LINUX, false, seg(2000, 0, 65535, 0, ours, "SYN"), null));
-        diff.emit(new SegmentSent(3_000, "2", ++ids, LINUX, OURS, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
+        diff.emit(new SegmentSent(
+                3_000, "2", ++ids, LINUX, OURS, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
 
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_OPTIONS).get(0);
         assertThat(out.indexOf(n)).isEqualTo(out.indexOf(synAck) + 1);
-        assertThat(n.en()).contains("Linux's first SYN-ACK carried window 65160 and options MSS 1460, SACK_PERMITTED, TS, NOP, WS 7",
-                "ours (SYN) carried window 65535 and MSS 1460, NOP, WS 7, SACK_PERMITTED, TS", "differ in window, layout",
-                "RFC 7323", "tcp_sack");
+        assertThat(n.en())
+                .contains(
+                        "Linux's first SYN-ACK carried window 65160 and options MSS 1460, SACK_PERMITTED, TS, NOP, WS 7",
+                        "ours (SYN) carried window 65535 and MSS 1460, NOP, WS 7, SACK_PERMITTED, TS",
+                        "differ in window, layout",
+                        "RFC 7323",
+                        "tcp_sack");
         assertThat(n.zh()).contains("65160", "窗口、排列顺序", "RFC 7323");
     }
 
@@ -195,7 +269,8 @@ class LinuxDifferencesTest {
         sent(70_000, OURS, false, seg(1500, 0, 0, 0, List.of(), "RST"));
         sent(70_400, LINUX, false, seg(5001, 1001, 65535, 0, List.of(), "ACK"));
         Narration n = narrations(LinuxDifferences.CHALLENGE_ACK).get(0);
-        assertThat(n.en()).contains("our RST (seq 1500, not its RCV.NXT 1001)", "RFC 5961 §3.2", "tcp_challenge_ack_limit");
+        assertThat(n.en())
+                .contains("our RST (seq 1500, not its RCV.NXT 1001)", "RFC 5961 §3.2", "tcp_challenge_ack_limit");
         assertThat(n.zh()).contains("挑战 ACK", "RFC 5961 §3.2");
 
         sent(80_000, OURS, false, seg(1600, 0, 0, 0, List.of(), "RST"));

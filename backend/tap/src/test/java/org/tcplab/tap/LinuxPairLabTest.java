@@ -42,29 +42,41 @@ class LinuxPairLabTest {
             SegmentSent synAck = rec.await(SegmentSent.class, s -> s.from() == HostName.SERVER, 3000);
             assertThat(synAck.segment().flags()).containsExactly("ACK", "SYN");
             assertThat(synAck.segment().ack()).isEqualTo(syn.segment().seq() + 1 & 0xffffffffL);
-            rec.await(LabEvent.StateChanged.class, s -> s.host() == HostName.CLIENT && c.equals(s.connection())
-                    && s.to() == TcpState.ESTABLISHED, 3000);
-            rec.await(LabEvent.StateChanged.class, s -> s.host() == HostName.SERVER && c.equals(s.connection())
-                    && s.to() == TcpState.ESTABLISHED, 3000);
+            rec.await(
+                    LabEvent.StateChanged.class,
+                    s -> s.host() == HostName.CLIENT && c.equals(s.connection()) && s.to() == TcpState.ESTABLISHED,
+                    3000);
+            rec.await(
+                    LabEvent.StateChanged.class,
+                    s -> s.host() == HostName.SERVER && c.equals(s.connection()) && s.to() == TcpState.ESTABLISHED,
+                    3000);
 
             lab.send(c, HostName.CLIENT, data);
-            rec.await(LabEvent.DataDelivered.class, d -> d.host() == HostName.SERVER && d.total() == data.length, 10_000);
+            rec.await(
+                    LabEvent.DataDelivered.class, d -> d.host() == HostName.SERVER && d.total() == data.length, 10_000);
             assertThat(lab.received(c, HostName.SERVER)).isEqualTo(data);
             // One segment per packet on the veth: what the capture shows is what TCP sent.
             assertThat(rec.all(SegmentSent.class)).allMatch(s -> s.segment().payloadLength() <= 1460);
 
             lab.close(c, HostName.CLIENT);
             lab.close(c, HostName.SERVER);
-            rec.await(LabEvent.StateChanged.class, s -> s.host() == HostName.CLIENT && c.equals(s.connection())
-                    && s.to() == TcpState.CLOSED, 3000);
-            rec.await(LabEvent.StateChanged.class, s -> s.host() == HostName.SERVER && c.equals(s.connection())
-                    && s.to() == TcpState.CLOSED, 3000);
-            List<String> fins = rec.all(SegmentSent.class).stream().filter(s -> s.segment().flags().contains("FIN"))
-                    .map(s -> s.from().id()).toList();
+            rec.await(
+                    LabEvent.StateChanged.class,
+                    s -> s.host() == HostName.CLIENT && c.equals(s.connection()) && s.to() == TcpState.CLOSED,
+                    3000);
+            rec.await(
+                    LabEvent.StateChanged.class,
+                    s -> s.host() == HostName.SERVER && c.equals(s.connection()) && s.to() == TcpState.CLOSED,
+                    3000);
+            List<String> fins = rec.all(SegmentSent.class).stream()
+                    .filter(s -> s.segment().flags().contains("FIN"))
+                    .map(s -> s.from().id())
+                    .toList();
             assertThat(fins).contains("client", "server");
 
-            assertThatThrownBy(() -> lab.addFault(new FaultRule(0, Direction.BOTH, null, null, null, 1, 0, 1.0,
-                    FaultAction.DROP, 0))).isInstanceOf(TcpUserException.class);
+            assertThatThrownBy(() -> lab.addFault(
+                            new FaultRule(0, Direction.BOTH, null, null, null, 1, 0, 1.0, FaultAction.DROP, 0)))
+                    .isInstanceOf(TcpUserException.class);
         }
         assertThat(RootOnly.hostNetwork()).isEqualTo(hostBefore);
     }

@@ -21,7 +21,8 @@ class ProcNetTcpTest {
     }
 
     private static String line(int sl, Ipv4Address l, int lp, Ipv4Address r, int rp, String st) {
-        return String.format("  %d: %s:%04X %s:%04X %s 00000000:00000000 00:00000000 00000000     0        0 4711 1 0000000000000000 100 0 0 10 0",
+        return String.format(
+                "  %d: %s:%04X %s:%04X %s 00000000:00000000 00:00000000 00000000     0        0 4711 1 0000000000000000 100 0 0 10 0",
                 sl, hex(l), lp, hex(r), rp, st);
     }
 
@@ -58,12 +59,14 @@ class ProcNetTcpTest {
     void trackerReportsPassiveOpensFromListenAndDisappearanceAsClosed() {
         LinuxStateTracker t = new LinuxStateTracker();
         ConnectionKey conn = new ConnectionKey(LINUX, 8080, OURS, 40000);
-        ProcNetTcp.Entry listener = new ProcNetTcp.Entry(new ConnectionKey(LINUX, 8080, Ipv4Address.parse("0.0.0.0"), 0), TcpState.LISTEN);
+        ProcNetTcp.Entry listener =
+                new ProcNetTcp.Entry(new ConnectionKey(LINUX, 8080, Ipv4Address.parse("0.0.0.0"), 0), TcpState.LISTEN);
 
         assertThat(t.update(List.of(listener))).isEmpty();
         assertThat(t.update(List.of(listener, new ProcNetTcp.Entry(conn, TcpState.ESTABLISHED))))
                 .containsExactly(new LinuxStateTracker.Transition(conn, TcpState.LISTEN, TcpState.ESTABLISHED));
-        assertThat(t.update(List.of(listener, new ProcNetTcp.Entry(conn, TcpState.ESTABLISHED)))).isEmpty();
+        assertThat(t.update(List.of(listener, new ProcNetTcp.Entry(conn, TcpState.ESTABLISHED))))
+                .isEmpty();
         assertThat(t.update(List.of(listener, new ProcNetTcp.Entry(conn, TcpState.CLOSE_WAIT))))
                 .containsExactly(new LinuxStateTracker.Transition(conn, TcpState.ESTABLISHED, TcpState.CLOSE_WAIT));
         assertThat(t.update(List.of(listener)))

@@ -32,7 +32,8 @@ final class Recorder implements EventSink {
     }
 
     /** Waits until an event satisfies {@code p}; returns it, or throws with what was seen. */
-    synchronized <T extends LabEvent> T await(Class<T> type, Predicate<T> p, long timeoutMs) throws InterruptedException {
+    synchronized <T extends LabEvent> T await(Class<T> type, Predicate<T> p, long timeoutMs)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         int checked = 0;
         while (true) {
@@ -44,8 +45,8 @@ final class Recorder implements EventSink {
             }
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
-                throw new AssertionError("no matching " + type.getSimpleName() + " within " + timeoutMs + " ms; saw:\n"
-                        + describe());
+                throw new AssertionError(
+                        "no matching " + type.getSimpleName() + " within " + timeoutMs + " ms; saw:\n" + describe());
             }
             wait(left);
         }
@@ -62,9 +63,18 @@ final class Recorder implements EventSink {
 
     static String brief(LabEvent e) {
         if (e instanceof LabEvent.SegmentSent s) {
-            return String.format("%8.3f ms sent #%d %s->%s %s seq=%d ack=%d len=%d%s%s", s.timeUs() / 1000.0, s.segmentId(),
-                    s.from().id(), s.to().id(), s.segment().flags(), s.segment().seq(), s.segment().ack(),
-                    s.segment().payloadLength(), s.retransmission() ? " RETX" : "", s.note() == null ? "" : " " + s.note());
+            return String.format(
+                    "%8.3f ms sent #%d %s->%s %s seq=%d ack=%d len=%d%s%s",
+                    s.timeUs() / 1000.0,
+                    s.segmentId(),
+                    s.from().id(),
+                    s.to().id(),
+                    s.segment().flags(),
+                    s.segment().seq(),
+                    s.segment().ack(),
+                    s.segment().payloadLength(),
+                    s.retransmission() ? " RETX" : "",
+                    s.note() == null ? "" : " " + s.note());
         }
         return String.format("%8.3f ms %s", e.timeUs() / 1000.0, e);
     }

@@ -43,8 +43,12 @@ final class ScriptedHost implements StackHost {
     @Override
     public ConnectionKey open(long nowUs, int localPort, Ipv4Address remoteIp, int remotePort, SeqNum isn) {
         ConnectionKey key = new ConnectionKey(address, localPort, remoteIp, remotePort);
-        TcpSegment syn = TcpSegment.builder(localPort, remotePort).seq(isn).flags(TcpFlag.SYN).window(65535)
-                .options(new TcpOption.MaxSegmentSize(1460)).build();
+        TcpSegment syn = TcpSegment.builder(localPort, remotePort)
+                .seq(isn)
+                .flags(TcpFlag.SYN)
+                .window(65535)
+                .options(new TcpOption.MaxSegmentSize(1460))
+                .build();
         outbox.add(new Outbound(new TcpDatagram(address, remoteIp, syn), namer.name(name, key), false));
         return key;
     }
@@ -58,8 +62,11 @@ final class ScriptedHost implements StackHost {
         received.add(d);
         TcpSegment s = d.segment();
         if (s.flags().syn() && s.flags().ack()) {
-            TcpSegment ack = TcpSegment.builder(s.dstPort(), s.srcPort()).seq(s.ack()).ack(s.seq().plus(1))
-                    .window(65535).build();
+            TcpSegment ack = TcpSegment.builder(s.dstPort(), s.srcPort())
+                    .seq(s.ack())
+                    .ack(s.seq().plus(1))
+                    .window(65535)
+                    .build();
             outbox.add(new Outbound(new TcpDatagram(address, d.src(), ack), frame.connection(), false));
         }
     }
@@ -76,14 +83,47 @@ final class ScriptedHost implements StackHost {
         return outbox.isEmpty() ? Long.MAX_VALUE : 0;
     }
 
-    @Override public void listen(long nowUs, int port, int backlog) { throw new UnsupportedOperationException(); }
-    @Override public void pinIsn(ConnectionKey key, SeqNum isn) {}
-    @Override public void send(long nowUs, ConnectionKey key, byte[] data) { throw new UnsupportedOperationException(); }
-    @Override public void close(long nowUs, ConnectionKey key) { throw new UnsupportedOperationException(); }
-    @Override public void abort(long nowUs, ConnectionKey key) { throw new UnsupportedOperationException(); }
-    @Override public void setReading(long nowUs, ConnectionKey key, boolean reading) {}
-    @Override public byte[] received(ConnectionKey key) { return new byte[0]; }
-    @Override public void crash() {}
-    @Override public List<Integer> listeners() { return List.of(); }
-    @Override public List<ConnectionSnapshot> connections() { return List.of(); }
+    @Override
+    public void listen(long nowUs, int port, int backlog) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void pinIsn(ConnectionKey key, SeqNum isn) {}
+
+    @Override
+    public void send(long nowUs, ConnectionKey key, byte[] data) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close(long nowUs, ConnectionKey key) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void abort(long nowUs, ConnectionKey key) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setReading(long nowUs, ConnectionKey key, boolean reading) {}
+
+    @Override
+    public byte[] received(ConnectionKey key) {
+        return new byte[0];
+    }
+
+    @Override
+    public void crash() {}
+
+    @Override
+    public List<Integer> listeners() {
+        return List.of();
+    }
+
+    @Override
+    public List<ConnectionSnapshot> connections() {
+        return List.of();
+    }
 }

@@ -27,9 +27,11 @@ class SockDiagTest {
 
     @Test
     void exactLookupsSeeEstablishedEndsAndNotListenersOrStrangers() throws Exception {
-        try (NetNamespace ns = NetNamespace.create(); SockDiag diag = SockDiag.open(ns)) {
+        try (NetNamespace ns = NetNamespace.create();
+                SockDiag diag = SockDiag.open(ns)) {
             ServerSocket server = ns.inside(() -> {
-                ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
+                ServerSocket s =
+                        ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
                 s.bind(new InetSocketAddress("127.0.0.1", 8080));
                 return s;
             });
@@ -47,8 +49,10 @@ class SockDiagTest {
             assertThat(diag.state(new ConnectionKey(LO, 8080, LO, 1))).isNull();
             assertThat(diag.state(new ConnectionKey(LO, 9, LO, 1))).isNull();
             List<ProcNetTcp.Entry> proc = ProcNetTcp.read(ns.procNetTcp());
-            assertThat(proc).contains(new ProcNetTcp.Entry(clientEnd, TcpState.ESTABLISHED),
-                    new ProcNetTcp.Entry(clientEnd.reversed(), TcpState.ESTABLISHED));
+            assertThat(proc)
+                    .contains(
+                            new ProcNetTcp.Entry(clientEnd, TcpState.ESTABLISHED),
+                            new ProcNetTcp.Entry(clientEnd.reversed(), TcpState.ESTABLISHED));
 
             client.shutdownOutput();
             long deadline = System.currentTimeMillis() + 2000;

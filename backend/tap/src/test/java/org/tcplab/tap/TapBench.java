@@ -117,14 +117,16 @@ public final class TapBench {
 
     /** Linux to Linux: Java sockets in two namespaces joined by a veth pair, one stream. */
     private static double vethLinuxToLinux(int megabytes) throws Exception {
-        try (NetNamespace a = NetNamespace.create(); NetNamespace b = NetNamespace.create()) {
+        try (NetNamespace a = NetNamespace.create();
+                NetNamespace b = NetNamespace.create()) {
             a.ip("link", "add", "veth-a", "type", "veth", "peer", "name", "veth-b", "netns", b.name());
             a.ip("addr", "add", "203.0.113.1/24", "dev", "veth-a");
             b.ip("addr", "add", "203.0.113.2/24", "dev", "veth-b");
             a.ip("link", "set", "veth-a", "up");
             b.ip("link", "set", "veth-b", "up");
             ServerSocket server = b.inside(() -> {
-                ServerSocket s = ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
+                ServerSocket s =
+                        ServerSocketChannel.open(StandardProtocolFamily.INET).socket();
                 s.bind(new InetSocketAddress("203.0.113.2", 5001));
                 return s;
             });
@@ -136,7 +138,8 @@ public final class TapBench {
             long size = (long) megabytes << 20;
             long[] got = {0};
             Thread reader = new Thread(() -> {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+                try (Socket s = server.accept();
+                        InputStream in = s.getInputStream()) {
                     byte[] buf = new byte[1 << 16];
                     int n;
                     while ((n = in.read(buf)) > 0) {
@@ -242,7 +245,8 @@ public final class TapBench {
             }
             double rate = count / ((System.nanoTime() - t0) / 1e9);
             Collections.sort(times);
-            return new double[] {rate, times.get(times.size() / 2), times.get((int) Math.ceil(times.size() * 0.99) - 1)};
+            return new double[] {rate, times.get(times.size() / 2), times.get((int) Math.ceil(times.size() * 0.99) - 1)
+            };
         }
     }
 }

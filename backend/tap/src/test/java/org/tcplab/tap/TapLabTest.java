@@ -36,8 +36,13 @@ class TapLabTest {
         RootOnly.assumeTapAvailable();
         String missing = null;
         try {
-            new TcpHost(HostName.CLIENT, Ipv4Address.CLIENT_DEFAULT, TcpConfig.defaults(), (t, k) -> SeqNum.ZERO,
-                    (h, k) -> "1", EventSink.NONE);
+            new TcpHost(
+                    HostName.CLIENT,
+                    Ipv4Address.CLIENT_DEFAULT,
+                    TcpConfig.defaults(),
+                    (t, k) -> SeqNum.ZERO,
+                    (h, k) -> "1",
+                    EventSink.NONE);
         } catch (UnsupportedOperationException e) {
             missing = "the engine's TcpHost is not implemented on this branch yet: " + e.getMessage();
         }
@@ -58,7 +63,8 @@ class TapLabTest {
     }
 
     private void awaitState(HostName host, String c, TcpState state, long ms) throws InterruptedException {
-        rec.await(LabEvent.StateChanged.class, s -> s.host() == host && c.equals(s.connection()) && s.to() == state, ms);
+        rec.await(
+                LabEvent.StateChanged.class, s -> s.host() == host && c.equals(s.connection()) && s.to() == state, ms);
     }
 
     @Test
@@ -144,16 +150,26 @@ class TapLabTest {
             lab.listen(ours, 80);
             java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(1);
             lab.schedule(lab.nowUs() + 20_000, scheduled::countDown);
-            assertThat(scheduled.await(2, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            long id = lab.inject(linux, org.tcplab.engine.wire.TcpSegment.builder(5555, 80).seq(100)
-                    .flags(org.tcplab.engine.wire.TcpFlag.SYN).window(1000).build(), 0);
+            assertThat(scheduled.await(2, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            long id = lab.inject(
+                    linux,
+                    org.tcplab.engine.wire.TcpSegment.builder(5555, 80)
+                            .seq(100)
+                            .flags(org.tcplab.engine.wire.TcpFlag.SYN)
+                            .window(1000)
+                            .build(),
+                    0);
             SegmentSent crafted = rec.await(SegmentSent.class, s -> s.segmentId() == id, 3000);
             assertThat(crafted.note()).isEqualTo("crafted");
             assertThat(crafted.from()).isEqualTo(linux);
             SegmentSent synAck = rec.await(SegmentSent.class, s -> s.from() == ours && flags(s, "ACK", "SYN"), 3000);
             assertThat(synAck.segment().ack()).isEqualTo(101);
             // The kernel never sent that SYN: RFC 9293 §3.10.7.1, a segment for no connection draws RST.
-            SegmentSent rst = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().flags().contains("RST"), 3000);
+            SegmentSent rst = rec.await(
+                    SegmentSent.class,
+                    s -> s.from() == linux && s.segment().flags().contains("RST"),
+                    3000);
             assertThat(rst.segment().seq()).isEqualTo(synAck.segment().ack());
             assertThat(rst.note()).isNull();
         }
@@ -233,21 +249,36 @@ class TapLabTest {
             awaitState(ours, first, TcpState.ESTABLISHED, 3000);
             // SO_LINGER 0 then close: Linux sends RST, our stack drops the connection.
             lab.abort(first, linux);
-            SegmentSent rst = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().flags().contains("RST"), 3000);
+            SegmentSent rst = rec.await(
+                    SegmentSent.class,
+                    s -> s.from() == linux && s.segment().flags().contains("RST"),
+                    3000);
             assertThat(rst.connection()).isEqualTo(first);
             awaitState(ours, first, TcpState.CLOSED, 3000);
-            assertThat(rec.await(LabEvent.ErrorRaised.class, e -> e.host() == ours && first.equals(e.connection()), 3000)
-                    .error()).isEqualTo("reset");
+            assertThat(rec.await(
+                                    LabEvent.ErrorRaised.class,
+                                    e -> e.host() == ours && first.equals(e.connection()),
+                                    3000)
+                            .error())
+                    .isEqualTo("reset");
 
             String second = lab.connect(linux, 0, 80, null, null);
             awaitState(ours, second, TcpState.ESTABLISHED, 3000);
             awaitState(linux, second, TcpState.ESTABLISHED, 3000);
             lab.abort(second, ours);
-            rec.await(SegmentSent.class, s -> s.from() == ours && second.equals(s.connection())
-                    && s.segment().flags().contains("RST"), 3000);
+            rec.await(
+                    SegmentSent.class,
+                    s -> s.from() == ours
+                            && second.equals(s.connection())
+                            && s.segment().flags().contains("RST"),
+                    3000);
             awaitState(linux, second, TcpState.CLOSED, 3000);
-            assertThat(rec.await(LabEvent.ErrorRaised.class, e -> e.host() == linux && second.equals(e.connection()), 3000)
-                    .error()).isEqualTo("reset");
+            assertThat(rec.await(
+                                    LabEvent.ErrorRaised.class,
+                                    e -> e.host() == linux && second.equals(e.connection()),
+                                    3000)
+                            .error())
+                    .isEqualTo("reset");
         }
     }
 
@@ -261,10 +292,15 @@ class TapLabTest {
             awaitState(linux, c, TcpState.ESTABLISHED, 3000);
             lab.setReading(c, linux, false);
             lab.send(c, ours, random(8 << 20, 8));
-            SegmentSent zero = rec.await(SegmentSent.class, s -> s.from() == linux && s.segment().window() == 0, 20_000);
+            SegmentSent zero = rec.await(
+                    SegmentSent.class, s -> s.from() == linux && s.segment().window() == 0, 20_000);
             assertThat(zero.connection()).isEqualTo(c);
-            rec.await(LabEvent.TimerChanged.class, t -> t.host() == ours && t.timer() == org.tcplab.engine.tcp.TimerKind.PERSIST
-                    && t.action() == LabEvent.TimerAction.ARMED, 5000);
+            rec.await(
+                    LabEvent.TimerChanged.class,
+                    t -> t.host() == ours
+                            && t.timer() == org.tcplab.engine.tcp.TimerKind.PERSIST
+                            && t.action() == LabEvent.TimerAction.ARMED,
+                    5000);
             lab.setReading(c, linux, true);
             rec.await(LabEvent.DataDelivered.class, d -> d.host() == linux && d.total() == 8 << 20, 60_000);
         }
@@ -276,13 +312,24 @@ class TapLabTest {
             HostName ours = lab.ourHost();
             HostName linux = lab.linuxHost();
             lab.listen(linux, 8080);
-            lab.addFault(new FaultRule(0, Direction.parse(linux.id() + "-to-" + ours.id()), null, TcpFlags.SYN_ACK, null,
-                    1, 1, 1.0, FaultAction.DROP, 0));
+            lab.addFault(new FaultRule(
+                    0,
+                    Direction.parse(linux.id() + "-to-" + ours.id()),
+                    null,
+                    TcpFlags.SYN_ACK,
+                    null,
+                    1,
+                    1,
+                    1.0,
+                    FaultAction.DROP,
+                    0));
             String c = lab.connect(ours, 40000, 8080, SeqNum.of(42), null);
             SegmentSent first = rec.await(SegmentSent.class, s -> s.from() == linux && flags(s, "ACK", "SYN"), 3000);
             rec.await(LabEvent.SegmentDropped.class, d -> d.segmentId() == first.segmentId(), 1000);
-            SegmentSent again = rec.await(SegmentSent.class, s -> s.from() == linux && flags(s, "ACK", "SYN")
-                    && s.segmentId() != first.segmentId(), 5000);
+            SegmentSent again = rec.await(
+                    SegmentSent.class,
+                    s -> s.from() == linux && flags(s, "ACK", "SYN") && s.segmentId() != first.segmentId(),
+                    5000);
             assertThat(again.retransmission()).isTrue();
             assertThat(again.timeUs() - first.timeUs()).isBetween(800_000L, 3_000_000L);
             awaitState(ours, c, TcpState.ESTABLISHED, 3000);
@@ -332,7 +379,8 @@ class TapLabTest {
 
     @Test
     void aCaptureOnTheTapSeesEverySegmentOurLogSaysWasSentAndNoOther() throws Exception {
-        try (TapLab lab = start("server"); Witness witness = new Witness(lab.namespace(), TapLink.DEVICE)) {
+        try (TapLab lab = start("server");
+                Witness witness = new Witness(lab.namespace(), TapLink.DEVICE)) {
             HostName ours = lab.ourHost();
             HostName linux = lab.linuxHost();
             lab.listen(linux, 8080);
@@ -345,7 +393,9 @@ class TapLabTest {
             lab.close(c, ours);
             lab.close(c, linux);
             awaitState(ours, c, TcpState.CLOSED, 5000);
-            List<String> logged = rec.all(SegmentSent.class).stream().map(s -> s.segment().bytes()).toList();
+            List<String> logged = rec.all(SegmentSent.class).stream()
+                    .map(s -> s.segment().bytes())
+                    .toList();
             List<String> seen = witness.tcpSegments(logged.size(), 3000);
             assertThat(witness.dropped()).as("packets the capture itself lost").isZero();
             assertThat(seen).containsExactlyInAnyOrderElementsOf(logged);
@@ -359,6 +409,7 @@ class TapLabTest {
     }
 
     private static String sha256(byte[] b) throws Exception {
-        return org.tcplab.engine.wire.Hex.of(MessageDigest.getInstance("SHA-256").digest(b));
+        return org.tcplab.engine.wire.Hex.of(
+                MessageDigest.getInstance("SHA-256").digest(b));
     }
 }

@@ -31,7 +31,8 @@ class TapLinkTest {
         try (TapLink link = TapLink.open(config)) {
             name = link.namespace().name();
             assertThat(NetNamespace.list()).contains(name);
-            assertThat(link.namespace().ip("-o", "addr", "show", "dev", TapLink.DEVICE)).contains("198.51.100.1/24");
+            assertThat(link.namespace().ip("-o", "addr", "show", "dev", TapLink.DEVICE))
+                    .contains("198.51.100.1/24");
             assertThat(RootOnly.hostNetwork()).doesNotContain(TapLink.DEVICE);
         }
         assertThat(NetNamespace.list()).doesNotContain(name);
@@ -44,7 +45,9 @@ class TapLinkTest {
         String stale = NetNamespace.PREFIX + "999999999-1";
         NetNamespace.run(List.of("ip", "netns", "add", stale));
         try (TapLink link = TapLink.open(config)) {
-            assertThat(NetNamespace.list()).doesNotContain(stale).contains(link.namespace().name());
+            assertThat(NetNamespace.list())
+                    .doesNotContain(stale)
+                    .contains(link.namespace().name());
         } finally {
             if (NetNamespace.list().contains(stale)) {
                 NetNamespace.run(List.of("ip", "netns", "del", stale));
@@ -87,7 +90,9 @@ class TapLinkTest {
             String shown = link.namespace().ip("-o", "link", "show", TapLink.DEVICE);
             assertThat(shown).contains("link/ether " + link.linuxMac());
             assertThat(reply).as("Linux's answer to a SYN for a closed port").isNotNull();
-            TcpPacket.TcpHeader h = IpV4Packet.newPacket(reply, 0, reply.length).get(TcpPacket.class).getHeader();
+            TcpPacket.TcpHeader h = IpV4Packet.newPacket(reply, 0, reply.length)
+                    .get(TcpPacket.class)
+                    .getHeader();
             assertThat(h.getRst()).isTrue();
             assertThat(h.getAck()).isTrue();
             // RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, SEG.LEN counting the SYN.

@@ -22,10 +22,14 @@ final class Witness implements AutoCloseable {
 
     Witness(NetNamespace ns, String device) {
         // The capture socket must be created in the lab's namespace, where the device exists.
-        this.handle = ns.inside(() -> new PcapHandle.Builder(device).snaplen(65536)
-                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS).timeoutMillis(10)
+        this.handle = ns.inside(() -> new PcapHandle.Builder(device)
+                .snaplen(65536)
+                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS)
+                .timeoutMillis(10)
                 // A roomy ring: on a loaded machine this thread may not run for a while.
-                .bufferSize(32 << 20).immediateMode(true).build());
+                .bufferSize(32 << 20)
+                .immediateMode(true)
+                .build());
         try {
             // Non-blocking reads, so close() never waits on a read that has nothing to return.
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);

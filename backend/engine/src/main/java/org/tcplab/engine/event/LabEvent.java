@@ -20,54 +20,84 @@ public sealed interface LabEvent {
     /** The schema's {@code type}. */
     String type();
 
-    record SegmentSent(long timeUs, String connection, long segmentId, HostName from, HostName to,
-            boolean retransmission, WireSegment segment, String note) implements LabEvent {
-        public String type() { return "segment.sent"; }
+    record SegmentSent(
+            long timeUs,
+            String connection,
+            long segmentId,
+            HostName from,
+            HostName to,
+            boolean retransmission,
+            WireSegment segment,
+            String note)
+            implements LabEvent {
+        public String type() {
+            return "segment.sent";
+        }
     }
 
     record SegmentDelivered(long timeUs, String connection, long segmentId, HostName to) implements LabEvent {
-        public String type() { return "segment.delivered"; }
+        public String type() {
+            return "segment.delivered";
+        }
     }
 
     /** @param reason {@code fault}, {@code checksum}, {@code no-listener}, {@code malformed}, ... then optional {@code : free text} */
-    record SegmentDropped(long timeUs, String connection, long segmentId, HostName at, String reason) implements LabEvent {
-        public String type() { return "segment.dropped"; }
+    record SegmentDropped(long timeUs, String connection, long segmentId, HostName at, String reason)
+            implements LabEvent {
+        public String type() {
+            return "segment.dropped";
+        }
     }
 
     record StateChanged(long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause)
             implements LabEvent {
-        public String type() { return "state"; }
+        public String type() {
+            return "state";
+        }
     }
 
     /** @param atUs the deadline for {@code armed}, the time itself otherwise */
     record TimerChanged(long timeUs, String connection, HostName host, TimerKind timer, TimerAction action, long atUs)
             implements LabEvent {
-        public String type() { return "timer"; }
+        public String type() {
+            return "timer";
+        }
     }
 
     /** @param bytes delivered to the application now; @param total delivered on this connection so far */
     record DataDelivered(long timeUs, String connection, HostName host, int bytes, long total) implements LabEvent {
-        public String type() { return "data"; }
+        public String type() {
+            return "data";
+        }
     }
 
     /** @param error {@code refused}, {@code reset}, {@code timeout}, ... */
     record ErrorRaised(long timeUs, String connection, HostName host, String error, String detail) implements LabEvent {
-        public String type() { return "error"; }
+        public String type() {
+            return "error";
+        }
     }
 
-    record FaultApplied(long timeUs, String connection, int faultId, long segmentId, String action) implements LabEvent {
-        public String type() { return "fault"; }
+    record FaultApplied(long timeUs, String connection, int faultId, long segmentId, String action)
+            implements LabEvent {
+        public String type() {
+            return "fault";
+        }
     }
 
     /** Congestion window changes (RFC 5681 / 6582), in bytes. */
     record CongestionChanged(long timeUs, String connection, HostName host, long cwnd, long ssthresh, String cause)
             implements LabEvent {
-        public String type() { return "congestion"; }
+        public String type() {
+            return "congestion";
+        }
     }
 
     /** Free-form narration or lab notices (e.g. "event limit reached"). */
     record Note(long timeUs, String connection, String text) implements LabEvent {
-        public String type() { return "note"; }
+        public String type() {
+            return "note";
+        }
     }
 
     /**
@@ -76,11 +106,15 @@ public sealed interface LabEvent {
      * @param step the scenario's step name (stable, for tests and the expected/actual view)
      */
     record Narration(long timeUs, String connection, String step, String en, String zh) implements LabEvent {
-        public String type() { return "narration"; }
+        public String type() {
+            return "narration";
+        }
     }
 
     enum TimerAction {
-        ARMED, FIRED, CANCELLED;
+        ARMED,
+        FIRED,
+        CANCELLED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

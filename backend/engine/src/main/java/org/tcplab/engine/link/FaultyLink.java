@@ -43,8 +43,13 @@ public final class FaultyLink implements Link {
     /**
      * @param innerFactory builds the decorated link around the receiver this decorator gives it
      */
-    public FaultyLink(Function<LinkReceiver, Link> innerFactory, Scheduler scheduler, EventSink events,
-            SplittableRandom random, LinkReceiver receiver, SegmentCopier copier) {
+    public FaultyLink(
+            Function<LinkReceiver, Link> innerFactory,
+            Scheduler scheduler,
+            EventSink events,
+            SplittableRandom random,
+            LinkReceiver receiver,
+            SegmentCopier copier) {
         this.scheduler = scheduler;
         this.events = events;
         this.random = random;
@@ -85,8 +90,12 @@ public final class FaultyLink implements Link {
         }
         FaultRule rule = rules.match(packet.from(), packet.flags(), packet.connection());
         if (rule != null) {
-            events.emit(new LabEvent.FaultApplied(scheduler.nowUs(), packet.connection(), rule.id(),
-                    packet.segmentId(), rule.action().id()));
+            events.emit(new LabEvent.FaultApplied(
+                    scheduler.nowUs(),
+                    packet.connection(),
+                    rule.id(),
+                    packet.segmentId(),
+                    rule.action().id()));
             apply(rule, packet);
             return;
         }
@@ -95,8 +104,9 @@ public final class FaultyLink implements Link {
 
     private void apply(FaultRule rule, Packet packet) {
         switch (rule.action()) {
-            case DROP -> events.emit(new LabEvent.SegmentDropped(scheduler.nowUs(), packet.connection(),
-                    packet.segmentId(), null, "fault"));
+            case DROP ->
+                events.emit(new LabEvent.SegmentDropped(
+                        scheduler.nowUs(), packet.connection(), packet.segmentId(), null, "fault"));
             case DELAY -> {
                 delayed.put(packet.segmentId(), rule.delayUs());
                 inner.transmit(packet);

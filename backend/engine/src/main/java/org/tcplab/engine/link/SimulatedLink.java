@@ -24,8 +24,8 @@ public final class SimulatedLink implements Link {
     private final Map<HostName, Lane> lanes = new EnumMap<>(HostName.class);
     private LinkConfig config;
 
-    public SimulatedLink(LinkConfig config, Scheduler scheduler, EventSink events, SplittableRandom jitter,
-            LinkReceiver receiver) {
+    public SimulatedLink(
+            LinkConfig config, Scheduler scheduler, EventSink events, SplittableRandom jitter, LinkReceiver receiver) {
         this.config = config;
         this.scheduler = scheduler;
         this.events = events;
@@ -82,7 +82,8 @@ public final class SimulatedLink implements Link {
     }
 
     private void drop(Packet packet, String reason) {
-        events.emit(new LabEvent.SegmentDropped(scheduler.nowUs(), packet.connection(), packet.segmentId(), null, reason));
+        events.emit(
+                new LabEvent.SegmentDropped(scheduler.nowUs(), packet.connection(), packet.segmentId(), null, reason));
     }
 
     private static final class Lane {

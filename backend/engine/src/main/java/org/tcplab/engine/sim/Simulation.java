@@ -64,7 +64,11 @@ public final class Simulation {
         LinkConfig linkConfig = checked(config.link());
         this.link = new FaultyLink(
                 receiver -> new SimulatedLink(linkConfig, scheduler, events, jitterRandom, receiver),
-                scheduler, events, faultRandom, this::deliver, this::copy);
+                scheduler,
+                events,
+                faultRandom,
+                this::deliver,
+                this::copy);
     }
 
     private TcpHost newHost(HostName name, Ipv4Address ip, TcpConfig tcp, SplittableRandom isnRandom) {
@@ -127,8 +131,8 @@ public final class Simulation {
      * ISNs (null: from the seed). With {@code simultaneous}, the other host opens actively at the
      * same instant from {@code remotePort} to {@code localPort} (RFC 9293 figure 7).
      */
-    public String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn,
-            boolean simultaneous) {
+    public String connect(
+            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
         checkPort("localPort", localPort);
         checkPort("remotePort", remotePort);
         TcpHost opener = host(from);
@@ -191,8 +195,8 @@ public final class Simulation {
         TcpHost h = host(from);
         TcpHost to = host(from.other());
         byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), segment));
-        String connection = namer.name(from,
-                new ConnectionKey(h.address(), segment.srcPort(), to.address(), segment.dstPort()));
+        String connection =
+                namer.name(from, new ConnectionKey(h.address(), segment.srcPort(), to.address(), segment.dstPort()));
         long id = nextSegmentId++;
         if (delayUs == 0) {
             enter(id, from, connection, bytes, false, "crafted");
@@ -211,7 +215,8 @@ public final class Simulation {
     public void schedule(long atUs, Runnable action) {
         if (action == null) throw new IllegalArgumentException("action is required");
         if (atUs < nowUs()) {
-            throw new IllegalArgumentException("cannot schedule at " + atUs + " us: the clock is at " + nowUs() + " us");
+            throw new IllegalArgumentException(
+                    "cannot schedule at " + atUs + " us: the clock is at " + nowUs() + " us");
         }
         scheduler.schedule(atUs, () -> {
             try {
@@ -300,18 +305,31 @@ public final class Simulation {
         String connection = o.connection();
         if (connection == null) {
             TcpDatagram d = o.datagram();
-            connection = namer.find(new ConnectionKey(d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
+            connection = namer.find(new ConnectionKey(
+                    d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(nextSegmentId++, from, connection, bytes, TcpCodec.describeEncoded(bytes, o.datagram()),
-                o.retransmission(), null);
+        enter(
+                nextSegmentId++,
+                from,
+                connection,
+                bytes,
+                TcpCodec.describeEncoded(bytes, o.datagram()),
+                o.retransmission(),
+                null);
     }
 
     private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
         enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
     }
 
-    private void enter(long id, HostName from, String connection, byte[] bytes, WireSegment view,
-            boolean retransmission, String note) {
+    private void enter(
+            long id,
+            HostName from,
+            String connection,
+            byte[] bytes,
+            WireSegment view,
+            boolean retransmission,
+            String note) {
         events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
@@ -319,8 +337,15 @@ public final class Simulation {
     /** A duplicate fault's copy: a segment of its own, logged as sent with note "duplicate". */
     private Packet copy(Packet original) {
         long id = nextSegmentId++;
-        events.emit(new LabEvent.SegmentSent(nowUs(), original.connection(), id, original.from(), original.to(),
-                false, TcpCodec.describe(original.bytes()), "duplicate"));
+        events.emit(new LabEvent.SegmentSent(
+                nowUs(),
+                original.connection(),
+                id,
+                original.from(),
+                original.to(),
+                false,
+                TcpCodec.describe(original.bytes()),
+                "duplicate"));
         return original.withId(id);
     }
 

@@ -50,6 +50,7 @@ public final class TcpHost {
     private final TreeMap<Integer, Listener> listeners = new TreeMap<>();
     /** Passive connections still in SYN-RECEIVED, and the listener whose backlog they use. */
     private final Map<Tcb, Listener> embryonic = new IdentityHashMap<>();
+
     private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new LinkedHashMap<>();
     private final Map<ConnectionKey, ReceivedBytes> received = new LinkedHashMap<>();
     private final ArrayList<Outbound> outbound = new ArrayList<>();
@@ -78,8 +79,13 @@ public final class TcpHost {
         }
     }
 
-    public TcpHost(HostName name, Ipv4Address address, TcpConfig config, IsnSource isnSource,
-            ConnectionNamer namer, EventSink events) {
+    public TcpHost(
+            HostName name,
+            Ipv4Address address,
+            TcpConfig config,
+            IsnSource isnSource,
+            ConnectionNamer namer,
+            EventSink events) {
         this.name = name;
         this.address = address;
         this.config = config;
@@ -88,11 +94,17 @@ public final class TcpHost {
         this.events = events;
     }
 
-    public HostName name() { return name; }
+    public HostName name() {
+        return name;
+    }
 
-    public Ipv4Address address() { return address; }
+    public Ipv4Address address() {
+        return address;
+    }
 
-    public TcpConfig config() { return config; }
+    public TcpConfig config() {
+        return config;
+    }
 
     /**
      * Passive OPEN (RFC 9293 §3.10.1). Throws TcpUserException if the port already listens.
@@ -219,8 +231,13 @@ public final class TcpHost {
         TcpSegment seg = datagram.segment();
         ConnectionKey key = new ConnectionKey(address, seg.dstPort(), datagram.src(), seg.srcPort());
         Tcb tcb = tcbs.get(key);
-        if (tcb != null && tcb.state() == TcpState.TIME_WAIT && listeners.containsKey(seg.dstPort())
-                && seg.flags().syn() && !seg.flags().ack() && !seg.flags().rst() && seg.seq().greaterThan(tcb.rcvNxt())) {
+        if (tcb != null
+                && tcb.state() == TcpState.TIME_WAIT
+                && listeners.containsKey(seg.dstPort())
+                && seg.flags().syn()
+                && !seg.flags().ack()
+                && !seg.flags().rst()
+                && seg.seq().greaterThan(tcb.rcvNxt())) {
             // RFC 9293 §3.6.1 / RFC 6191 (Berkeley's rule): a new SYN above RCV.NXT may reopen a
             // 4-tuple in TIME-WAIT; the old incarnation ends and the listener takes the SYN.
             tcb.reincarnated(nowUs);
@@ -250,14 +267,16 @@ public final class TcpHost {
         if (seg.flags().ack()) {
             rst.seq(seg.ack()).flags(TcpFlag.RST); // <SEQ=SEG.ACK><CTL=RST>
         } else {
-            rst.seq(0).ack(seg.seq().plus(seg.segLen())).flags(TcpFlag.RST); // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+            rst.seq(0)
+                    .ack(seg.seq().plus(seg.segLen()))
+                    .flags(TcpFlag.RST); // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
         }
         send(connection, key, rst.build());
     }
 
     /** §3.10.7.2 LISTEN. */
-    private void listenArrives(long nowUs, long segmentId, String connection, ConnectionKey key, Listener listener,
-            TcpSegment seg) {
+    private void listenArrives(
+            long nowUs, long segmentId, String connection, ConnectionKey key, Listener listener, TcpSegment seg) {
         // "first check for a RST: An incoming RST segment could not be valid ... It should be ignored".
         if (seg.flags().rst()) {
             events.emit(new LabEvent.SegmentDropped(nowUs, connection, segmentId, name, "ignored: RST to a listener"));
@@ -265,13 +284,20 @@ public final class TcpHost {
         }
         // "second check for an ACK: ... form a reset segment <SEQ=SEG.ACK><CTL=RST>".
         if (seg.flags().ack()) {
-            send(connection, key, TcpSegment.builder(key.localPort(), key.remotePort()).seq(seg.ack()).flags(TcpFlag.RST).build());
+            send(
+                    connection,
+                    key,
+                    TcpSegment.builder(key.localPort(), key.remotePort())
+                            .seq(seg.ack())
+                            .flags(TcpFlag.RST)
+                            .build());
             return;
         }
         // "third check for a SYN".
         if (!seg.flags().syn()) {
             // "fourth, other data or control: ... drop the segment and return".
-            events.emit(new LabEvent.SegmentDropped(nowUs, connection, segmentId, name, "ignored: no SYN for a listener"));
+            events.emit(
+                    new LabEvent.SegmentDropped(nowUs, connection, segmentId, name, "ignored: no SYN for a listener"));
             return;
         }
         if (listener.pending >= listener.backlog) {
@@ -372,7 +398,8 @@ public final class TcpHost {
 
         @Override
         public void transmit(Tcb tcb, TcpSegment segment, boolean retransmission) {
-            outbound.add(new Outbound(new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission));
+            outbound.add(
+                    new Outbound(new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission));
         }
 
         @Override

@@ -16,6 +16,7 @@ final class ByteQueue {
     private int first;
     /** Offset of the head byte inside the head block. */
     private int headOff;
+
     private long size;
 
     long size() {

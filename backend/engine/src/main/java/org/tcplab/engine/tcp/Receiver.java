@@ -21,6 +21,7 @@ final class Receiver {
     private ByteQueue held;
     /** Out-of-order segments above RCV.NXT, sorted, disjoint; allocated on first use. */
     private List<Chunk> ooo;
+
     private long arrivals;
     /** The peer's FIN, when it arrived ahead of data still missing. */
     private SeqNum pendingFin;
@@ -30,6 +31,7 @@ final class Receiver {
     private int unacked;
     /** Bytes accepted in order (delivered or held). */
     long bytesReceived;
+
     private int capacity;
 
     private record Chunk(SeqNum seq, byte[] data, long arrival) {
@@ -68,7 +70,8 @@ final class Receiver {
             if (hadHoles) {
                 ackNow = true; // RFC 5681 §4.2: ACK at once when a segment fills a gap
             } else if (!t.cfg.delayedAck() || ++unacked >= 2) {
-                ackNow = true; // RFC 9293 §3.8.6.3: "an ACK SHOULD be generated for at least every second full-sized segment"
+                ackNow = true; // RFC 9293 §3.8.6.3: "an ACK SHOULD be generated for at least every second full-sized
+                // segment"
             } else if (!t.timers.armed(TimerKind.DELAYED_ACK)) {
                 t.armTimer(nowUs, TimerKind.DELAYED_ACK, nowUs + t.cfg.delayedAckUs());
             }
@@ -166,7 +169,8 @@ final class Receiver {
         List<long[]> ranges = new ArrayList<>(); // index of first chunk, index of last chunk, latest arrival
         for (int i = 0; i < ooo.size(); i++) {
             Chunk c = ooo.get(i);
-            if (!ranges.isEmpty() && ooo.get((int) ranges.get(ranges.size() - 1)[1]).end().equals(c.seq)) {
+            if (!ranges.isEmpty()
+                    && ooo.get((int) ranges.get(ranges.size() - 1)[1]).end().equals(c.seq)) {
                 long[] r = ranges.get(ranges.size() - 1);
                 r[1] = i;
                 r[2] = Math.max(r[2], c.arrival);
@@ -178,7 +182,8 @@ final class Receiver {
         List<TcpOption.SackBlock> out = new ArrayList<>(Math.min(max, ranges.size()));
         for (int i = 0; i < ranges.size() && i < max; i++) {
             long[] r = ranges.get(i);
-            out.add(new TcpOption.SackBlock(ooo.get((int) r[0]).seq, ooo.get((int) r[1]).end()));
+            out.add(new TcpOption.SackBlock(
+                    ooo.get((int) r[0]).seq, ooo.get((int) r[1]).end()));
         }
         return out;
     }

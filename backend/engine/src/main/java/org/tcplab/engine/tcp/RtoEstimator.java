@@ -20,11 +20,13 @@ public final class RtoEstimator {
     private final long maxRtoUs;
     /** SRTT, or -1 before the first measurement. */
     private long srttUs = -1;
+
     private long rttvarUs;
     /** The RTO the last measurement gave (no backoff). */
     private long baseRtoUs;
     /** The RTO in force: baseRtoUs doubled once per backoff, capped. */
     private long rtoUs;
+
     private int backoffs;
 
     /** RFC 6298 §2.1: "Until a round-trip time (RTT) measurement has been made ... set RTO <- 1 second". */

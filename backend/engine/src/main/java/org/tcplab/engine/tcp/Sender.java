@@ -38,6 +38,7 @@ final class Sender {
     private SeqNum recover;
     /** After a timeout: retransmit everything from {@link #rtxNext} up to SND.NXT (go-back-N), skipping SACKed data. */
     private boolean goBackN;
+
     private SeqNum rtxNext;
     private long lastReportedCwnd = -1;
     private SeqNum roundEnd;
@@ -46,6 +47,7 @@ final class Sender {
     long maxSndWnd;
     /** RTT timing without timestamps: the segment being timed ends at {@link #rttSeq}. */
     private SeqNum rttSeq;
+
     private long rttStartUs;
     private int persistBackoff;
     /** SACKed ranges above SND.UNA, sorted, disjoint (pairs of left, right); allocated on first use. */
@@ -113,7 +115,8 @@ final class Sender {
 
     /** The ACK of our SYN arrived: one RTT sample (RFC 7323 §4 with timestamps, else Karn-timed). */
     void ackOfSyn(long nowUs, TcpSegment seg) {
-        TcpOption.Timestamps ts = t.tsOk ? seg.option(TcpOption.Timestamps.class).orElse(null) : null;
+        TcpOption.Timestamps ts =
+                t.tsOk ? seg.option(TcpOption.Timestamps.class).orElse(null) : null;
         if (ts != null && ts.tsEcr() != 0) {
             rto.sample((long) (Tcb.tsClock(nowUs) - ts.tsEcr()) * 1000);
         } else if (rttSeq != null) {
@@ -144,8 +147,12 @@ final class Sender {
         SeqNum ack = in.ackNo;
         long scaledWnd = (long) in.window << t.sndShift;
         if (t.sackOk) updateScoreboard(in.raw);
-        boolean dup = ack.equals(t.sndUna) && in.len == 0 && !in.syn && !in.fin
-                && t.sndNxt.greaterThan(t.sndUna) && scaledWnd == t.sndWnd
+        boolean dup = ack.equals(t.sndUna)
+                && in.len == 0
+                && !in.syn
+                && !in.fin
+                && t.sndNxt.greaterThan(t.sndUna)
+                && scaledWnd == t.sndWnd
                 && t.sndWnd != 0; // answers to window probes are not a sign of loss
         if (ack.greaterThan(t.sndUna)) {
             newDataAcked(nowUs, in, ack);
@@ -153,8 +160,10 @@ final class Sender {
             duplicateAck(nowUs);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
-        // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, and SND.WL2 <- SEG.ACK."
-        if (t.sndUna.lessOrEqual(ack) && (t.sndWl1.lessThan(in.seq) || (t.sndWl1.equals(in.seq) && t.sndWl2.lessOrEqual(ack)))) {
+        // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, and SND.WL2 <-
+        // SEG.ACK."
+        if (t.sndUna.lessOrEqual(ack)
+                && (t.sndWl1.lessThan(in.seq) || (t.sndWl1.equals(in.seq) && t.sndWl2.lessOrEqual(ack)))) {
             long old = t.sndWnd;
             t.sndWnd = scaledWnd;
             t.sndWl1 = in.seq;
@@ -174,7 +183,8 @@ final class Sender {
 
     private void newDataAcked(long nowUs, Tcb.Incoming in, SeqNum ack) {
         long acked = ack.distanceFrom(t.sndUna);
-        // RTT measurement: RFC 7323 §4.1 (timestamps, any ACK that advances SND.UNA) or one timed segment (RFC 6298 §3, Karn).
+        // RTT measurement: RFC 7323 §4.1 (timestamps, any ACK that advances SND.UNA) or one timed segment (RFC 6298 §3,
+        // Karn).
         if (t.tsOk && in.ts != null && in.ts.tsEcr() != 0) {
             rto.sample((long) (Tcb.tsClock(nowUs) - in.ts.tsEcr()) * 1000);
         } else if (rttSeq != null && ack.greaterOrEqual(rttSeq)) {
@@ -301,7 +311,7 @@ final class Sender {
      */
     void output(long nowUs) {
         switch (t.state) {
-            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK -> { }
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK -> {}
             default -> {
                 return;
             }
@@ -332,7 +342,8 @@ final class Sender {
             long unsent = t.sndNxt.lessThan(dataEnd()) ? dataEnd().distanceFrom(t.sndNxt) : 0;
             boolean finPending = finQueued && !finSent();
             if (unsent == 0 && !finPending) return;
-            long wndRoom = t.sndUna.plus(t.sndWnd).lessThan(t.sndNxt) ? 0
+            long wndRoom = t.sndUna.plus(t.sndWnd).lessThan(t.sndNxt)
+                    ? 0
                     : t.sndUna.plus(t.sndWnd).distanceFrom(t.sndNxt);
             long cwndRoom = Math.max(0, cwnd - t.sndNxt.distanceFrom(t.sndUna));
             long len = Math.min(Math.min(unsent, cap), Math.min(wndRoom, cwndRoom));

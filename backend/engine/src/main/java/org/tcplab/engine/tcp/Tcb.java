@@ -76,6 +76,7 @@ public final class Tcb {
     final String id;
     /** Opened by a listener (passive OPEN): goes back to LISTEN rather than CLOSED on RST (§3.10.7.4). */
     final boolean passive;
+
     TcpState state = TcpState.CLOSED;
 
     // ---- negotiated options (RFC 9293 §3.7.1, RFC 7323, RFC 2018)
@@ -89,6 +90,7 @@ public final class Tcb {
     int rcvShift;
     /** Window scaling in use: both SYNs carried WS (RFC 7323 §2.2). */
     boolean wsOk;
+
     boolean sackOk;
     boolean tsOk;
     /** TS.Recent (RFC 7323 §4.3): the TSval to echo. */
@@ -138,8 +140,8 @@ public final class Tcb {
      * {@code <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>}. With {@link TcpConfig#twoWayHandshake()} the
      * teaching variant goes straight to ESTABLISHED and hands the SYN's data to the application.
      */
-    public static Tcb openPassive(long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss,
-            TcpSegment syn) {
+    public static Tcb openPassive(
+            long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss, TcpSegment syn) {
         Tcb t = new Tcb(owner, cfg, key, id, true, iss);
         t.state = TcpState.LISTEN;
         t.irs = syn.seq();
@@ -177,7 +179,8 @@ public final class Tcb {
                 snd.queue(data);
                 output(nowUs);
             }
-            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> throw new TcpUserException("connection closing");
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT ->
+                throw new TcpUserException("connection closing");
             case CLOSED, LISTEN -> throw new TcpUserException("connection does not exist");
         }
     }
@@ -206,7 +209,8 @@ public final class Tcb {
                 changeState(nowUs, TcpState.LAST_ACK, "close");
                 output(nowUs);
             }
-            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> throw new TcpUserException("connection closing");
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT ->
+                throw new TcpUserException("connection closing");
             case CLOSED, LISTEN -> throw new TcpUserException("connection does not exist");
         }
     }
@@ -216,8 +220,8 @@ public final class Tcb {
         switch (state) {
             // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>".
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
-                    emit(nowUs, segment(sndNxt, false).flags(TcpFlag.RST).build(), false);
-            default -> { }
+                emit(nowUs, segment(sndNxt, false).flags(TcpFlag.RST).build(), false);
+            default -> {}
         }
         delete(nowUs, "abort");
     }
@@ -244,8 +248,14 @@ public final class Tcb {
         if (seg.flags().ack()) {
             SeqNum ack = seg.ack();
             if (ack.lessOrEqual(iss) || ack.greaterThan(sndNxt)) {
-                if (!seg.flags().rst()) emit(nowUs, TcpSegment.builder(key.localPort(), key.remotePort())
-                        .seq(ack).flags(TcpFlag.RST).build(), false);
+                if (!seg.flags().rst())
+                    emit(
+                            nowUs,
+                            TcpSegment.builder(key.localPort(), key.remotePort())
+                                    .seq(ack)
+                                    .flags(TcpFlag.RST)
+                                    .build(),
+                            false);
                 return;
             }
             ackAcceptable = sndUna.lessOrEqual(ack); // SND.UNA < SEG.ACK =< SND.NXT (SND.UNA = ISS here)
@@ -325,11 +335,13 @@ public final class Tcb {
         if (segLen == 0) {
             acceptable = wnd == 0 ? in.seq.equals(rcvNxt) : in.seq.inWindow(rcvNxt, wnd);
         } else {
-            acceptable = wnd != 0 && (in.seq.inWindow(rcvNxt, wnd) || in.seq.plus(segLen - 1).inWindow(rcvNxt, wnd));
+            acceptable = wnd != 0
+                    && (in.seq.inWindow(rcvNxt, wnd) || in.seq.plus(segLen - 1).inWindow(rcvNxt, wnd));
         }
         if (!acceptable) {
             if (state == TcpState.TIME_WAIT && in.fin && !in.rst) {
-                // Eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and "Restart the 2 MSL time-wait timeout".
+                // Eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and "Restart the 2 MSL time-wait
+                // timeout".
                 armTimer(nowUs, TimerKind.TIME_WAIT, nowUs + 2 * cfg.mslUs());
             }
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
@@ -337,8 +349,11 @@ public final class Tcb {
             if (!in.rst) sendAck(nowUs);
             return false;
         }
-        // RFC 7323 §4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent then SEG.TSval is copied to TS.Recent".
-        if (tsOk && in.ts != null && in.ts.tsVal() - tsRecent >= 0
+        // RFC 7323 §4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent then SEG.TSval is copied to
+        // TS.Recent".
+        if (tsOk
+                && in.ts != null
+                && in.ts.tsVal() - tsRecent >= 0
                 && (lastAckSent == null || in.seq.lessOrEqual(lastAckSent))) {
             tsRecent = in.ts.tsVal();
         }
@@ -407,7 +422,13 @@ public final class Tcb {
                 if (snd.finQueued) changeState(nowUs, TcpState.FIN_WAIT_1, "close");
             } else {
                 // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
-                emit(nowUs, TcpSegment.builder(key.localPort(), key.remotePort()).seq(ack).flags(TcpFlag.RST).build(), false);
+                emit(
+                        nowUs,
+                        TcpSegment.builder(key.localPort(), key.remotePort())
+                                .seq(ack)
+                                .flags(TcpFlag.RST)
+                                .build(),
+                        false);
                 return false;
             }
         }
@@ -435,7 +456,7 @@ public final class Tcb {
                 if (finAcked) delete(nowUs, "ACK of FIN");
                 return false;
             }
-            default -> { }
+            default -> {}
         }
         return true;
     }
@@ -445,7 +466,7 @@ public final class Tcb {
         if (in.len == 0) return;
         switch (state) {
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> rcv.acceptText(nowUs, in.dataSeq(), in.data, in.off, in.len);
-            default -> { } // "This should not occur since a FIN has been received from the remote side. Ignore".
+            default -> {} // "This should not occur since a FIN has been received from the remote side. Ignore".
         }
     }
 
@@ -468,7 +489,7 @@ public final class Tcb {
             }
             case FIN_WAIT_2 -> enterTimeWait(nowUs, "FIN received");
             case TIME_WAIT -> armTimer(nowUs, TimerKind.TIME_WAIT, nowUs + 2 * cfg.mslUs());
-            default -> { } // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state".
+            default -> {} // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state".
         }
     }
 
@@ -494,7 +515,7 @@ public final class Tcb {
             case TIME_WAIT -> delete(nowUs, "2MSL timeout");
             case PERSIST -> snd.persistTimeout(nowUs);
             case DELAYED_ACK -> rcv.ackNow = true;
-            case KEEPALIVE -> { } // never armed: keep-alives are optional (RFC 9293 §3.8.4) and off here
+            case KEEPALIVE -> {} // never armed: keep-alives are optional (RFC 9293 §3.8.4) and off here
         }
         if (state != TcpState.CLOSED) output(nowUs);
         return true;
@@ -502,11 +523,12 @@ public final class Tcb {
 
     /** RFC 6298 §5.4 to §5.6 for SYN, SYN,ACK and data; gives up after the configured retries. */
     private void retransmissionTimeout(long nowUs) {
-        int limit = switch (state) {
-            case SYN_SENT -> cfg.synRetries();
-            case SYN_RECEIVED -> passive ? cfg.synAckRetries() : cfg.synRetries();
-            default -> cfg.dataRetries();
-        };
+        int limit =
+                switch (state) {
+                    case SYN_SENT -> cfg.synRetries();
+                    case SYN_RECEIVED -> passive ? cfg.synAckRetries() : cfg.synRetries();
+                    default -> cfg.dataRetries();
+                };
         if (retries >= limit) {
             error(nowUs, "timeout", "no answer after " + retries + " retransmissions");
             delete(nowUs, "retransmission timeout");
@@ -524,7 +546,8 @@ public final class Tcb {
     /** Arms (or re-arms) a timer; every change is an event (style principle 8). */
     void armTimer(long nowUs, TimerKind kind, long deadlineUs) {
         timers.set(kind, deadlineUs);
-        owner.events().emit(new LabEvent.TimerChanged(nowUs, id, owner.hostName(), kind, TimerAction.ARMED, deadlineUs));
+        owner.events()
+                .emit(new LabEvent.TimerChanged(nowUs, id, owner.hostName(), kind, TimerAction.ARMED, deadlineUs));
         owner.timerArmed(this, kind, deadlineUs);
     }
 
@@ -595,8 +618,15 @@ public final class Tcb {
     private void sendSyn(long nowUs, boolean retransmission) {
         if (retransmission) handshakeRetransmitted = true;
         snd.timeSyn(nowUs, retransmission);
-        emit(nowUs, TcpSegment.builder(key.localPort(), key.remotePort()).seq(iss).flags(TcpFlag.SYN)
-                .window(synWindow()).options(synOptions(nowUs, false)).build(), retransmission);
+        emit(
+                nowUs,
+                TcpSegment.builder(key.localPort(), key.remotePort())
+                        .seq(iss)
+                        .flags(TcpFlag.SYN)
+                        .window(synWindow())
+                        .options(synOptions(nowUs, false))
+                        .build(),
+                retransmission);
         armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + snd.rto.rtoUs());
     }
 
@@ -608,8 +638,16 @@ public final class Tcb {
     }
 
     private void emitSynAck(long nowUs, boolean retransmission) {
-        emit(nowUs, TcpSegment.builder(key.localPort(), key.remotePort()).seq(iss).ack(rcvNxt)
-                .flags(TcpFlag.SYN).window(synWindow()).options(synOptions(nowUs, true)).build(), retransmission);
+        emit(
+                nowUs,
+                TcpSegment.builder(key.localPort(), key.remotePort())
+                        .seq(iss)
+                        .ack(rcvNxt)
+                        .flags(TcpFlag.SYN)
+                        .window(synWindow())
+                        .options(synOptions(nowUs, true))
+                        .build(),
+                retransmission);
     }
 
     /** {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}. */
@@ -619,13 +657,16 @@ public final class Tcb {
 
     /** RFC 5961 §3.2/§4/§5: the same ACK, sent to make a blind attacker's guess visible to the peer. */
     private void sendChallengeAck(long nowUs, String why) {
-        owner.events().emit(new LabEvent.Note(nowUs, id, owner.hostName().id() + " sends a challenge ACK (RFC 5961): " + why));
+        owner.events()
+                .emit(new LabEvent.Note(
+                        nowUs, id, owner.hostName().id() + " sends a challenge ACK (RFC 5961): " + why));
         sendAck(nowUs);
     }
 
     /** A segment at {@code seq} with our window, ACK if asked, and the negotiated per-segment options. */
     TcpSegment.Builder segment(SeqNum seq, boolean withAck) {
-        TcpSegment.Builder b = TcpSegment.builder(key.localPort(), key.remotePort()).seq(seq);
+        TcpSegment.Builder b =
+                TcpSegment.builder(key.localPort(), key.remotePort()).seq(seq);
         if (withAck) b.ack(rcvNxt);
         return b.window(windowField());
     }
@@ -669,7 +710,8 @@ public final class Tcb {
         TcpSegment out = seg;
         if (!seg.flags().syn() && !seg.flags().rst() && (tsOk || sackOk)) {
             // SACK blocks ride on pure ACKs only, so data segments keep to the effective MSS.
-            List<TcpOption> opts = segmentOptions(nowUs, seg.flags().ack(), seg.flags().ack() && seg.payloadLength() == 0);
+            List<TcpOption> opts =
+                    segmentOptions(nowUs, seg.flags().ack(), seg.flags().ack() && seg.payloadLength() == 0);
             if (!opts.isEmpty()) out = seg.toBuilder().options(opts).build();
         }
         if (out.flags().ack()) {
@@ -714,10 +756,11 @@ public final class Tcb {
         return o;
     }
 
-
     /** Reads the peer's SYN options (RFC 9293 §3.7.1, RFC 7323 §2.2/§3.2, RFC 2018 §2). */
     private void negotiate(TcpSegment syn) {
-        peerMss = syn.option(TcpOption.MaxSegmentSize.class).map(TcpOption.MaxSegmentSize::mss).orElse(536);
+        peerMss = syn.option(TcpOption.MaxSegmentSize.class)
+                .map(TcpOption.MaxSegmentSize::mss)
+                .orElse(536);
         effMss = Math.max(1, Math.min(peerMss, cfg.mss()));
         var ws = syn.option(TcpOption.WindowScale.class);
         if (cfg.windowScale() > 0 && ws.isPresent()) {
@@ -756,27 +799,62 @@ public final class Tcb {
         return passive;
     }
 
-    public SeqNum sndUna() { return sndUna; }
+    public SeqNum sndUna() {
+        return sndUna;
+    }
 
-    public SeqNum sndNxt() { return sndNxt; }
+    public SeqNum sndNxt() {
+        return sndNxt;
+    }
 
-    public SeqNum rcvNxt() { return rcvNxt; }
+    public SeqNum rcvNxt() {
+        return rcvNxt;
+    }
 
-    public long rcvWnd() { return rcvWnd; }
+    public long rcvWnd() {
+        return rcvWnd;
+    }
 
-    public long sndWnd() { return sndWnd; }
+    public long sndWnd() {
+        return sndWnd;
+    }
 
-    public long cwnd() { return snd.cwnd; }
+    public long cwnd() {
+        return snd.cwnd;
+    }
 
-    public long ssthresh() { return snd.ssthresh; }
+    public long ssthresh() {
+        return snd.ssthresh;
+    }
 
-    public long rtoUs() { return snd.rto.rtoUs(); }
+    public long rtoUs() {
+        return snd.rto.rtoUs();
+    }
 
     public ConnectionSnapshot snapshot() {
-        return new ConnectionSnapshot(id, key, state, iss.value(), irs == null ? 0 : irs.value(), sndUna.value(),
-                sndNxt.value(), sndWnd, rcvNxt == null ? 0 : rcvNxt.value(), rcvWnd, snd.cwnd, snd.ssthresh,
-                snd.rto.srttUs(), snd.rto.rtoUs(), effMss, sndShift, rcvShift, sackOk, tsOk, snd.bytesAcked,
-                rcv.bytesReceived, rcv.reading);
+        return new ConnectionSnapshot(
+                id,
+                key,
+                state,
+                iss.value(),
+                irs == null ? 0 : irs.value(),
+                sndUna.value(),
+                sndNxt.value(),
+                sndWnd,
+                rcvNxt == null ? 0 : rcvNxt.value(),
+                rcvWnd,
+                snd.cwnd,
+                snd.ssthresh,
+                snd.rto.srttUs(),
+                snd.rto.rtoUs(),
+                effMss,
+                sndShift,
+                rcvShift,
+                sackOk,
+                tsOk,
+                snd.bytesAcked,
+                rcv.bytesReceived,
+                rcv.reading);
     }
 
     @Override
@@ -810,7 +888,9 @@ public final class Tcb {
             window = s.window();
             data = s.payloadLength() == 0 ? EMPTY : s.payload();
             len = data.length;
-            ts = s.options().isEmpty() ? null : s.option(TcpOption.Timestamps.class).orElse(null);
+            ts = s.options().isEmpty()
+                    ? null
+                    : s.option(TcpOption.Timestamps.class).orElse(null);
         }
 
         private static final byte[] EMPTY = new byte[0];

@@ -42,25 +42,380 @@ public record TcpConfig(
         boolean twoWayHandshake) {
 
     public static TcpConfig defaults() {
-        return new TcpConfig(1460, 65535, 7, true, true, 1_000_000, 1_000_000, 60_000_000,
-                6, 5, 15, 120_000_000, true, 40_000, true, 128, false);
+        return new TcpConfig(
+                1460,
+                65535,
+                7,
+                true,
+                true,
+                1_000_000,
+                1_000_000,
+                60_000_000,
+                6,
+                5,
+                15,
+                120_000_000,
+                true,
+                40_000,
+                true,
+                128,
+                false);
     }
 
-    public TcpConfig withMss(int v) { return new TcpConfig(v, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withWindow(int v) { return new TcpConfig(mss, v, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withWindowScale(int v) { return new TcpConfig(mss, window, v, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withSack(boolean v) { return new TcpConfig(mss, window, windowScale, v, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withTimestamps(boolean v) { return new TcpConfig(mss, window, windowScale, sack, v, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withInitialRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, v, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withMinRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, v, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withSynRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, v, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withSynAckRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, v, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withMslUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, v, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withDelayedAck(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, v, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withNagle(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, v, backlog, twoWayHandshake); }
-    public TcpConfig withTwoWayHandshake(boolean v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, v); }
-    public TcpConfig withDataRetries(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, v, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withMaxRtoUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, v, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withDelayedAckUs(long v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, v, nagle, backlog, twoWayHandshake); }
-    public TcpConfig withBacklog(int v) { return new TcpConfig(mss, window, windowScale, sack, timestamps, initialRtoUs, minRtoUs, maxRtoUs, synRetries, synAckRetries, dataRetries, mslUs, delayedAck, delayedAckUs, nagle, v, twoWayHandshake); }
+    public TcpConfig withMss(int v) {
+        return new TcpConfig(
+                v,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withWindow(int v) {
+        return new TcpConfig(
+                mss,
+                v,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withWindowScale(int v) {
+        return new TcpConfig(
+                mss,
+                window,
+                v,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withSack(boolean v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                v,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withTimestamps(boolean v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                v,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withInitialRtoUs(long v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                v,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withMinRtoUs(long v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                v,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withSynRetries(int v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                v,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withSynAckRetries(int v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                v,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withMslUs(long v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                v,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withDelayedAck(boolean v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                v,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withNagle(boolean v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                v,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withTwoWayHandshake(boolean v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                v);
+    }
+
+    public TcpConfig withDataRetries(int v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                v,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withMaxRtoUs(long v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                v,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withDelayedAckUs(long v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                v,
+                nagle,
+                backlog,
+                twoWayHandshake);
+    }
+
+    public TcpConfig withBacklog(int v) {
+        return new TcpConfig(
+                mss,
+                window,
+                windowScale,
+                sack,
+                timestamps,
+                initialRtoUs,
+                minRtoUs,
+                maxRtoUs,
+                synRetries,
+                synAckRetries,
+                dataRetries,
+                mslUs,
+                delayedAck,
+                delayedAckUs,
+                nagle,
+                v,
+                twoWayHandshake);
+    }
 }

@@ -19,7 +19,8 @@ public record Ipv4Address(int bits) {
     }
 
     public static Ipv4Address of(byte[] four) {
-        return new Ipv4Address(((four[0] & 0xff) << 24) | ((four[1] & 0xff) << 16) | ((four[2] & 0xff) << 8) | (four[3] & 0xff));
+        return new Ipv4Address(
+                ((four[0] & 0xff) << 24) | ((four[1] & 0xff) << 16) | ((four[2] & 0xff) << 8) | (four[3] & 0xff));
     }
 
     public byte[] toBytes() {
@@ -28,6 +29,7 @@ public record Ipv4Address(int bits) {
 
     @Override
     public String toString() {
-        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "."
+                + (bits & 0xff);
     }
 }

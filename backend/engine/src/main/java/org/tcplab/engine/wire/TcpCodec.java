@@ -34,7 +34,8 @@ public final class TcpCodec {
         for (TcpOption o : s.options()) optionLength += optionLength(o);
         int padded = (optionLength + 3) & ~3;
         if (padded > MAX_OPTION_BYTES) {
-            throw new IllegalArgumentException("options take " + optionLength + " bytes; a TCP header holds at most 40");
+            throw new IllegalArgumentException(
+                    "options take " + optionLength + " bytes; a TCP header holds at most 40");
         }
         int tcpHeader = TCP_HEADER + padded;
         int total = IPV4_HEADER + tcpHeader + s.payloadLength();
@@ -110,7 +111,8 @@ public final class TcpCodec {
                 u16(b, t + 18),
                 options,
                 payload);
-        return new Decoded.Accepted(new TcpDatagram(new Ipv4Address(int32(b, 12)), new Ipv4Address(int32(b, 16)), segment));
+        return new Decoded.Accepted(
+                new TcpDatagram(new Ipv4Address(int32(b, 12)), new Ipv4Address(int32(b, 16)), segment));
     }
 
     /** The display view of any bytes, however broken; never throws. */
@@ -188,7 +190,8 @@ public final class TcpCodec {
             if (total < ihl || total > b.length) {
                 return new Layout(0, ihl, 0, "malformed: IPv4 total length " + total + " for " + b.length + " bytes");
             }
-            if (u8(b, 9) != PROTOCOL_TCP) return new Layout(total, ihl, 0, "malformed: IP protocol " + u8(b, 9) + " is not TCP");
+            if (u8(b, 9) != PROTOCOL_TCP)
+                return new Layout(total, ihl, 0, "malformed: IP protocol " + u8(b, 9) + " is not TCP");
             // More-fragments set or a fragment offset: we never reassemble (our hosts always send DF).
             if ((u16(b, 6) & 0x3fff) != 0) return new Layout(total, ihl, 0, "malformed: IPv4 fragment");
             int tcpLen = total - ihl;
@@ -326,7 +329,8 @@ public final class TcpCodec {
 
     private static String addressAt(byte[] b, int off) {
         if (off + 4 > b.length) return "";
-        return Ipv4Address.of(new byte[] {b[off], b[off + 1], b[off + 2], b[off + 3]}).toString();
+        return Ipv4Address.of(new byte[] {b[off], b[off + 1], b[off + 2], b[off + 3]})
+                .toString();
     }
 
     private static int u8(byte[] b, int off) {

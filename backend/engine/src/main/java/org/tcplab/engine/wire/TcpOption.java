@@ -15,13 +15,23 @@ public sealed interface TcpOption {
     String name();
 
     record EndOfList() implements TcpOption {
-        public int kind() { return 0; }
-        public String name() { return "EOL"; }
+        public int kind() {
+            return 0;
+        }
+
+        public String name() {
+            return "EOL";
+        }
     }
 
     record NoOp() implements TcpOption {
-        public int kind() { return 1; }
-        public String name() { return "NOP"; }
+        public int kind() {
+            return 1;
+        }
+
+        public String name() {
+            return "NOP";
+        }
     }
 
     /** Maximum segment size the sender can receive (RFC 9293 §3.7.1); SYN segments only. */
@@ -29,8 +39,14 @@ public sealed interface TcpOption {
         public MaxSegmentSize {
             if (mss < 0 || mss > 0xffff) throw new IllegalArgumentException("mss out of range: " + mss);
         }
-        public int kind() { return 2; }
-        public String name() { return "MSS"; }
+
+        public int kind() {
+            return 2;
+        }
+
+        public String name() {
+            return "MSS";
+        }
     }
 
     /** Window scale shift count (RFC 7323 §2); values above 14 are treated as 14 by the receiver. */
@@ -38,14 +54,25 @@ public sealed interface TcpOption {
         public WindowScale {
             if (shift < 0 || shift > 255) throw new IllegalArgumentException("shift out of range: " + shift);
         }
-        public int kind() { return 3; }
-        public String name() { return "WS"; }
+
+        public int kind() {
+            return 3;
+        }
+
+        public String name() {
+            return "WS";
+        }
     }
 
     /** RFC 2018 §2: sent in a SYN to say SACK blocks may be sent. */
     record SackPermitted() implements TcpOption {
-        public int kind() { return 4; }
-        public String name() { return "SACK_PERMITTED"; }
+        public int kind() {
+            return 4;
+        }
+
+        public String name() {
+            return "SACK_PERMITTED";
+        }
     }
 
     /** RFC 2018 §3: blocks of received data above the cumulative ACK; left edge inclusive, right exclusive. */
@@ -56,18 +83,35 @@ public sealed interface TcpOption {
                 throw new IllegalArgumentException("a SACK option carries 1 to 4 blocks");
             }
         }
-        public int kind() { return 5; }
-        public String name() { return "SACK"; }
+
+        public int kind() {
+            return 5;
+        }
+
+        public String name() {
+            return "SACK";
+        }
     }
 
     record SackBlock(SeqNum left, SeqNum right) {}
 
     /** RFC 7323 §3: TSval and TSecr, unsigned 32-bit each (kept as int bits). */
     record Timestamps(int tsVal, int tsEcr) implements TcpOption {
-        public int kind() { return 8; }
-        public String name() { return "TS"; }
-        public long tsValUnsigned() { return Integer.toUnsignedLong(tsVal); }
-        public long tsEcrUnsigned() { return Integer.toUnsignedLong(tsEcr); }
+        public int kind() {
+            return 8;
+        }
+
+        public String name() {
+            return "TS";
+        }
+
+        public long tsValUnsigned() {
+            return Integer.toUnsignedLong(tsVal);
+        }
+
+        public long tsEcrUnsigned() {
+            return Integer.toUnsignedLong(tsEcr);
+        }
     }
 
     /** Any other kind, kept as raw data (without kind and length bytes) so it can be shown. */
@@ -75,12 +119,29 @@ public sealed interface TcpOption {
         public Unknown {
             data = data.clone();
         }
-        public String name() { return Integer.toString(kind); }
-        @Override public byte[] data() { return data.clone(); }
-        @Override public boolean equals(Object o) {
+
+        public String name() {
+            return Integer.toString(kind);
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
             return o instanceof Unknown u && u.kind == kind && java.util.Arrays.equals(u.data, data);
         }
-        @Override public int hashCode() { return kind * 31 + java.util.Arrays.hashCode(data); }
-        @Override public String toString() { return "Unknown[kind=" + kind + ", data=" + Hex.of(data) + "]"; }
+
+        @Override
+        public int hashCode() {
+            return kind * 31 + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "Unknown[kind=" + kind + ", data=" + Hex.of(data) + "]";
+        }
     }
 }

@@ -26,7 +26,8 @@ public record TcpSegment(
         checkPort("srcPort", srcPort);
         checkPort("dstPort", dstPort);
         if (window < 0 || window > 0xffff) throw new IllegalArgumentException("window must be 0..65535: " + window);
-        if (urgentPointer < 0 || urgentPointer > 0xffff) throw new IllegalArgumentException("urgentPointer must be 0..65535");
+        if (urgentPointer < 0 || urgentPointer > 0xffff)
+            throw new IllegalArgumentException("urgentPointer must be 0..65535");
         if (flags.ack() != ackNumber.isPresent()) {
             throw new IllegalArgumentException("an ack number is present exactly when ACK is set");
         }
@@ -98,14 +99,36 @@ public record TcpSegment(
             this.dstPort = dstPort;
         }
 
-        public Builder ports(int src, int dst) { this.srcPort = src; this.dstPort = dst; return this; }
-        public Builder seq(SeqNum seq) { this.seq = seq; return this; }
-        public Builder seq(long seq) { return seq(SeqNum.of(seq)); }
+        public Builder ports(int src, int dst) {
+            this.srcPort = src;
+            this.dstPort = dst;
+            return this;
+        }
+
+        public Builder seq(SeqNum seq) {
+            this.seq = seq;
+            return this;
+        }
+
+        public Builder seq(long seq) {
+            return seq(SeqNum.of(seq));
+        }
         /** Sets the ack number and the ACK flag. */
-        public Builder ack(SeqNum ack) { this.ack = ack; this.flags = flags.with(TcpFlag.ACK); return this; }
-        public Builder ack(long ack) { return ack(SeqNum.of(ack)); }
+        public Builder ack(SeqNum ack) {
+            this.ack = ack;
+            this.flags = flags.with(TcpFlag.ACK);
+            return this;
+        }
+
+        public Builder ack(long ack) {
+            return ack(SeqNum.of(ack));
+        }
         /** Clears ACK and its number. */
-        public Builder noAck() { this.ack = null; this.flags = flags.without(TcpFlag.ACK); return this; }
+        public Builder noAck() {
+            this.ack = null;
+            this.flags = flags.without(TcpFlag.ACK);
+            return this;
+        }
         /** Sets the other flags; ACK follows whether an ack number was given. */
         public Builder flags(TcpFlag... fs) {
             TcpFlags f = TcpFlags.of(fs).without(TcpFlag.ACK);
@@ -119,23 +142,57 @@ public record TcpSegment(
             if (!fs.ack()) ack = null;
             return this;
         }
-        public Builder window(int window) { this.window = window; return this; }
-        public Builder urgentPointer(int up) { this.urgentPointer = up; return this; }
-        public Builder options(List<TcpOption> options) { this.options = options; return this; }
-        public Builder options(TcpOption... options) { this.options = List.of(options); return this; }
-        public Builder payload(byte[] payload) { this.payload = payload; return this; }
+
+        public Builder window(int window) {
+            this.window = window;
+            return this;
+        }
+
+        public Builder urgentPointer(int up) {
+            this.urgentPointer = up;
+            return this;
+        }
+
+        public Builder options(List<TcpOption> options) {
+            this.options = options;
+            return this;
+        }
+
+        public Builder options(TcpOption... options) {
+            this.options = List.of(options);
+            return this;
+        }
+
+        public Builder payload(byte[] payload) {
+            this.payload = payload;
+            return this;
+        }
 
         public TcpSegment build() {
-            return new TcpSegment(srcPort, dstPort, seq, java.util.Optional.ofNullable(ack), flags, window, urgentPointer, options, payload);
+            return new TcpSegment(
+                    srcPort,
+                    dstPort,
+                    seq,
+                    java.util.Optional.ofNullable(ack),
+                    flags,
+                    window,
+                    urgentPointer,
+                    options,
+                    payload);
         }
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TcpSegment s
-                && s.srcPort == srcPort && s.dstPort == dstPort && s.seq.equals(seq)
-                && s.ackNumber.equals(ackNumber) && s.flags.equals(flags) && s.window == window
-                && s.urgentPointer == urgentPointer && s.options.equals(options)
+                && s.srcPort == srcPort
+                && s.dstPort == dstPort
+                && s.seq.equals(seq)
+                && s.ackNumber.equals(ackNumber)
+                && s.flags.equals(flags)
+                && s.window == window
+                && s.urgentPointer == urgentPointer
+                && s.options.equals(options)
                 && Arrays.equals(s.payload, payload);
     }
 
@@ -148,7 +205,13 @@ public record TcpSegment(
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(srcPort).append(" > ").append(dstPort).append(" [").append(flags).append("] seq=").append(seq);
+        sb.append(srcPort)
+                .append(" > ")
+                .append(dstPort)
+                .append(" [")
+                .append(flags)
+                .append("] seq=")
+                .append(seq);
         ackNumber.ifPresent(a -> sb.append(" ack=").append(a));
         sb.append(" win=").append(window);
         if (payload.length > 0) sb.append(" len=").append(payload.length);

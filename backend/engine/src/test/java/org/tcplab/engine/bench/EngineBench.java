@@ -62,9 +62,13 @@ public final class EngineBench {
     // ---- codec ----
 
     static void codec(double seconds) {
-        TcpSegment seg = TcpSegment.builder(40000, 80).seq(1_000_000).ack(2_000_000).window(502)
+        TcpSegment seg = TcpSegment.builder(40000, 80)
+                .seq(1_000_000)
+                .ack(2_000_000)
+                .window(502)
                 .options(new TcpOption.NoOp(), new TcpOption.NoOp(), new TcpOption.Timestamps(123456, 654321))
-                .payload(new byte[100]).build();
+                .payload(new byte[100])
+                .build();
         TcpDatagram d = new TcpDatagram(Ipv4Address.CLIENT_DEFAULT, Ipv4Address.SERVER_DEFAULT, seg);
         byte[] bytes = TcpCodec.encode(d);
         long sink = 0;
@@ -108,7 +112,8 @@ public final class EngineBench {
         }
         double rate = n / ((System.nanoTime() - start) / 1e9);
         // Every cycle must really have closed both ends, or the figure measures something else.
-        if (!sim.host(HostName.CLIENT).connections().isEmpty() || !sim.host(HostName.SERVER).connections().isEmpty()) {
+        if (!sim.host(HostName.CLIENT).connections().isEmpty()
+                || !sim.host(HostName.SERVER).connections().isEmpty()) {
             throw new IllegalStateException("simulated cycles left connections behind");
         }
         print("sim_cycles", rate, "cycles/s");
@@ -135,16 +140,19 @@ public final class EngineBench {
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 1024, lo)) {
             AtomicBoolean running = new AtomicBoolean(true);
-            Thread acceptor = new Thread(() -> {
-                byte[] one = new byte[1];
-                while (running.get()) {
-                    try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                        in.read(one);
-                    } catch (IOException e) {
-                        if (running.get()) throw new IllegalStateException(e);
-                    }
-                }
-            }, "bench-acceptor");
+            Thread acceptor = new Thread(
+                    () -> {
+                        byte[] one = new byte[1];
+                        while (running.get()) {
+                            try (Socket s = server.accept();
+                                    InputStream in = s.getInputStream()) {
+                                in.read(one);
+                            } catch (IOException e) {
+                                if (running.get()) throw new IllegalStateException(e);
+                            }
+                        }
+                    },
+                    "bench-acceptor");
             acceptor.start();
             InetSocketAddress to = new InetSocketAddress(lo, server.getLocalPort());
             for (int i = 0; i < 2000; i++) linuxCycle(to); // warm-up
@@ -201,8 +209,10 @@ public final class EngineBench {
         long after = usedHeap(memory);
         List<ConnectionSnapshot> client = sim.host(HostName.CLIENT).connections();
         List<ConnectionSnapshot> server = sim.host(HostName.SERVER).connections();
-        long established = client.stream().filter(s -> s.state() == TcpState.ESTABLISHED).count();
-        long serverEstablished = server.stream().filter(s -> s.state() == TcpState.ESTABLISHED).count();
+        long established =
+                client.stream().filter(s -> s.state() == TcpState.ESTABLISHED).count();
+        long serverEstablished =
+                server.stream().filter(s -> s.state() == TcpState.ESTABLISHED).count();
         print("heap_connections_established", Math.min(established, serverEstablished), "connections");
         print("heap_per_idle_established", (after - before) / (double) connections, "bytes/connection");
         if (sim.nowUs() < 0) System.out.println(sim); // keep the simulation reachable until measured

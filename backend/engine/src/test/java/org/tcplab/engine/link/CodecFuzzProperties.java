@@ -27,25 +27,30 @@ class CodecFuzzProperties {
         WireSegment w = TcpCodec.describe(bytes);
         assertThat(w).isNotNull();
         if (d instanceof TcpCodec.Decoded.Rejected) {
-            assertThat(w.malformed() != null || !w.checksumOk()).as("a rejected packet is shown as broken").isTrue();
+            assertThat(w.malformed() != null || !w.checksumOk())
+                    .as("a rejected packet is shown as broken")
+                    .isTrue();
         }
     }
 
     @Property(tries = 200)
-    void aValidPacketWithStompedBytesNeverMakesTheCodecThrow(@ForAll("validPackets") byte[] valid,
-            @ForAll int position, @ForAll byte value) {
+    void aValidPacketWithStompedBytesNeverMakesTheCodecThrow(
+            @ForAll("validPackets") byte[] valid, @ForAll int position, @ForAll byte value) {
         byte[] bytes = valid.clone();
         bytes[Math.floorMod(position, bytes.length)] = value;
         assertThat(TcpCodec.decode(bytes)).isNotNull();
         assertThat(TcpCodec.describe(bytes)).isNotNull();
-        assertThat(TcpCodec.decode(java.util.Arrays.copyOf(bytes, Math.floorMod(position, bytes.length + 1)))).isNotNull();
-        assertThat(TcpCodec.describe(java.util.Arrays.copyOf(bytes, Math.floorMod(position, bytes.length + 1)))).isNotNull();
+        assertThat(TcpCodec.decode(java.util.Arrays.copyOf(bytes, Math.floorMod(position, bytes.length + 1))))
+                .isNotNull();
+        assertThat(TcpCodec.describe(java.util.Arrays.copyOf(bytes, Math.floorMod(position, bytes.length + 1))))
+                .isNotNull();
     }
 
     @Provide
     Arbitrary<byte[]> packets() {
         // Random bytes, half of them starting like an IPv4 header so the parser gets past byte 0.
-        Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(120);
+        Arbitrary<byte[]> raw =
+                Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(120);
         Arbitrary<byte[]> ipish = raw.map(b -> {
             if (b.length > 0) b[0] = (byte) 0x45;
             if (b.length > 9) b[9] = 6;
@@ -56,8 +61,17 @@ class CodecFuzzProperties {
 
     @Provide
     Arbitrary<byte[]> validPackets() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(64).map(payload -> TcpCodec.encode(new TcpDatagram(
-                Ipv4Address.CLIENT_DEFAULT, Ipv4Address.SERVER_DEFAULT,
-                TcpSegment.builder(40000, 80).seq(7).ack(9).window(1000).payload(payload).build())));
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMaxSize(64)
+                .map(payload -> TcpCodec.encode(new TcpDatagram(
+                        Ipv4Address.CLIENT_DEFAULT,
+                        Ipv4Address.SERVER_DEFAULT,
+                        TcpSegment.builder(40000, 80)
+                                .seq(7)
+                                .ack(9)
+                                .window(1000)
+                                .payload(payload)
+                                .build())));
     }
 }

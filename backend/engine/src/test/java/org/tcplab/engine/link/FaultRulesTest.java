@@ -2,9 +2,9 @@ package org.tcplab.engine.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tcplab.engine.event.HostName;
-import java.util.SplittableRandom;
 import org.tcplab.engine.wire.TcpFlags;
 
 /** The rule state both the simulated link and the TAP driver decide faults with. */
@@ -19,10 +19,16 @@ class FaultRulesTest {
         FaultRules m = new FaultRules(new SplittableRandom(1));
         FaultRule r = m.add(rule(Direction.SERVER_TO_CLIENT, null, TcpFlags.SYN_ACK, 1, 1, 1.0));
         assertThat(r.id()).isEqualTo(1);
-        assertThat(m.match(HostName.CLIENT, TcpFlags.SYN_ACK, "1")).as("wrong direction").isNull();
-        assertThat(m.match(HostName.SERVER, TcpFlags.ACK, "1")).as("not exactly SYN,ACK").isNull();
+        assertThat(m.match(HostName.CLIENT, TcpFlags.SYN_ACK, "1"))
+                .as("wrong direction")
+                .isNull();
+        assertThat(m.match(HostName.SERVER, TcpFlags.ACK, "1"))
+                .as("not exactly SYN,ACK")
+                .isNull();
         assertThat(m.match(HostName.SERVER, TcpFlags.SYN_ACK, "1")).isEqualTo(r);
-        assertThat(m.match(HostName.SERVER, TcpFlags.SYN_ACK, "1")).as("count 1 used up").isNull();
+        assertThat(m.match(HostName.SERVER, TcpFlags.SYN_ACK, "1"))
+                .as("count 1 used up")
+                .isNull();
     }
 
     @Test
@@ -44,7 +50,8 @@ class FaultRulesTest {
         m.add(rule(Direction.BOTH, null, null, 1, 0, 0.0));
         assertThat(m.match(HostName.CLIENT, TcpFlags.SYN, null)).isNull();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.add(rule(Direction.BOTH, null, null, 1, 0, 1.5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probability");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probability");
     }
 
     @Test

@@ -45,7 +45,9 @@ class FaultyLinkTest {
 
         @Test
         void delayAddsItsDelayAndLetsLaterSegmentsOvertake() {
-            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DELAY).withCount(1).withDelayUs(25_000));
+            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DELAY)
+                    .withCount(1)
+                    .withDelayUs(25_000));
             Packet a = f.send(CLIENT, 0, TcpFlag.ACK);
             Packet b = f.sendAt(1_000, CLIENT, 0, TcpFlag.ACK);
             f.run();
@@ -112,8 +114,9 @@ class FaultyLinkTest {
                 }
                 assertThat(differingBits).isEqualTo(1);
                 assertThat(firstDiff).as("the IPv4 header is left alone").isGreaterThanOrEqualTo(20);
-                assertThat(TcpCodec.decode(after)).isInstanceOfSatisfying(TcpCodec.Decoded.Rejected.class,
-                        r -> assertThat(r.reason()).startsWith("checksum"));
+                assertThat(TcpCodec.decode(after))
+                        .isInstanceOfSatisfying(TcpCodec.Decoded.Rejected.class, r -> assertThat(r.reason())
+                                .startsWith("checksum"));
                 assertThat(TcpCodec.decode(before)).isInstanceOf(TcpCodec.Decoded.Accepted.class);
             }
         }
@@ -174,24 +177,28 @@ class FaultyLinkTest {
 
         @Test
         void nthActsFromTheNthMatchingSegmentOn() {
-            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withNth(3).withFlags(TcpFlags.ACK));
+            f.link.add(
+                    FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withNth(3).withFlags(TcpFlags.ACK));
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 f.send(SERVER, 0, TcpFlag.ACK); // does not match: not counted
                 ids.add(f.send(CLIENT, 0, TcpFlag.ACK).segmentId());
             }
             f.run();
-            assertThat(f.events(LabEvent.FaultApplied.class)).extracting(LabEvent.FaultApplied::segmentId)
+            assertThat(f.events(LabEvent.FaultApplied.class))
+                    .extracting(LabEvent.FaultApplied::segmentId)
                     .containsExactly(ids.get(2), ids.get(3), ids.get(4));
         }
 
         @Test
         void countLimitsHowOftenTheRuleActs() {
-            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withNth(2).withCount(2));
+            f.link.add(
+                    FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withNth(2).withCount(2));
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 6; i++) ids.add(f.send(CLIENT, 0, TcpFlag.ACK).segmentId());
             f.run();
-            assertThat(f.events(LabEvent.FaultApplied.class)).extracting(LabEvent.FaultApplied::segmentId)
+            assertThat(f.events(LabEvent.FaultApplied.class))
+                    .extracting(LabEvent.FaultApplied::segmentId)
                     .containsExactly(ids.get(1), ids.get(2));
             assertThat(f.arrivedIds()).containsExactly(ids.get(0), ids.get(3), ids.get(4), ids.get(5));
         }
@@ -215,20 +222,26 @@ class FaultyLinkTest {
             g.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withProbability(p));
             for (int i = 0; i < 1000; i++) g.send(CLIENT, 0, TcpFlag.ACK);
             g.run();
-            return g.events(LabEvent.SegmentDropped.class).stream().map(LabEvent.SegmentDropped::segmentId).toList();
+            return g.events(LabEvent.SegmentDropped.class).stream()
+                    .map(LabEvent.SegmentDropped::segmentId)
+                    .toList();
         }
 
         @Test
         void theFirstRuleThatFiresActsAlone() {
-            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DELAY).withDelayUs(5_000).withCount(1));
+            f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DELAY)
+                    .withDelayUs(5_000)
+                    .withCount(1));
             f.link.add(FaultRule.of(CLIENT_TO_SERVER, FaultAction.DROP).withCount(1));
             Packet a = f.send(CLIENT, 0, TcpFlag.ACK);
             Packet b = f.send(CLIENT, 0, TcpFlag.ACK);
             f.run();
             assertThat(f.arrivedIds()).containsExactly(a.segmentId());
-            assertThat(f.events(LabEvent.FaultApplied.class)).extracting(LabEvent.FaultApplied::action)
+            assertThat(f.events(LabEvent.FaultApplied.class))
+                    .extracting(LabEvent.FaultApplied::action)
                     .containsExactly("delay", "drop");
-            assertThat(f.events(LabEvent.SegmentDropped.class)).extracting(LabEvent.SegmentDropped::segmentId)
+            assertThat(f.events(LabEvent.SegmentDropped.class))
+                    .extracting(LabEvent.SegmentDropped::segmentId)
                     .containsExactly(b.segmentId());
         }
     }
@@ -246,7 +259,9 @@ class FaultyLinkTest {
             assertThat(f.link.remove(1)).isTrue();
             assertThat(f.link.remove(1)).isFalse();
             assertThat(f.link.rules()).containsExactly(b);
-            assertThat(f.link.add(FaultRule.of(BOTH, FaultAction.DROP)).id()).as("ids are not reused").isEqualTo(3);
+            assertThat(f.link.add(FaultRule.of(BOTH, FaultAction.DROP)).id())
+                    .as("ids are not reused")
+                    .isEqualTo(3);
         }
 
         @Test
@@ -260,15 +275,23 @@ class FaultyLinkTest {
 
         @Test
         void badRulesAreRefused() {
-            assertThatThrownBy(() -> f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withCount(-1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count");
-            assertThatThrownBy(() -> f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withProbability(1.5)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probability");
-            assertThatThrownBy(() -> f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withNth(-2)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nth");
+            assertThatThrownBy(() ->
+                            f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withCount(-1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("count");
+            assertThatThrownBy(() ->
+                            f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withProbability(1.5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("probability");
+            assertThatThrownBy(() ->
+                            f.link.add(FaultRule.of(BOTH, FaultAction.DROP).withNth(-2)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("nth");
             assertThatThrownBy(() -> f.link.add(FaultRule.of(null, FaultAction.DROP)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direction");
-            assertThatThrownBy(() -> f.link.add(FaultRule.of(BOTH, FaultAction.DELAY).withDelayUs(-5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("direction");
+            assertThatThrownBy(() ->
+                            f.link.add(FaultRule.of(BOTH, FaultAction.DELAY).withDelayUs(-5)))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(f.link.rules()).isEmpty();
         }

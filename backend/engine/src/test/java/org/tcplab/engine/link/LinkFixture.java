@@ -29,8 +29,13 @@ final class LinkFixture {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom jitter = root.split();
         SplittableRandom faults = root.split();
-        link = new FaultyLink(r -> new SimulatedLink(config, scheduler, log, jitter, r), scheduler, log, faults,
-                p -> arrivals.add(new Arrival(scheduler.nowUs(), p)), p -> p.withId(nextId++));
+        link = new FaultyLink(
+                r -> new SimulatedLink(config, scheduler, log, jitter, r),
+                scheduler,
+                log,
+                faults,
+                p -> arrivals.add(new Arrival(scheduler.nowUs(), p)),
+                p -> p.withId(nextId++));
     }
 
     LinkFixture(LinkConfig config) {
@@ -45,13 +50,17 @@ final class LinkFixture {
     Packet packet(HostName from, String connection, int payload, TcpFlag... flags) {
         Ipv4Address c = Ipv4Address.CLIENT_DEFAULT;
         Ipv4Address s = Ipv4Address.SERVER_DEFAULT;
-        TcpSegment.Builder b = TcpSegment.builder(from == HostName.CLIENT ? 40000 : 80, from == HostName.CLIENT ? 80 : 40000)
-                .seq(1000).window(65535).payload(new byte[payload]);
+        TcpSegment.Builder b = TcpSegment.builder(
+                        from == HostName.CLIENT ? 40000 : 80, from == HostName.CLIENT ? 80 : 40000)
+                .seq(1000)
+                .window(65535)
+                .payload(new byte[payload]);
         boolean ack = false;
         for (TcpFlag f : flags) ack |= f == TcpFlag.ACK;
         if (ack) b.ack(1);
         b.flags(flags);
-        byte[] bytes = TcpCodec.encode(new TcpDatagram(from == HostName.CLIENT ? c : s, from == HostName.CLIENT ? s : c, b.build()));
+        byte[] bytes = TcpCodec.encode(
+                new TcpDatagram(from == HostName.CLIENT ? c : s, from == HostName.CLIENT ? s : c, b.build()));
         return new Packet(nextId++, from, connection, bytes);
     }
 

@@ -112,9 +112,14 @@ class SimulatedLinkTest {
         for (int i = 0; i < 5; i++) sent.add(f.send(CLIENT, 85, TcpFlag.ACK));
         f.run();
         // One on the wire plus two waiting; the fourth and fifth find the queue full.
-        assertThat(f.arrivedIds()).containsExactly(sent.get(0).segmentId(), sent.get(1).segmentId(), sent.get(2).segmentId());
+        assertThat(f.arrivedIds())
+                .containsExactly(
+                        sent.get(0).segmentId(),
+                        sent.get(1).segmentId(),
+                        sent.get(2).segmentId());
         List<LabEvent.SegmentDropped> drops = f.events(LabEvent.SegmentDropped.class);
-        assertThat(drops).extracting(LabEvent.SegmentDropped::segmentId)
+        assertThat(drops)
+                .extracting(LabEvent.SegmentDropped::segmentId)
                 .containsExactly(sent.get(3).segmentId(), sent.get(4).segmentId());
         assertThat(drops).allSatisfy(d -> {
             assertThat(d.reason()).isEqualTo("queue");

@@ -32,11 +32,11 @@ class DeterminismSourceScanTest {
                     + "|ThreadLocalRandom|UUID\\.randomUUID|Math\\.random|new SecureRandom"
                     + "|new\\s+Hash(?:Map|Set)\\b|\\bHash(?:Map|Set)::new");
 
-    private static final Pattern HASHED = Pattern.compile(
-            "new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\b|(?:Identity|Weak)Hash(?:Map|Set)::new");
+    private static final Pattern HASHED =
+            Pattern.compile("new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\b|(?:Identity|Weak)Hash(?:Map|Set)::new");
 
-    private static final Pattern NAMED_HASHED = Pattern.compile(
-            "(\\w+)\\s*=\\s*new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\s*<[^;]*>\\s*\\(\\s*\\)\\s*;");
+    private static final Pattern NAMED_HASHED =
+            Pattern.compile("(\\w+)\\s*=\\s*new\\s+(?:Identity|Weak)Hash(?:Map|Set)\\s*<[^;]*>\\s*\\(\\s*\\)\\s*;");
 
     private static final Pattern KEYED_USE = Pattern.compile(
             "\\s*\\.\\s*(?:get|getOrDefault|put|putIfAbsent|remove|containsKey|contains|add|computeIfAbsent"
@@ -49,7 +49,8 @@ class DeterminismSourceScanTest {
         List<String> offences = new ArrayList<>();
         int files = 0;
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.filter(x -> x.toString().endsWith(".java")).sorted()::iterator) {
+            for (Path p : (Iterable<Path>)
+                    paths.filter(x -> x.toString().endsWith(".java")).sorted()::iterator) {
                 files++;
                 offences.addAll(offences(p.toString(), Files.readAllLines(p)));
             }
@@ -61,18 +62,24 @@ class DeterminismSourceScanTest {
     @Test
     void theScanCatchesWhatItLooksFor() {
         assertThat(offences("A", List.of("long t = System.nanoTime();"))).hasSize(1);
-        assertThat(offences("A", List.of("var r = ThreadLocalRandom.current();"))).hasSize(1);
-        assertThat(offences("A", List.of("x(); // System.nanoTime is not called here"))).isEmpty();
+        assertThat(offences("A", List.of("var r = ThreadLocalRandom.current();")))
+                .hasSize(1);
+        assertThat(offences("A", List.of("x(); // System.nanoTime is not called here")))
+                .isEmpty();
         assertThat(offences("A", List.of("Map<K, V> m = new LinkedHashMap<>();", "for (var e : m.entrySet()) {}")))
                 .isEmpty();
         // HashMap and HashSet are refused even for lookups: the rule is simple to follow.
-        assertThat(offences("A", List.of("private final Map<K, V> seen = new HashMap<>();", "seen.get(k);"))).hasSize(1);
+        assertThat(offences("A", List.of("private final Map<K, V> seen = new HashMap<>();", "seen.get(k);")))
+                .hasSize(1);
         assertThat(offences("A", List.of("Set<K> s = new HashSet<>();"))).hasSize(1);
         // Lookup-only identity maps cannot leak their order.
-        assertThat(offences("A", List.of(
-                "private final Map<K, V> seen = new IdentityHashMap<>();",
-                "V v = seen.get(k); seen.put(k, v); seen.computeIfAbsent(k, x -> v);",
-                "public byte[] seen(K k) { return null; }"))).isEmpty();
+        assertThat(offences(
+                        "A",
+                        List.of(
+                                "private final Map<K, V> seen = new IdentityHashMap<>();",
+                                "V v = seen.get(k); seen.put(k, v); seen.computeIfAbsent(k, x -> v);",
+                                "public byte[] seen(K k) { return null; }")))
+                .isEmpty();
         // Iterating one, copying one, or an anonymous one is refused.
         assertThat(offences("A", List.of("Map<T, L> m = new IdentityHashMap<>();", "for (var e : m.entrySet()) {}")))
                 .hasSize(1);
@@ -80,7 +87,8 @@ class DeterminismSourceScanTest {
                 .hasSize(1);
         assertThat(offences("A", List.of("Map<T, L> m = new IdentityHashMap<>();", "m.values().forEach(x -> {});")))
                 .hasSize(1);
-        assertThat(offences("A", List.of("return new IdentityHashMap<>(other);"))).hasSize(1);
+        assertThat(offences("A", List.of("return new IdentityHashMap<>(other);")))
+                .hasSize(1);
         assertThat(offences("A", List.of("return new HashMap<>(other);"))).hasSize(1);
     }
 
@@ -90,12 +98,14 @@ class DeterminismSourceScanTest {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < code.size(); i++) {
             String line = code.get(i);
-            if (FORBIDDEN.matcher(line).find()) out.add(file + ":" + (i + 1) + ": " + lines.get(i).trim());
+            if (FORBIDDEN.matcher(line).find())
+                out.add(file + ":" + (i + 1) + ": " + lines.get(i).trim());
             if (HASHED.matcher(line).find()) {
                 Matcher named = NAMED_HASHED.matcher(line);
                 String problem = named.find() ? iteratedUse(named.group(1), code, i) : "not a named lookup table";
                 if (problem != null) {
-                    out.add(file + ":" + (i + 1) + ": " + lines.get(i).trim() + " (hash order may leak: " + problem + ")");
+                    out.add(file + ":" + (i + 1) + ": " + lines.get(i).trim() + " (hash order may leak: " + problem
+                            + ")");
                 }
             }
         }

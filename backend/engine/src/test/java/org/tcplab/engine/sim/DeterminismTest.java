@@ -35,9 +35,12 @@ class DeterminismTest {
             LabRun first = run(seed);
             LabRun second = run(seed);
             String hash = EventText.sha256(EventText.of(first.log.all()));
-            assertThat(EventText.sha256(EventText.of(second.log.all()))).as("seed %d replays", seed).isEqualTo(hash);
+            assertThat(EventText.sha256(EventText.of(second.log.all())))
+                    .as("seed %d replays", seed)
+                    .isEqualTo(hash);
             distinct.add(hash);
-            if (!first.failed() && first.state(org.tcplab.engine.event.HostName.CLIENT) == org.tcplab.engine.tcp.TcpState.CLOSED) {
+            if (!first.failed()
+                    && first.state(org.tcplab.engine.event.HostName.CLIENT) == org.tcplab.engine.tcp.TcpState.CLOSED) {
                 completed++;
             }
         }
@@ -62,17 +65,33 @@ class DeterminismTest {
     /** Simultaneous open, inject, crash, abort, link changes and faults, all as scheduled actions. */
     private static String scripted(long seed) {
         EventLog log = new EventLog();
-        Simulation sim = new Simulation(new SimConfig(seed, LINK, TcpConfig.defaults(), TcpConfig.defaults(),
-                Ipv4Address.CLIENT_DEFAULT, Ipv4Address.SERVER_DEFAULT), log);
+        Simulation sim = new Simulation(
+                new SimConfig(
+                        seed,
+                        LINK,
+                        TcpConfig.defaults(),
+                        TcpConfig.defaults(),
+                        Ipv4Address.CLIENT_DEFAULT,
+                        Ipv4Address.SERVER_DEFAULT),
+                log);
         sim.addFault(FaultRule.of(Direction.BOTH, FaultAction.DROP).withProbability(0.1));
-        sim.addFault(FaultRule.of(Direction.SERVER_TO_CLIENT, FaultAction.REORDER).withProbability(0.2));
+        sim.addFault(
+                FaultRule.of(Direction.SERVER_TO_CLIENT, FaultAction.REORDER).withProbability(0.2));
         sim.listen(HostName.SERVER, 80);
         String a = sim.connect(HostName.CLIENT, 5000, 6000, null, null, true);
         String b = sim.connect(HostName.CLIENT, 40000, 80, null, null, false);
         sim.schedule(300_000, () -> sim.send(a, HostName.CLIENT, new byte[4000]));
         sim.schedule(300_000, () -> sim.send(b, HostName.SERVER, new byte[2500]));
-        sim.schedule(400_000, () -> sim.inject(HostName.CLIENT,
-                TcpSegment.builder(40001, 80).seq(90).flags(TcpFlag.SYN).window(1000).build(), 5_000));
+        sim.schedule(
+                400_000,
+                () -> sim.inject(
+                        HostName.CLIENT,
+                        TcpSegment.builder(40001, 80)
+                                .seq(90)
+                                .flags(TcpFlag.SYN)
+                                .window(1000)
+                                .build(),
+                        5_000));
         sim.schedule(500_000, () -> sim.setLink(new LinkConfig(20_000, 10_000, 0, 1500, 100)));
         sim.schedule(2_000_000, () -> sim.abort(a, HostName.SERVER));
         sim.schedule(3_000_000, () -> sim.crash(HostName.SERVER));

@@ -30,7 +30,8 @@ final class EventText {
 
     static String of(List<LoggedEvent> log) {
         StringBuilder sb = new StringBuilder();
-        for (LoggedEvent e : log) sb.append(e.id()).append(' ').append(of(e.event())).append('\n');
+        for (LoggedEvent e : log)
+            sb.append(e.id()).append(' ').append(of(e.event())).append('\n');
         return sb.toString();
     }
 

@@ -29,7 +29,8 @@ final class HostAvailability {
     static final class SkipWithoutHost implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            return READY ? SkipResult.doNotSkip()
+            return READY
+                    ? SkipResult.doNotSkip()
                     : SkipResult.skip("TcpHost is not implemented on this branch yet (tcp helper's branch not merged)");
         }
     }

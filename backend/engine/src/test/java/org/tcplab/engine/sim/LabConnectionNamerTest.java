@@ -20,7 +20,8 @@ class LabConnectionNamerTest {
         assertThat(namer.find(fromClient)).as("looking does not name").isNull();
         assertThat(namer.name(HostName.CLIENT, fromClient)).isEqualTo("1");
         assertThat(namer.name(HostName.SERVER, fromClient.reversed())).isEqualTo("1");
-        assertThat(namer.name(HostName.SERVER, new ConnectionKey(S, 80, C, 40001))).isEqualTo("2");
+        assertThat(namer.name(HostName.SERVER, new ConnectionKey(S, 80, C, 40001)))
+                .isEqualTo("2");
         assertThat(namer.name(HostName.CLIENT, fromClient)).isEqualTo("1");
         assertThat(namer.find(fromClient.reversed())).isEqualTo("1");
         assertThat(namer.ids()).containsExactly("1", "2");
@@ -45,7 +46,8 @@ class LabConnectionNamerTest {
     void unknownIdsAreBadInput() {
         namer.name(HostName.CLIENT, new ConnectionKey(C, 1, S, 2));
         for (String bad : new String[] {"0", "2", "x", "", "-1"}) {
-            assertThatThrownBy(() -> namer.key(bad, C)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> namer.key(bad, C))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unknown connection");
         }
     }

@@ -43,14 +43,16 @@ final class LabRun {
     }
 
     private void add(double p, FaultAction action, long delayUs) {
-        if (p > 0) sim.addFault(FaultRule.of(Direction.BOTH, action).withProbability(p).withDelayUs(delayUs));
+        if (p > 0)
+            sim.addFault(FaultRule.of(Direction.BOTH, action).withProbability(p).withDelayUs(delayUs));
     }
 
     /** Runs the whole life; user calls the state forbids end the run early (the log says why). */
     void run(byte[] clientData, byte[] serverData) {
         sim.listen(HostName.SERVER, 80);
         connection = sim.connect(HostName.CLIENT, 40000, 80, null, null, false);
-        runWhile(() -> !(state(HostName.CLIENT) == TcpState.ESTABLISHED && state(HostName.SERVER) == TcpState.ESTABLISHED));
+        runWhile(() ->
+                !(state(HostName.CLIENT) == TcpState.ESTABLISHED && state(HostName.SERVER) == TcpState.ESTABLISHED));
         if (failed()) {
             finish();
             return;

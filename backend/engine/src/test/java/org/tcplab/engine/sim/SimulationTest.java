@@ -53,8 +53,11 @@ class SimulationTest {
 
     private TcpState state(HostName host, String connection) {
         var key = sim.connectionKey(connection, host);
-        return sim.host(host).connections().stream().filter(s -> s.key().equals(key)).map(ConnectionSnapshot::state)
-                .findFirst().orElse(TcpState.CLOSED);
+        return sim.host(host).connections().stream()
+                .filter(s -> s.key().equals(key))
+                .map(ConnectionSnapshot::state)
+                .findFirst()
+                .orElse(TcpState.CLOSED);
     }
 
     private String handshake() {
@@ -73,10 +76,15 @@ class SimulationTest {
             assertThat(c).isEqualTo("1");
             List<LabEvent.SegmentSent> sent = events(LabEvent.SegmentSent.class);
             assertThat(sent).hasSizeGreaterThanOrEqualTo(3);
-            assertThat(sent.subList(0, 3)).extracting(s -> s.segment().flags())
+            assertThat(sent.subList(0, 3))
+                    .extracting(s -> s.segment().flags())
                     .containsExactly(List.of("SYN"), List.of("ACK", "SYN"), List.of("ACK"));
-            assertThat(sent.subList(0, 3)).extracting(LabEvent.SegmentSent::segmentId).containsExactly(1L, 2L, 3L);
-            assertThat(sent.subList(0, 3)).extracting(LabEvent.SegmentSent::from).containsExactly(CLIENT, SERVER, CLIENT);
+            assertThat(sent.subList(0, 3))
+                    .extracting(LabEvent.SegmentSent::segmentId)
+                    .containsExactly(1L, 2L, 3L);
+            assertThat(sent.subList(0, 3))
+                    .extracting(LabEvent.SegmentSent::from)
+                    .containsExactly(CLIENT, SERVER, CLIENT);
             assertThat(sent).allSatisfy(s -> {
                 assertThat(s.connection()).isEqualTo("1");
                 assertThat(s.retransmission()).isFalse();
@@ -97,7 +105,8 @@ class SimulationTest {
             handshake();
             List<LoggedEvent> all = log.all();
             LabEvent.SegmentSent syn = events(LabEvent.SegmentSent.class).get(0);
-            LabEvent.SegmentDelivered first = events(LabEvent.SegmentDelivered.class).get(0);
+            LabEvent.SegmentDelivered first =
+                    events(LabEvent.SegmentDelivered.class).get(0);
             assertThat(syn.timeUs()).isZero();
             assertThat(first.segmentId()).isEqualTo(syn.segmentId());
             assertThat(first.timeUs()).isEqualTo(10_000);
@@ -118,7 +127,9 @@ class SimulationTest {
             settleHandshake();
             List<LabEvent.SegmentSent> sent = events(LabEvent.SegmentSent.class);
             assertThat(sent.subList(0, 2)).extracting(s -> s.segment().flags()).containsOnly(List.of("SYN"));
-            assertThat(sent.subList(0, 2)).extracting(LabEvent.SegmentSent::timeUs).containsOnly(0L);
+            assertThat(sent.subList(0, 2))
+                    .extracting(LabEvent.SegmentSent::timeUs)
+                    .containsOnly(0L);
             assertThat(sent.subList(0, 2)).extracting(s -> s.segment().seq()).containsExactly(100L, 300L);
             assertThat(sent).extracting(LabEvent.SegmentSent::connection).containsOnly(c);
             assertThat(state(CLIENT, c)).isEqualTo(TcpState.ESTABLISHED);
@@ -131,16 +142,19 @@ class SimulationTest {
 
         @Test
         void aLostSynIsRetransmittedAndMarkedSo() {
-            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.DROP).withOnlyFlags(TcpFlags.SYN).withCount(1));
+            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.DROP)
+                    .withOnlyFlags(TcpFlags.SYN)
+                    .withCount(1));
             String c = handshake();
             sim.runUntil(3_000_000);
             List<LabEvent.SegmentSent> syns = events(LabEvent.SegmentSent.class).stream()
-                    .filter(s -> s.segment().flags().equals(List.of("SYN"))).toList();
+                    .filter(s -> s.segment().flags().equals(List.of("SYN")))
+                    .toList();
             assertThat(syns).hasSize(2);
             assertThat(syns.get(1).retransmission()).isTrue();
             assertThat(syns.get(1).timeUs()).as("RFC 6298 §2.1 initial RTO").isEqualTo(1_000_000);
-            assertThat(events(LabEvent.SegmentDropped.class)).singleElement()
-                    .satisfies(d -> assertThat(d.reason()).isEqualTo("fault"));
+            assertThat(events(LabEvent.SegmentDropped.class)).singleElement().satisfies(d -> assertThat(d.reason())
+                    .isEqualTo("fault"));
             assertThat(state(CLIENT, c)).isEqualTo(TcpState.ESTABLISHED);
         }
     }
@@ -170,7 +184,9 @@ class SimulationTest {
             sim.runUntil(sim.nowUs() + 100_000);
             assertThat(state(CLIENT, c)).isEqualTo(TcpState.TIME_WAIT);
             settle();
-            assertThat(sim.nowUs()).as("TIME-WAIT lasts 2 MSL").isGreaterThanOrEqualTo(2 * sim.config().client().mslUs());
+            assertThat(sim.nowUs())
+                    .as("TIME-WAIT lasts 2 MSL")
+                    .isGreaterThanOrEqualTo(2 * sim.config().client().mslUs());
             assertThat(state(CLIENT, c)).isEqualTo(TcpState.CLOSED);
             assertThat(state(SERVER, c)).isEqualTo(TcpState.CLOSED);
         }
@@ -178,7 +194,8 @@ class SimulationTest {
         @Test
         void aCorruptedSegmentIsDroppedByTheReceiverOnItsChecksum() {
             String c = handshake();
-            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.CORRUPT).withCount(1));
+            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.CORRUPT)
+                    .withCount(1));
             sim.send(c, CLIENT, new byte[] {1, 2, 3});
             sim.runUntil(sim.nowUs() + 3_000_000);
             assertThat(events(LabEvent.SegmentDropped.class)).anySatisfy(d -> {
@@ -192,14 +209,16 @@ class SimulationTest {
         @Test
         void aReorderedSegmentArrivesAfterItsSuccessorAndTheBytesStillComeInOrder() {
             String c = handshake();
-            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.REORDER).withCount(1));
+            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.REORDER)
+                    .withCount(1));
             byte[] data = new byte[3000];
             for (int i = 0; i < data.length; i++) data[i] = (byte) i;
             long firstDataId = events(LabEvent.SegmentSent.class).size() + 1L;
             sim.send(c, CLIENT, data);
             sim.runUntil(sim.nowUs() + 2_000_000);
             List<Long> deliveredToServer = events(LabEvent.SegmentDelivered.class).stream()
-                    .filter(d -> d.to() == SERVER && d.segmentId() >= firstDataId).map(LabEvent.SegmentDelivered::segmentId)
+                    .filter(d -> d.to() == SERVER && d.segmentId() >= firstDataId)
+                    .map(LabEvent.SegmentDelivered::segmentId)
                     .toList();
             assertThat(deliveredToServer.get(0)).isEqualTo(firstDataId + 1);
             assertThat(deliveredToServer.get(1)).isEqualTo(firstDataId);
@@ -223,12 +242,16 @@ class SimulationTest {
         @Test
         void aDuplicateIsASegmentOfItsOwnNotedSo() {
             String c = handshake();
-            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.DUPLICATE).withCount(1));
+            sim.addFault(FaultRule.of(Direction.CLIENT_TO_SERVER, FaultAction.DUPLICATE)
+                    .withCount(1));
             sim.send(c, CLIENT, new byte[] {9});
             sim.runUntil(sim.nowUs() + 500_000);
             List<LabEvent.SegmentSent> dups = events(LabEvent.SegmentSent.class).stream()
-                    .filter(s -> "duplicate".equals(s.note())).toList();
-            assertThat(dups).singleElement().satisfies(d -> assertThat(d.segment().payloadLength()).isEqualTo(1));
+                    .filter(s -> "duplicate".equals(s.note()))
+                    .toList();
+            assertThat(dups)
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.segment().payloadLength()).isEqualTo(1));
             assertThat(sim.received(c, SERVER)).containsExactly(9);
         }
     }
@@ -245,7 +268,10 @@ class SimulationTest {
             int sentBefore = events(LabEvent.SegmentSent.class).size();
             sim.send(c, CLIENT, new byte[] {1});
             sim.runUntil(sim.nowUs() + 500_000);
-            assertThat(events(LabEvent.SegmentSent.class).subList(sentBefore, events(LabEvent.SegmentSent.class).size()))
+            assertThat(events(LabEvent.SegmentSent.class)
+                            .subList(
+                                    sentBefore,
+                                    events(LabEvent.SegmentSent.class).size()))
                     .anySatisfy(s -> {
                         assertThat(s.from()).isEqualTo(SERVER);
                         assertThat(s.segment().flags()).contains("RST");
@@ -255,7 +281,14 @@ class SimulationTest {
         @Test
         void anInjectedOldDuplicateSynEntersTheLinkAsCrafted() {
             sim.listen(SERVER, 80);
-            long id = sim.inject(CLIENT, TcpSegment.builder(40000, 80).seq(90).flags(TcpFlag.SYN).window(1000).build(), 0);
+            long id = sim.inject(
+                    CLIENT,
+                    TcpSegment.builder(40000, 80)
+                            .seq(90)
+                            .flags(TcpFlag.SYN)
+                            .window(1000)
+                            .build(),
+                    0);
             sim.runUntil(100_000);
             LabEvent.SegmentSent crafted = events(LabEvent.SegmentSent.class).get(0);
             assertThat(crafted.segmentId()).isEqualTo(id);
@@ -271,7 +304,14 @@ class SimulationTest {
         @Test
         void aDelayedInjectionEntersTheLinkLater() {
             sim.listen(SERVER, 80);
-            sim.inject(CLIENT, TcpSegment.builder(40000, 80).seq(90).flags(TcpFlag.SYN).window(1000).build(), 30_000);
+            sim.inject(
+                    CLIENT,
+                    TcpSegment.builder(40000, 80)
+                            .seq(90)
+                            .flags(TcpFlag.SYN)
+                            .window(1000)
+                            .build(),
+                    30_000);
             assertThat(events(LabEvent.SegmentSent.class)).isEmpty();
             sim.runUntil(100_000);
             assertThat(events(LabEvent.SegmentSent.class).get(0).timeUs()).isEqualTo(30_000);
@@ -287,8 +327,8 @@ class SimulationTest {
             sim.runUntil(60_000);
             assertThat(times).containsExactly(50_000L);
             assertThat(events(LabEvent.SegmentSent.class).get(0).timeUs()).isEqualTo(20_000);
-            assertThat(events(LabEvent.Note.class)).singleElement()
-                    .satisfies(n -> assertThat(n.text()).contains("unknown connection"));
+            assertThat(events(LabEvent.Note.class)).singleElement().satisfies(n -> assertThat(n.text())
+                    .contains("unknown connection"));
             assertThatThrownBy(() -> sim.schedule(10_000, () -> {})).isInstanceOf(IllegalArgumentException.class);
         }
 
@@ -335,8 +375,10 @@ class SimulationTest {
 
         @Test
         void faultsGetIdsAndCanBeListedAndRemoved() {
-            FaultRule a = sim.addFault(FaultRule.of(Direction.BOTH, FaultAction.DROP).withFlags(TcpFlags.RST));
-            FaultRule b = sim.addFault(FaultRule.of(Direction.BOTH, FaultAction.DELAY).withDelayUs(5));
+            FaultRule a =
+                    sim.addFault(FaultRule.of(Direction.BOTH, FaultAction.DROP).withFlags(TcpFlags.RST));
+            FaultRule b =
+                    sim.addFault(FaultRule.of(Direction.BOTH, FaultAction.DELAY).withDelayUs(5));
             assertThat(sim.faults()).extracting(FaultRule::id).containsExactly(1, 2);
             assertThat(sim.removeFault(a.id())).isTrue();
             assertThat(sim.faults()).containsExactly(b);

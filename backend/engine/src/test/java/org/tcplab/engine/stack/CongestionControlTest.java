@@ -59,8 +59,10 @@ class CongestionControlTest {
         h.expectSentData("ACK", 301, 101, 1000);
         assertThat(h.snapshot().ssthresh()).isEqualTo(2000); // max(FlightSize / 2, 2 * SMSS)
         assertThat(h.snapshot().cwnd()).isEqualTo(2000 + 3000); // ssthresh + 3 * SMSS
-        assertThat(h.eventsOf(LabEvent.CongestionChanged.class)).last()
-                .extracting(LabEvent.CongestionChanged::cause).isEqualTo("3 duplicate ACKs: fast retransmit");
+        assertThat(h.eventsOf(LabEvent.CongestionChanged.class))
+                .last()
+                .extracting(LabEvent.CongestionChanged::cause)
+                .isEqualTo("3 duplicate ACKs: fast retransmit");
     }
 
     @Test
@@ -76,8 +78,10 @@ class CongestionControlTest {
         ack(h, 4301); // full ACK: everything up to "recover"
         // RFC 6582 §3.2 step 3 (1): min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(2000, 1000 + 1000)
         assertThat(h.snapshot().cwnd()).isEqualTo(2000);
-        assertThat(h.eventsOf(LabEvent.CongestionChanged.class)).last()
-                .extracting(LabEvent.CongestionChanged::cause).isEqualTo("fast recovery exit (full ACK)");
+        assertThat(h.eventsOf(LabEvent.CongestionChanged.class))
+                .last()
+                .extracting(LabEvent.CongestionChanged::cause)
+                .isEqualTo("fast recovery exit (full ACK)");
     }
 
     @Test

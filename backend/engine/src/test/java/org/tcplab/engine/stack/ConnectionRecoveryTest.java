@@ -30,9 +30,13 @@ class ConnectionRecoveryTest {
         net.dropNext(ConnectionRecoveryTest::isPureSyn);
         net.client.open(0, 1000, TwoHosts.B, 80, null);
         net.runUntil(10_000_000);
-        List<Long> synTimes = net.wire.stream().filter(ConnectionRecoveryTest::isPureSyn).map(TwoHosts.Wire::atUs).toList();
+        List<Long> synTimes = net.wire.stream()
+                .filter(ConnectionRecoveryTest::isPureSyn)
+                .map(TwoHosts.Wire::atUs)
+                .toList();
         assertThat(synTimes).containsExactly(0L, 1_000_000L, 3_000_000L, 7_000_000L);
-        assertThat(net.wire.stream().filter(ConnectionRecoveryTest::isPureSyn).skip(1)).allMatch(TwoHosts.Wire::retransmission);
+        assertThat(net.wire.stream().filter(ConnectionRecoveryTest::isPureSyn).skip(1))
+                .allMatch(TwoHosts.Wire::retransmission);
         assertThat(net.clientState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
         assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
     }
@@ -74,8 +78,12 @@ class ConnectionRecoveryTest {
 
     /** An old duplicate SYN carrying an old request, when the client is not connecting at all. */
     private static TcpSegment oldRequest() {
-        return TcpSegment.builder(1000, 80).seq(90).flags(TcpFlag.SYN).window(10_000)
-                .payload("PAY 100".getBytes(StandardCharsets.US_ASCII)).build();
+        return TcpSegment.builder(1000, 80)
+                .seq(90)
+                .flags(TcpFlag.SYN)
+                .window(10_000)
+                .payload("PAY 100".getBytes(StandardCharsets.US_ASCII))
+                .build();
     }
 
     @Test
@@ -88,9 +96,12 @@ class ConnectionRecoveryTest {
         // The server believed the old SYN, delivered its stale request, and still holds the connection.
         assertThat(net.states(SERVER)).containsExactly("ESTABLISHED");
         assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
-        assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).asString(StandardCharsets.US_ASCII).isEqualTo("PAY 100");
+        assertThat(net.server.received(TwoHosts.serverKey(1000, 80)))
+                .asString(StandardCharsets.US_ASCII)
+                .isEqualTo("PAY 100");
         // The client, which never asked for it, rejected it (its RST is on the wire, dropped).
-        assertThat(net.wire).anyMatch(w -> w.from() == CLIENT && w.segment().flags().rst() && w.dropped());
+        assertThat(net.wire)
+                .anyMatch(w -> w.from() == CLIENT && w.segment().flags().rst() && w.dropped());
     }
 
     @Test
@@ -123,7 +134,9 @@ class ConnectionRecoveryTest {
     }
 
     private static boolean dataAt(TwoHosts.Wire w, long seq) {
-        return w.from() == CLIENT && w.segment().payloadLength() > 0 && w.segment().seq().value() == seq;
+        return w.from() == CLIENT
+                && w.segment().payloadLength() > 0
+                && w.segment().seq().value() == seq;
     }
 
     @Test
@@ -136,10 +149,14 @@ class ConnectionRecoveryTest {
         net.client.send(start, k, data);
         net.runFor(900_000); // well before any RTO
         assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).isEqualTo(data);
-        TwoHosts.Wire resent = net.wire.stream().filter(w -> dataAt(w, 1101) && !w.dropped()).findFirst().orElseThrow();
+        TwoHosts.Wire resent = net.wire.stream()
+                .filter(w -> dataAt(w, 1101) && !w.dropped())
+                .findFirst()
+                .orElseThrow();
         assertThat(resent.retransmission()).isTrue();
         assertThat(resent.atUs() - start).isLessThan(200_000);
-        assertThat(net.events).filteredOn(e -> e instanceof LabEvent.CongestionChanged c && c.host() == CLIENT)
+        assertThat(net.events)
+                .filteredOn(e -> e instanceof LabEvent.CongestionChanged c && c.host() == CLIENT)
                 .extracting(e -> ((LabEvent.CongestionChanged) e).cause())
                 .contains("3 duplicate ACKs: fast retransmit", "fast recovery exit (full ACK)");
     }
@@ -156,11 +173,16 @@ class ConnectionRecoveryTest {
         assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).hasSize(2000);
         net.runFor(2_000_000);
         assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).isEqualTo(data);
-        TwoHosts.Wire resent = net.wire.stream().filter(w -> dataAt(w, 2101) && !w.dropped()).findFirst().orElseThrow();
+        TwoHosts.Wire resent = net.wire.stream()
+                .filter(w -> dataAt(w, 2101) && !w.dropped())
+                .findFirst()
+                .orElseThrow();
         assertThat(resent.retransmission()).isTrue();
         // RFC 6298 §5.3: the timer restarted with the ACK of the first two segments (one round trip in).
         assertThat(resent.atUs()).isEqualTo(start + 20_000 + 1_000_000);
-        assertThat(net.events).anyMatch(e -> e instanceof LabEvent.CongestionChanged c && c.cause().equals("retransmission timeout"));
+        assertThat(net.events)
+                .anyMatch(e ->
+                        e instanceof LabEvent.CongestionChanged c && c.cause().equals("retransmission timeout"));
     }
 
     @Test
@@ -175,15 +197,19 @@ class ConnectionRecoveryTest {
         assertThat(net.server.received(sk)).isEmpty();
         assertThat(net.server.connection(sk).orElseThrow().rcvWnd()).isZero();
         List<Long> probes = net.wire.stream()
-                .filter(w -> w.from() == CLIENT && w.segment().payloadLength() == 1).map(TwoHosts.Wire::atUs).toList();
+                .filter(w -> w.from() == CLIENT && w.segment().payloadLength() == 1)
+                .map(TwoHosts.Wire::atUs)
+                .toList();
         assertThat(probes).hasSizeGreaterThanOrEqualTo(3);
         // Backoff: each interval at least as long as the one before, and growing overall.
         for (int i = 2; i < probes.size(); i++) {
             assertThat(probes.get(i) - probes.get(i - 1)).isGreaterThanOrEqualTo(probes.get(i - 1) - probes.get(i - 2));
         }
         assertThat(probes.get(2) - probes.get(1)).isGreaterThan(probes.get(1) - probes.get(0));
-        assertThat(net.events).anyMatch(e -> e instanceof LabEvent.TimerChanged t && t.timer() == TimerKind.PERSIST
-                && t.action() == LabEvent.TimerAction.ARMED);
+        assertThat(net.events)
+                .anyMatch(e -> e instanceof LabEvent.TimerChanged t
+                        && t.timer() == TimerKind.PERSIST
+                        && t.action() == LabEvent.TimerAction.ARMED);
         net.server.setReading(net.now, sk, true);
         net.runFor(5_000_000);
         assertThat(net.server.received(sk)).isEqualTo(data);
@@ -200,7 +226,9 @@ class ConnectionRecoveryTest {
         assertThat(net.server.received(TwoHosts.serverKey(1000, 80))).isEqualTo(data);
         assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.CLOSE_WAIT);
         // Congestion events stay few: not one per ACK.
-        long congestion = net.events.stream().filter(e -> e instanceof LabEvent.CongestionChanged).count();
+        long congestion = net.events.stream()
+                .filter(e -> e instanceof LabEvent.CongestionChanged)
+                .count();
         assertThat(congestion).isLessThan(200);
     }
 
@@ -224,7 +252,9 @@ class ConnectionRecoveryTest {
         assertThat(net.trace()).containsExactly("A>B <SEQ=100><CTL=SYN>", "B>A <SEQ=0><ACK=101><CTL=RST,ACK>");
         assertThat(net.errors(CLIENT)).containsExactly("refused");
         assertThat(net.states(CLIENT)).containsExactly("SYN_SENT", "CLOSED");
-        assertThat(net.events).anyMatch(e -> e instanceof LabEvent.SegmentDropped d && d.reason().equals("no-listener"));
+        assertThat(net.events)
+                .anyMatch(e ->
+                        e instanceof LabEvent.SegmentDropped d && d.reason().equals("no-listener"));
     }
 
     @Test
@@ -233,13 +263,15 @@ class ConnectionRecoveryTest {
         net.handshake(100, 300);
         net.wire.clear();
         // An off-path attacker guesses a sequence number inside the server's window, not RCV.NXT (101).
-        net.inject(CLIENT, TcpSegment.builder(1000, 80).seq(150).flags(TcpFlag.RST).build());
+        net.inject(
+                CLIENT, TcpSegment.builder(1000, 80).seq(150).flags(TcpFlag.RST).build());
         net.runFor(100_000);
         assertThat(net.trace()).containsExactly("A>B <SEQ=150><CTL=RST>", "B>A <SEQ=301><ACK=101><CTL=ACK>");
         assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
         assertThat(net.clientState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);
         // The exact sequence number does reset it (RFC 5961 §3.2).
-        net.inject(CLIENT, TcpSegment.builder(1000, 80).seq(101).flags(TcpFlag.RST).build());
+        net.inject(
+                CLIENT, TcpSegment.builder(1000, 80).seq(101).flags(TcpFlag.RST).build());
         net.runFor(100_000);
         assertThat(net.serverState(1000, 80)).isEqualTo(TcpState.CLOSED);
         assertThat(net.errors(SERVER)).containsExactly("reset");
@@ -266,8 +298,11 @@ class ConnectionRecoveryTest {
         // Default synRetries 6: sent at 0, 1, 3, 7, 15, 31, 63 s; then the 64 s wait (capped at 60 s).
         assertThat(net.wire.stream().map(TwoHosts.Wire::atUs).toList())
                 .containsExactly(0L, 1_000_000L, 3_000_000L, 7_000_000L, 15_000_000L, 31_000_000L, 63_000_000L);
-        LabEvent.ErrorRaised err = net.events.stream().filter(e -> e instanceof LabEvent.ErrorRaised)
-                .map(e -> (LabEvent.ErrorRaised) e).findFirst().orElseThrow();
+        LabEvent.ErrorRaised err = net.events.stream()
+                .filter(e -> e instanceof LabEvent.ErrorRaised)
+                .map(e -> (LabEvent.ErrorRaised) e)
+                .findFirst()
+                .orElseThrow();
         assertThat(err.error()).isEqualTo("timeout");
         assertThat(err.timeUs()).isEqualTo(123_000_000L);
     }

@@ -15,7 +15,9 @@ class FrameReceiveTest {
     private final HostHarness h = new HostHarness(HostHarness.plain()).listen();
 
     private static byte[] synBytes() {
-        return TcpCodec.encode(new TcpDatagram(HostHarness.PEER, HostHarness.HOST,
+        return TcpCodec.encode(new TcpDatagram(
+                HostHarness.PEER,
+                HostHarness.HOST,
                 HostHarness.peer().seq(100).flags(TcpFlag.SYN).build()));
     }
 
@@ -44,7 +46,7 @@ class FrameReceiveTest {
             h.host.receive(0, new Frame(9, null, junk));
         }
         h.expectNothingSent();
-        assertThat(h.eventsOf(LabEvent.SegmentDropped.class)).hasSize(4)
-                .allSatisfy(d -> assertThat(d.reason()).startsWith("malformed"));
+        assertThat(h.eventsOf(LabEvent.SegmentDropped.class)).hasSize(4).allSatisfy(d -> assertThat(d.reason())
+                .startsWith("malformed"));
     }
 }

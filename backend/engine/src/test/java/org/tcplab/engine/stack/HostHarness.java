@@ -33,8 +33,14 @@ final class HostHarness {
 
     /** Options off, delayed ACK and Nagle off: the plain RFC 9293 machine unless a test turns them on. */
     static TcpConfig plain() {
-        return TcpConfig.defaults().withTimestamps(false).withSack(false).withWindowScale(0)
-                .withDelayedAck(false).withNagle(false).withWindow(10_000).withMss(1000);
+        return TcpConfig.defaults()
+                .withTimestamps(false)
+                .withSack(false)
+                .withWindowScale(0)
+                .withDelayedAck(false)
+                .withNagle(false)
+                .withWindow(10_000)
+                .withMss(1000);
     }
 
     final List<LabEvent> events = new ArrayList<>();
@@ -79,7 +85,9 @@ final class HostHarness {
     /** Pops the next segment the host sent and checks its flags, seq and ack (ack < 0: no ACK). */
     TcpSegment expectSent(String flags, long seq, long ack) {
         collect();
-        assertThat(sent).as("the host should have sent %s seq=%d ack=%d", flags, seq, ack).isNotEmpty();
+        assertThat(sent)
+                .as("the host should have sent %s seq=%d ack=%d", flags, seq, ack)
+                .isNotEmpty();
         Outbound o = sent.poll();
         TcpSegment s = o.datagram().segment();
         assertThat(o.datagram().src()).isEqualTo(HOST);

@@ -21,7 +21,9 @@ class LossyLinkTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void everythingArrivesAndBothSidesClose(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        TcpConfig cfg = seed % 2 == 0 ? TcpConfig.defaults() : HostHarness.plain().withDelayedAck(true).withNagle(true);
+        TcpConfig cfg = seed % 2 == 0
+                ? TcpConfig.defaults()
+                : HostHarness.plain().withDelayedAck(true).withNagle(true);
         TwoHosts net = new TwoHosts(cfg);
         var k = net.handshake(100, 300);
         assertThat(net.clientState(1000, 80)).isEqualTo(TcpState.ESTABLISHED);

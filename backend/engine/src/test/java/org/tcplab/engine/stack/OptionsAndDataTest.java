@@ -41,7 +41,8 @@ class OptionsAndDataTest {
             TcpSegment syn = net.wire.get(0).segment();
             // RFC 7323 §2.2: the SYN's window is never scaled.
             assertThat(syn.window()).isEqualTo(65_535);
-            assertThat(HostHarness.withoutNops(syn.options())).extracting(TcpOption::name)
+            assertThat(HostHarness.withoutNops(syn.options()))
+                    .extracting(TcpOption::name)
                     .containsExactly("MSS", "SACK_PERMITTED", "TS", "WS");
             TcpSegment ack = net.wire.get(2).segment();
             assertThat(ack.window()).isEqualTo(262_144 >> 7);
@@ -50,25 +51,29 @@ class OptionsAndDataTest {
 
         @Test
         void windowScaleOnlyIfBothOffer() {
-            TwoHosts net = new TwoHosts(TcpConfig.defaults().withWindow(262_144),
+            TwoHosts net = new TwoHosts(
+                    TcpConfig.defaults().withWindow(262_144),
                     TcpConfig.defaults().withWindow(262_144).withWindowScale(0));
             net.handshake(100, 300);
             ConnectionSnapshot c = net.client.connections().get(0);
             assertThat(c.sndWindowShift()).isZero();
             assertThat(c.rcvWindowShift()).isZero();
             assertThat(c.rcvWnd()).isEqualTo(65_535); // without scaling the window cannot exceed 64 KiB
-            assertThat(net.wire.get(1).segment().option(TcpOption.WindowScale.class)).isEmpty();
+            assertThat(net.wire.get(1).segment().option(TcpOption.WindowScale.class))
+                    .isEmpty();
         }
 
         @Test
         void sackAndTimestampsOffWhenOneSideDeclines() {
-            TwoHosts net = new TwoHosts(TcpConfig.defaults(), TcpConfig.defaults().withSack(false).withTimestamps(false));
+            TwoHosts net = new TwoHosts(
+                    TcpConfig.defaults(), TcpConfig.defaults().withSack(false).withTimestamps(false));
             net.handshake(100, 300);
             for (TcpHost h : List.of(net.client, net.server)) {
                 assertThat(h.connections().get(0).sackOk()).isFalse();
                 assertThat(h.connections().get(0).timestampsOk()).isFalse();
             }
-            assertThat(HostHarness.withoutNops(net.wire.get(1).segment().options())).extracting(TcpOption::name)
+            assertThat(HostHarness.withoutNops(net.wire.get(1).segment().options()))
+                    .extracting(TcpOption::name)
                     .containsExactly("MSS", "WS");
             assertThat(net.wire.get(2).segment().options()).isEmpty();
         }
@@ -88,11 +93,13 @@ class OptionsAndDataTest {
             HostHarness h = new HostHarness(HostHarness.plain().withTimestamps(true)).listen();
             h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.Timestamps(5000, 0)));
             TcpSegment synAck = h.expectSent("SYN,ACK", 300, 101);
-            assertThat(synAck.option(TcpOption.Timestamps.class).orElseThrow().tsEcr()).isEqualTo(5000);
+            assertThat(synAck.option(TcpOption.Timestamps.class).orElseThrow().tsEcr())
+                    .isEqualTo(5000);
             h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Timestamps(5007, 1)));
             h.peerSends(peer().seq(101).ack(301).payload(new byte[] {1}).options(new TcpOption.Timestamps(5010, 1)));
             TcpSegment ack = h.expectSent("ACK", 301, 102);
-            assertThat(ack.option(TcpOption.Timestamps.class).orElseThrow().tsEcr()).isEqualTo(5010);
+            assertThat(ack.option(TcpOption.Timestamps.class).orElseThrow().tsEcr())
+                    .isEqualTo(5010);
         }
 
         @Test
@@ -111,7 +118,9 @@ class OptionsAndDataTest {
     class Sack {
         private HostHarness established() {
             HostHarness h = new HostHarness(HostHarness.plain().withSack(true)).listen();
-            h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.MaxSegmentSize(1000), new TcpOption.SackPermitted()));
+            h.peerSends(peer().seq(100)
+                    .flags(SYN)
+                    .options(new TcpOption.MaxSegmentSize(1000), new TcpOption.SackPermitted()));
             h.expectSent("SYN,ACK", 300, 101);
             h.peerSends(peer().seq(101).ack(301));
             return h;
@@ -121,16 +130,28 @@ class OptionsAndDataTest {
         void firstBlockHoldsTheMostRecentSegment() {
             HostHarness h = established();
             h.peerSends(peer().seq(201).ack(301).payload(new byte[100]));
-            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
+            assertThat(h.expectSent("ACK", 301, 101)
+                            .option(TcpOption.Sack.class)
+                            .orElseThrow()
+                            .blocks())
                     .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(301)));
             h.peerSends(peer().seq(401).ack(301).payload(new byte[100]));
-            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
-                    .containsExactly(new SackBlock(SeqNum.of(401), SeqNum.of(501)), new SackBlock(SeqNum.of(201), SeqNum.of(301)));
+            assertThat(h.expectSent("ACK", 301, 101)
+                            .option(TcpOption.Sack.class)
+                            .orElseThrow()
+                            .blocks())
+                    .containsExactly(
+                            new SackBlock(SeqNum.of(401), SeqNum.of(501)),
+                            new SackBlock(SeqNum.of(201), SeqNum.of(301)));
             h.peerSends(peer().seq(301).ack(301).payload(new byte[100])); // joins the two blocks
-            assertThat(h.expectSent("ACK", 301, 101).option(TcpOption.Sack.class).orElseThrow().blocks())
+            assertThat(h.expectSent("ACK", 301, 101)
+                            .option(TcpOption.Sack.class)
+                            .orElseThrow()
+                            .blocks())
                     .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(501)));
             h.peerSends(peer().seq(101).ack(301).payload(new byte[100])); // fills the hole
-            assertThat(h.expectSent("ACK", 301, 501).option(TcpOption.Sack.class)).isEmpty();
+            assertThat(h.expectSent("ACK", 301, 501).option(TcpOption.Sack.class))
+                    .isEmpty();
         }
 
         @Test
@@ -142,11 +163,15 @@ class OptionsAndDataTest {
             h.expectSentData("ACK", 2301, 101, 1000);
             h.expectSentData("ACK,PSH", 3301, 101, 1000);
             // The peer got the last two segments only.
-            h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
+            h.peerSends(peer().seq(101)
+                    .ack(301)
+                    .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
             h.advanceTo(1_000_000); // RTO: cwnd 1 segment
             h.expectSentData("ACK", 301, 101, 1000);
             h.expectNothingSent();
-            h.peerSends(peer().seq(101).ack(1301).options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
+            h.peerSends(peer().seq(101)
+                    .ack(1301)
+                    .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
             h.expectSentData("ACK", 1301, 101, 1000);
             h.expectNothingSent(); // 2301..4301 is SACKed: not sent again
             h.peerSends(peer().seq(101).ack(4301));
@@ -167,8 +192,8 @@ class OptionsAndDataTest {
             h.expectNothingUntil(39_999);
             h.advanceTo(40_000);
             h.expectSent("ACK", 301, 111);
-            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).anyMatch(t -> t.timer() == TimerKind.DELAYED_ACK
-                    && t.action() == LabEvent.TimerAction.FIRED);
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class))
+                    .anyMatch(t -> t.timer() == TimerKind.DELAYED_ACK && t.action() == LabEvent.TimerAction.FIRED);
         }
 
         @Test
@@ -178,7 +203,9 @@ class OptionsAndDataTest {
             h.expectNothingSent();
             h.peerSends(peer().seq(1101).ack(301).payload(new byte[1000]));
             h.expectSent("ACK", 301, 2101);
-            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).last().extracting(LabEvent.TimerChanged::action)
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class))
+                    .last()
+                    .extracting(LabEvent.TimerChanged::action)
                     .isEqualTo(LabEvent.TimerAction.CANCELLED);
         }
 
@@ -233,7 +260,10 @@ class OptionsAndDataTest {
             h.host.setReading(0, KEY, true);
             assertThat(h.expectSent("ACK", 301, 2101).window()).isEqualTo(2000); // the window update
             assertThat(h.host.received(KEY)).hasSize(2000);
-            assertThat(h.eventsOf(LabEvent.DataDelivered.class)).last().extracting(LabEvent.DataDelivered::bytes).isEqualTo(2000);
+            assertThat(h.eventsOf(LabEvent.DataDelivered.class))
+                    .last()
+                    .extracting(LabEvent.DataDelivered::bytes)
+                    .isEqualTo(2000);
         }
 
         @Test

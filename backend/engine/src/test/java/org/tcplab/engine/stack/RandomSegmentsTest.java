@@ -37,10 +37,17 @@ class RandomSegmentsTest {
                 boolean wild = rnd.nextInt(5) == 0;
                 long seq = wild ? rnd.nextLong(1L << 32) : rcvNxt + rnd.nextInt(-3, 1500);
                 long ack = wild ? rnd.nextLong(1L << 32) : rnd.nextBoolean() ? sndNxt : sndNxt + rnd.nextInt(-1500, 3);
-                int flags = snap.isEmpty() && rnd.nextBoolean() ? 0x02
-                        : wild ? rnd.nextInt(256) : 0x10 | (rnd.nextInt(8) == 0 ? 0x01 : 0) | (rnd.nextInt(30) == 0 ? 0x04 : 0)
-                                | (rnd.nextInt(30) == 0 ? 0x02 : 0);
-                TcpSegment.Builder b = TcpSegment.builder(1000, 80).seq(seq).window(rnd.nextInt(65536))
+                int flags = snap.isEmpty() && rnd.nextBoolean()
+                        ? 0x02
+                        : wild
+                                ? rnd.nextInt(256)
+                                : 0x10
+                                        | (rnd.nextInt(8) == 0 ? 0x01 : 0)
+                                        | (rnd.nextInt(30) == 0 ? 0x04 : 0)
+                                        | (rnd.nextInt(30) == 0 ? 0x02 : 0);
+                TcpSegment.Builder b = TcpSegment.builder(1000, 80)
+                        .seq(seq)
+                        .window(rnd.nextInt(65536))
                         .rawFlags(new TcpFlags(flags));
                 if ((flags & 0x10) != 0) b.ack(ack);
                 if (rnd.nextInt(3) == 0) b.payload(new byte[rnd.nextInt(1, 1500)]);
@@ -62,7 +69,8 @@ class RandomSegmentsTest {
                 h.collect();
             }
             for (Outbound o : h.sent) {
-                assertThat(o.datagram().segment().flags().ack()).isEqualTo(o.datagram().segment().ackNumber().isPresent());
+                assertThat(o.datagram().segment().flags().ack())
+                        .isEqualTo(o.datagram().segment().ackNumber().isPresent());
                 org.tcplab.engine.wire.TcpCodec.encode(o.datagram()); // every segment we emit encodes
             }
             h.sent.clear();
@@ -77,8 +85,9 @@ class RandomSegmentsTest {
             case 0 -> List.of(new TcpOption.MaxSegmentSize(rnd.nextInt(65536)));
             case 1 -> List.of(new TcpOption.WindowScale(rnd.nextInt(256)));
             case 2 -> List.of(new TcpOption.Timestamps(rnd.nextInt(), rnd.nextInt()));
-            case 3 -> List.of(new TcpOption.Sack(List.of(new TcpOption.SackBlock(SeqNum.of(rnd.nextLong(1L << 32)),
-                    SeqNum.of(rnd.nextLong(1L << 32))))));
+            case 3 ->
+                List.of(new TcpOption.Sack(List.of(new TcpOption.SackBlock(
+                        SeqNum.of(rnd.nextLong(1L << 32)), SeqNum.of(rnd.nextLong(1L << 32))))));
             default -> List.of(new TcpOption.SackPermitted());
         };
     }

@@ -7,12 +7,13 @@ import org.tcplab.engine.wire.Ipv4Address;
 
 class Rfc6528IsnSourceTest {
 
-    private static final ConnectionKey K = new ConnectionKey(Ipv4Address.parse("192.0.2.1"), 1000,
-            Ipv4Address.parse("192.0.2.2"), 80);
+    private static final ConnectionKey K =
+            new ConnectionKey(Ipv4Address.parse("192.0.2.1"), 1000, Ipv4Address.parse("192.0.2.2"), 80);
 
     @Test
     void sameKeyAndTimeGiveTheSameIsn() {
-        assertThat(new Rfc6528IsnSource(new byte[] {9}).isn(5, K)).isEqualTo(new Rfc6528IsnSource(new byte[] {9}).isn(5, K));
+        assertThat(new Rfc6528IsnSource(new byte[] {9}).isn(5, K))
+                .isEqualTo(new Rfc6528IsnSource(new byte[] {9}).isn(5, K));
     }
 
     @Test

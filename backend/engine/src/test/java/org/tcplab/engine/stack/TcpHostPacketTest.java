@@ -35,7 +35,8 @@ class TcpHostPacketTest {
             h.peerSends(peer().seq(100).flags(SYN));
             // RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
             h.expectSent("RST,ACK", 0, 101);
-            assertThat(h.eventsOf(LabEvent.SegmentDropped.class)).extracting(LabEvent.SegmentDropped::reason)
+            assertThat(h.eventsOf(LabEvent.SegmentDropped.class))
+                    .extracting(LabEvent.SegmentDropped::reason)
                     .containsExactly("no-listener");
         }
 
@@ -63,7 +64,8 @@ class TcpHostPacketTest {
         @Test
         void userCallsOnMissingConnectionAreRefused() {
             HostHarness h = h();
-            assertThatThrownBy(() -> h.host.send(0, KEY, bytes("x"))).isInstanceOf(TcpUserException.class)
+            assertThatThrownBy(() -> h.host.send(0, KEY, bytes("x")))
+                    .isInstanceOf(TcpUserException.class)
                     .hasMessage("connection does not exist");
             assertThatThrownBy(() -> h.host.close(0, KEY)).isInstanceOf(TcpUserException.class);
         }
@@ -71,8 +73,14 @@ class TcpHostPacketTest {
         @Test
         void segmentsForAnotherAddressAreIgnored() {
             HostHarness h = h();
-            h.host.receive(0, 1, null, new org.tcplab.engine.wire.TcpDatagram(HostHarness.PEER,
-                    org.tcplab.engine.wire.Ipv4Address.parse("198.51.100.9"), peer().seq(1).flags(SYN).build()));
+            h.host.receive(
+                    0,
+                    1,
+                    null,
+                    new org.tcplab.engine.wire.TcpDatagram(
+                            HostHarness.PEER,
+                            org.tcplab.engine.wire.Ipv4Address.parse("198.51.100.9"),
+                            peer().seq(1).flags(SYN).build()));
             h.expectNothingSent();
             assertThat(h.events).isEmpty();
         }
@@ -116,13 +124,20 @@ class TcpHostPacketTest {
             h.host.listen(0, 80, 1);
             h.peerSends(peer().seq(100).flags(SYN));
             h.expectSent("SYN,ACK", 300, 101);
-            h.peerSends(org.tcplab.engine.wire.TcpSegment.builder(1001, 80).seq(500).flags(SYN).window(1000));
+            h.peerSends(org.tcplab.engine.wire.TcpSegment.builder(1001, 80)
+                    .seq(500)
+                    .flags(SYN)
+                    .window(1000));
             h.expectNothingSent();
-            assertThat(h.eventsOf(LabEvent.SegmentDropped.class)).extracting(LabEvent.SegmentDropped::reason)
+            assertThat(h.eventsOf(LabEvent.SegmentDropped.class))
+                    .extracting(LabEvent.SegmentDropped::reason)
                     .containsExactly("backlog");
             // Completing the first handshake frees the slot.
             h.peerSends(peer().seq(101).ack(301));
-            h.peerSends(org.tcplab.engine.wire.TcpSegment.builder(1001, 80).seq(500).flags(SYN).window(1000));
+            h.peerSends(org.tcplab.engine.wire.TcpSegment.builder(1001, 80)
+                    .seq(500)
+                    .flags(SYN)
+                    .window(1000));
             h.expectSent("SYN,ACK", 300, 501);
         }
 
@@ -514,7 +529,9 @@ class TcpHostPacketTest {
         @Test
         void ackOfFinMovesToFinWait2() {
             HostHarness h = h().finWait2();
-            assertThat(h.eventsOf(LabEvent.StateChanged.class)).last().extracting(LabEvent.StateChanged::cause)
+            assertThat(h.eventsOf(LabEvent.StateChanged.class))
+                    .last()
+                    .extracting(LabEvent.StateChanged::cause)
                     .isEqualTo("ACK of FIN");
         }
 
@@ -629,7 +646,9 @@ class TcpHostPacketTest {
             assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
             h.advanceTo(entered + 240_000_000L);
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
-            assertThat(h.eventsOf(LabEvent.StateChanged.class)).last().extracting(LabEvent.StateChanged::cause)
+            assertThat(h.eventsOf(LabEvent.StateChanged.class))
+                    .last()
+                    .extracting(LabEvent.StateChanged::cause)
                     .isEqualTo("2MSL timeout");
         }
 

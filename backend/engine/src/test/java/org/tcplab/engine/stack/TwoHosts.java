@@ -46,7 +46,8 @@ final class TwoHosts {
 
     TwoHosts(TcpConfig clientConfig, TcpConfig serverConfig) {
         IsnSource isn = new Rfc6528IsnSource(new byte[] {1, 2, 3});
-        ConnectionNamer namer = (h, k) -> Math.min(k.localPort(), k.remotePort()) + "-" + Math.max(k.localPort(), k.remotePort());
+        ConnectionNamer namer =
+                (h, k) -> Math.min(k.localPort(), k.remotePort()) + "-" + Math.max(k.localPort(), k.remotePort());
         client = new TcpHost(HostName.CLIENT, A, clientConfig, isn, namer, events::add);
         server = new TcpHost(HostName.SERVER, B, serverConfig, isn, namer, events::add);
     }
@@ -148,11 +149,13 @@ final class TwoHosts {
             StringBuilder sb = new StringBuilder(w.from() == HostName.CLIENT ? "A>B " : "B>A ");
             sb.append("<SEQ=").append(s.seq()).append('>');
             s.ackNumber().ifPresent(a -> sb.append("<ACK=").append(a).append('>'));
-            List<String> ctl = new ArrayList<>(s.flags().without(org.tcplab.engine.wire.TcpFlag.PSH).names());
+            List<String> ctl = new ArrayList<>(
+                    s.flags().without(org.tcplab.engine.wire.TcpFlag.PSH).names());
             // The RFC's figures write SYN,ACK / FIN,ACK / RST,ACK with ACK last.
             if (ctl.remove("ACK")) ctl.add("ACK");
             sb.append("<CTL=").append(String.join(",", ctl)).append('>');
-            if (s.payloadLength() > 0) sb.append("<DATA=").append(s.payloadLength()).append('>');
+            if (s.payloadLength() > 0)
+                sb.append("<DATA=").append(s.payloadLength()).append('>');
             out.add(sb.toString());
         }
         return out;

@@ -37,7 +37,9 @@ class Pcap4jCrossCheckTest {
 
         TcpPacket tcp = ip.get(TcpPacket.class);
         TcpPacket.TcpHeader h = tcp.getHeader();
-        assertThat(tcp.hasValidChecksum(ip.getHeader().getSrcAddr(), ip.getHeader().getDstAddr(), false)).isTrue();
+        assertThat(tcp.hasValidChecksum(
+                        ip.getHeader().getSrcAddr(), ip.getHeader().getDstAddr(), false))
+                .isTrue();
         assertThat(h.getSrcPort().valueAsInt()).isEqualTo(40000);
         assertThat(h.getDstPort().valueAsInt()).isEqualTo(80);
         assertThat(h.getSequenceNumberAsLong()).isEqualTo(s.seq().value());
@@ -48,13 +50,15 @@ class Pcap4jCrossCheckTest {
         assertThat(h.getWindowAsInt()).isEqualTo(65535);
         assertThat(h.getDataOffsetAsInt()).isEqualTo(10);
         assertThat(h.getOptions()).hasSize(5);
-        assertThat(((TcpMaximumSegmentSizeOption) h.getOptions().get(0)).getMaxSegSizeAsInt()).isEqualTo(1460);
+        assertThat(((TcpMaximumSegmentSizeOption) h.getOptions().get(0)).getMaxSegSizeAsInt())
+                .isEqualTo(1460);
         assertThat(h.getOptions().get(1)).isInstanceOf(TcpSackPermittedOption.class);
         TcpTimestampsOption ts = (TcpTimestampsOption) h.getOptions().get(2);
         assertThat(ts.getTsValueAsLong()).isEqualTo(0x80000001L);
         assertThat(ts.getTsEchoReplyAsLong()).isZero();
         assertThat(h.getOptions().get(3)).isInstanceOf(TcpNoOperationOption.class);
-        assertThat(((TcpWindowScaleOption) h.getOptions().get(4)).getShiftCountAsInt()).isEqualTo(7);
+        assertThat(((TcpWindowScaleOption) h.getOptions().get(4)).getShiftCountAsInt())
+                .isEqualTo(7);
     }
 
     @Test
@@ -63,7 +67,9 @@ class Pcap4jCrossCheckTest {
         byte[] bytes = TcpCodec.encode(new TcpDatagram(TcpCodecTest.B, TcpCodecTest.A, s));
         IpV4Packet ip = IpV4Packet.newPacket(bytes, 0, bytes.length);
         TcpPacket tcp = ip.get(TcpPacket.class);
-        assertThat(tcp.hasValidChecksum(ip.getHeader().getSrcAddr(), ip.getHeader().getDstAddr(), false)).isTrue();
+        assertThat(tcp.hasValidChecksum(
+                        ip.getHeader().getSrcAddr(), ip.getHeader().getDstAddr(), false))
+                .isTrue();
         assertThat(tcp.getHeader().getAcknowledgmentNumberAsLong()).isEqualTo(101);
         assertThat(tcp.getHeader().getPsh()).isTrue();
         assertThat(tcp.getPayload().getRawData()).isEqualTo(s.payload());
@@ -86,9 +92,15 @@ class Pcap4jCrossCheckTest {
                 .fin(true)
                 .window((short) 1234)
                 .options(List.of(
-                        new TcpMaximumSegmentSizeOption.Builder().maxSegSize((short) 536).correctLengthAtBuild(true).build(),
+                        new TcpMaximumSegmentSizeOption.Builder()
+                                .maxSegSize((short) 536)
+                                .correctLengthAtBuild(true)
+                                .build(),
                         TcpNoOperationOption.getInstance(),
-                        new TcpWindowScaleOption.Builder().shiftCount((byte) 3).correctLengthAtBuild(true).build()))
+                        new TcpWindowScaleOption.Builder()
+                                .shiftCount((byte) 3)
+                                .correctLengthAtBuild(true)
+                                .build()))
                 .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[] {1, 2, 3}))
                 .srcAddr(src)
                 .dstAddr(dst)
@@ -120,7 +132,8 @@ class Pcap4jCrossCheckTest {
         assertThat(s.ack().value()).isEqualTo(42);
         assertThat(s.flags().names()).containsExactly("ACK", "FIN");
         assertThat(s.window()).isEqualTo(1234);
-        assertThat(s.options()).startsWith(new TcpOption.MaxSegmentSize(536), new TcpOption.NoOp(), new TcpOption.WindowScale(3));
+        assertThat(s.options())
+                .startsWith(new TcpOption.MaxSegmentSize(536), new TcpOption.NoOp(), new TcpOption.WindowScale(3));
         assertThat(s.payload()).containsExactly(1, 2, 3);
         assertThat(TcpCodec.describe(bytes).checksumOk()).isTrue();
     }

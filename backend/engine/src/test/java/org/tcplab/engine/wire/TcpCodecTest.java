@@ -20,8 +20,12 @@ class TcpCodecTest {
                 .seq(0xfffffff0L)
                 .flags(TcpFlag.SYN, TcpFlag.ECE, TcpFlag.CWR)
                 .window(65535)
-                .options(new TcpOption.MaxSegmentSize(1460), new TcpOption.SackPermitted(),
-                        new TcpOption.Timestamps(0x80000001, 0), new TcpOption.NoOp(), new TcpOption.WindowScale(7))
+                .options(
+                        new TcpOption.MaxSegmentSize(1460),
+                        new TcpOption.SackPermitted(),
+                        new TcpOption.Timestamps(0x80000001, 0),
+                        new TcpOption.NoOp(),
+                        new TcpOption.WindowScale(7))
                 .build();
     }
 
@@ -32,9 +36,12 @@ class TcpCodecTest {
                 .flags(TcpFlag.PSH)
                 .window(1024)
                 .urgentPointer(0)
-                .options(new TcpOption.NoOp(), new TcpOption.NoOp(), new TcpOption.Sack(List.of(
-                        new TcpOption.SackBlock(SeqNum.of(2000), SeqNum.of(3000)),
-                        new TcpOption.SackBlock(SeqNum.of(4000), SeqNum.of(5000)))))
+                .options(
+                        new TcpOption.NoOp(),
+                        new TcpOption.NoOp(),
+                        new TcpOption.Sack(List.of(
+                                new TcpOption.SackBlock(SeqNum.of(2000), SeqNum.of(3000)),
+                                new TcpOption.SackBlock(SeqNum.of(4000), SeqNum.of(5000)))))
                 .payload("hello, world".getBytes(StandardCharsets.US_ASCII))
                 .build();
     }
@@ -82,8 +89,10 @@ class TcpCodecTest {
 
         @Test
         void optionsNotEndingOnAWordBoundaryArePadded() {
-            TcpSegment s = TcpSegment.builder(1, 2).flags(TcpFlag.SYN).options(new TcpOption.MaxSegmentSize(536),
-                    new TcpOption.WindowScale(2)).build();
+            TcpSegment s = TcpSegment.builder(1, 2)
+                    .flags(TcpFlag.SYN)
+                    .options(new TcpOption.MaxSegmentSize(536), new TcpOption.WindowScale(2))
+                    .build();
             Independent p = Independent.parse(TcpCodec.encode(new TcpDatagram(A, B, s)));
             assertThat(p.dataOffset).isEqualTo(7); // 20 + 4 + 3 -> 28 bytes
             assertThat(p.tcpChecksumValid).isTrue();
@@ -137,7 +146,10 @@ class TcpCodecTest {
 
         @Test
         void anOptionLengthRunningPastTheHeaderIsMalformed() {
-            TcpSegment s = TcpSegment.builder(1, 2).flags(TcpFlag.SYN).options(new TcpOption.MaxSegmentSize(1460)).build();
+            TcpSegment s = TcpSegment.builder(1, 2)
+                    .flags(TcpFlag.SYN)
+                    .options(new TcpOption.MaxSegmentSize(1460))
+                    .build();
             byte[] bytes = TcpCodec.encode(new TcpDatagram(A, B, s));
             bytes[20 + 21] = 9; // MSS claims 9 bytes inside a 4-byte option area
             fixTcpChecksum(bytes);
@@ -146,8 +158,15 @@ class TcpCodecTest {
 
         @Test
         void aWrongLengthForAKnownOptionIsMalformed() {
-            TcpSegment s = TcpSegment.builder(1, 2).flags(TcpFlag.SYN).options(new TcpOption.MaxSegmentSize(1460),
-                    new TcpOption.NoOp(), new TcpOption.NoOp(), new TcpOption.NoOp(), new TcpOption.NoOp()).build();
+            TcpSegment s = TcpSegment.builder(1, 2)
+                    .flags(TcpFlag.SYN)
+                    .options(
+                            new TcpOption.MaxSegmentSize(1460),
+                            new TcpOption.NoOp(),
+                            new TcpOption.NoOp(),
+                            new TcpOption.NoOp(),
+                            new TcpOption.NoOp())
+                    .build();
             byte[] bytes = TcpCodec.encode(new TcpDatagram(A, B, s));
             bytes[20 + 21] = 5; // MSS with length 5
             fixTcpChecksum(bytes);

@@ -25,17 +25,23 @@ class CaptureController {
     }
 
     @GetMapping(value = "/api/labs/{lab}/capture.pcap")
-    @Operation(summary = "Every segment of the lab as a classic libpcap file",
+    @Operation(
+            summary = "Every segment of the lab as a classic libpcap file",
             description = "LINKTYPE_RAW (IPv4), timestamps are the lab's virtual times; opens in Wireshark.")
     Mono<ResponseEntity<byte[]>> capture(@PathVariable("lab") String id) {
         return Mono.fromCallable(() -> {
-            var events = labs.get(id).read(v -> v.eventsAfter(0));
-            byte[] pcap = PcapWriter.write(events);
-            return ResponseEntity.ok()
-                    .contentType(PCAP)
-                    .header(HttpHeaders.CONTENT_DISPOSITION,
-                            ContentDisposition.attachment().filename("tcplab-" + id + ".pcap").build().toString())
-                    .body(pcap);
-        }).subscribeOn(Schedulers.boundedElastic());
+                    var events = labs.get(id).read(v -> v.eventsAfter(0));
+                    byte[] pcap = PcapWriter.write(events);
+                    return ResponseEntity.ok()
+                            .contentType(PCAP)
+                            .header(
+                                    HttpHeaders.CONTENT_DISPOSITION,
+                                    ContentDisposition.attachment()
+                                            .filename("tcplab-" + id + ".pcap")
+                                            .build()
+                                            .toString())
+                            .body(pcap);
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -50,7 +50,8 @@ public final class PcapWriter {
             }
             return Files.readAllBytes(file);
         } catch (PcapNativeException | NotOpenException e) {
-            throw new IOException("libpcap could not write the capture (is libpcap0.8 installed?): " + e.getMessage(), e);
+            throw new IOException(
+                    "libpcap could not write the capture (is libpcap0.8 installed?): " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(file);
         }

@@ -48,11 +48,20 @@ class FaultController {
         this.labs = labs;
     }
 
-    @Schema(example = "{\"direction\":\"server-to-client\",\"match\":{\"onlyFlags\":[\"SYN\",\"ACK\"],\"nth\":1,\"count\":1},\"action\":\"drop\"}")
+    @Schema(
+            example =
+                    "{\"direction\":\"server-to-client\",\"match\":{\"onlyFlags\":[\"SYN\",\"ACK\"],\"nth\":1,\"count\":1},\"action\":\"drop\"}")
     record FaultRequest(
-            @Pattern(regexp = "client-to-server|server-to-client|both", message = "must be client-to-server, server-to-client or both") String direction,
+            @Pattern(
+                            regexp = "client-to-server|server-to-client|both",
+                            message = "must be client-to-server, server-to-client or both")
+                    String direction,
             @Valid Match match,
-            @NotNull @Pattern(regexp = "drop|delay|duplicate|reorder|corrupt", message = "must be drop, delay, duplicate, reorder or corrupt") String action,
+            @NotNull
+                    @Pattern(
+                            regexp = "drop|delay|duplicate|reorder|corrupt",
+                            message = "must be drop, delay, duplicate, reorder or corrupt")
+                    String action,
             @PositiveOrZero @DecimalMax("3600000") Double delayMs) {}
 
     record Match(
@@ -65,14 +74,17 @@ class FaultController {
 
     @PostMapping
     @Operation(summary = "Add a fault rule", description = "201 with the rule and its id.")
-    Mono<ResponseEntity<Map<String, Object>>> add(@PathVariable("lab") String id,
-            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth, @Valid @RequestBody FaultRequest body) {
+    Mono<ResponseEntity<Map<String, Object>>> add(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @Valid @RequestBody FaultRequest body) {
         Match m = body.match() != null ? body.match() : new Match(null, null, null, null, null, null);
         FaultAction action = FaultAction.parse(body.action());
         if (action == FaultAction.DELAY && body.delayMs() == null) {
             throw LabProblem.badInput("delayMs", "a delay fault needs delayMs");
         }
-        FaultRule rule = new FaultRule(0,
+        FaultRule rule = new FaultRule(
+                0,
                 body.direction() == null ? Direction.BOTH : Direction.parse(body.direction()),
                 m.flags() == null ? null : TcpFlags.parse(m.flags()),
                 m.onlyFlags() == null ? null : TcpFlags.parse(m.onlyFlags()),
@@ -83,40 +95,48 @@ class FaultController {
                 action,
                 body.delayMs() == null ? 0 : LabMapping.us(body.delayMs()));
         return Mono.fromCallable(() -> {
-            Lab lab = labs.authorized(id, auth);
-            FaultRule added = lab.change(d -> d.addFault(rule));
-            return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id())).body(LabMapping.fault(added));
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Lab lab = labs.authorized(id, auth);
+                    FaultRule added = lab.change(d -> d.addFault(rule));
+                    return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id()))
+                            .body(LabMapping.fault(added));
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @GetMapping
     @Operation(summary = "The lab's fault rules")
     Mono<List<Map<String, Object>>> list(@PathVariable("lab") String id) {
         return Mono.fromCallable(() -> labs.get(id).read(v -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (FaultRule f : v.driver().faults()) out.add(LabMapping.fault(f));
-            return out;
-        })).subscribeOn(Schedulers.boundedElastic());
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    for (FaultRule f : v.driver().faults()) out.add(LabMapping.fault(f));
+                    return out;
+                }))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @GetMapping("/{f}")
     @Operation(summary = "One fault rule (extension)")
     Mono<Map<String, Object>> one(@PathVariable("lab") String id, @PathVariable("f") int f) {
         return Mono.fromCallable(() -> labs.get(id).read(v -> v.driver().faults().stream()
-                .filter(r -> r.id() == f).findFirst().map(LabMapping::fault)
-                .orElseThrow(() -> LabProblem.notFound("lab " + id + " has no fault " + f))))
+                        .filter(r -> r.id() == f)
+                        .findFirst()
+                        .map(LabMapping::fault)
+                        .orElseThrow(() -> LabProblem.notFound("lab " + id + " has no fault " + f))))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
     @DeleteMapping("/{f}")
     @Operation(summary = "Remove a fault rule")
-    Mono<ResponseEntity<Void>> remove(@PathVariable("lab") String id, @PathVariable("f") int f,
+    Mono<ResponseEntity<Void>> remove(
+            @PathVariable("lab") String id,
+            @PathVariable("f") int f,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth) {
         return Mono.fromCallable(() -> {
-            Lab lab = labs.authorized(id, auth);
-            boolean removed = lab.change(d -> d.removeFault(f));
-            if (!removed) throw LabProblem.notFound("lab " + id + " has no fault " + f);
-            return ResponseEntity.noContent().<Void>build();
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Lab lab = labs.authorized(id, auth);
+                    boolean removed = lab.change(d -> d.removeFault(f));
+                    if (!removed) throw LabProblem.notFound("lab " + id + " has no fault " + f);
+                    return ResponseEntity.noContent().<Void>build();
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

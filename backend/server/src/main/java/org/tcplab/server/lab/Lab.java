@@ -33,6 +33,7 @@ public final class Lab {
      * waiting for anything. Lock order: lab lock, then log lock.
      */
     private final Object logLock = new Object();
+
     private final LabStream stream;
     private final int maxEvents;
     private final long instantMaxSteps;
@@ -45,13 +46,22 @@ public final class Lab {
     private boolean paused;
     /** Realtime anchor: at wall time {@code baseWallNanos} the virtual clock read {@code baseVirtualUs}. */
     private long baseWallNanos;
+
     private long baseVirtualUs;
     private volatile boolean stopped;
     private volatile long lastTouchedNanos;
     private volatile Object scenario;
 
-    Lab(String id, String token, LabSettings settings, ClockMode clock, double timeScale, int maxEvents,
-            long instantMaxSteps, LongSupplier wallNanos, LabStream stream) {
+    Lab(
+            String id,
+            String token,
+            LabSettings settings,
+            ClockMode clock,
+            double timeScale,
+            int maxEvents,
+            long instantMaxSteps,
+            LongSupplier wallNanos,
+            LabStream stream) {
         this.id = id;
         this.token = token;
         this.settings = settings;
@@ -84,32 +94,72 @@ public final class Lab {
             if (log.size() >= maxEvents - 1) {
                 // The last slot is the explanation, so a viewer sees why the lab went quiet.
                 stopped = true;
-                log.emit(new LabEvent.Note(event.timeUs(), null, "event limit reached (" + maxEvents
-                        + " events): the lab is stopped and accepts no further changes; create a new lab"));
+                log.emit(new LabEvent.Note(
+                        event.timeUs(),
+                        null,
+                        "event limit reached (" + maxEvents
+                                + " events): the lab is stopped and accepts no further changes; create a new lab"));
                 return;
             }
             log.emit(event);
         }
     }
 
-    public String id() { return id; }
-    public String mode() { return settings.mode(); }
-    public LabSettings settings() { return settings; }
-    public LabStream stream() { return stream; }
-    public boolean stopped() { return stopped; }
-    public long lastTouchedNanos() { return lastTouchedNanos; }
-    public int viewers() { return viewers.get(); }
-    public void viewerOpened() { viewers.incrementAndGet(); touch(); }
-    public void viewerClosed() { viewers.decrementAndGet(); touch(); }
-    public Object scenario() { return scenario; }
-    public void scenario(Object run) { this.scenario = run; }
+    public String id() {
+        return id;
+    }
+
+    public String mode() {
+        return settings.mode();
+    }
+
+    public LabSettings settings() {
+        return settings;
+    }
+
+    public LabStream stream() {
+        return stream;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public long lastTouchedNanos() {
+        return lastTouchedNanos;
+    }
+
+    public int viewers() {
+        return viewers.get();
+    }
+
+    public void viewerOpened() {
+        viewers.incrementAndGet();
+        touch();
+    }
+
+    public void viewerClosed() {
+        viewers.decrementAndGet();
+        touch();
+    }
+
+    public Object scenario() {
+        return scenario;
+    }
+
+    public void scenario(Object run) {
+        this.scenario = run;
+    }
 
     boolean tokenMatches(String candidate) {
-        return java.security.MessageDigest.isEqual(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        return java.security.MessageDigest.isEqual(
+                token.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 candidate.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    public String token() { return token; }
+    public String token() {
+        return token;
+    }
 
     void touch() {
         lastTouchedNanos = wallNanos.getAsLong();
@@ -135,8 +185,8 @@ public final class Lab {
         try {
             touch();
             if (stopped) {
-                throw LabProblem.conflict("lab " + id + " reached its event limit (" + maxEvents
-                        + ") and is stopped; create a new lab");
+                throw LabProblem.conflict(
+                        "lab " + id + " reached its event limit (" + maxEvents + ") and is stopped; create a new lab");
             }
             T result = action.apply(driver);
             if (clock == ClockMode.INSTANT && !paused) {
@@ -150,8 +200,11 @@ public final class Lab {
 
     private void runToIdle() {
         if (!driver.runUntilIdle(instantMaxSteps)) {
-            append(new LabEvent.Note(driver.nowUs(), null, "instant clock stopped after " + instantMaxSteps
-                    + " steps with work still pending (a loop?); use the step clock to look closer"));
+            append(new LabEvent.Note(
+                    driver.nowUs(),
+                    null,
+                    "instant clock stopped after " + instantMaxSteps
+                            + " steps with work still pending (a loop?); use the step clock to look closer"));
         }
     }
 
@@ -170,8 +223,11 @@ public final class Lab {
                     ran++;
                 }
             }
-            return new AdvanceResult(d.nowUs() / 1000.0, ran, log.lastId(), d.nextEventUs() == Long.MAX_VALUE
-                    ? null : d.nextEventUs() / 1000.0);
+            return new AdvanceResult(
+                    d.nowUs() / 1000.0,
+                    ran,
+                    log.lastId(),
+                    d.nextEventUs() == Long.MAX_VALUE ? null : d.nextEventUs() / 1000.0);
         });
     }
 
@@ -185,10 +241,12 @@ public final class Lab {
             if (driver != null && driver.realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {
-                    throw LabProblem.badInput("clock", "a " + mode() + " lab runs in real time: its clock can only be realtime");
+                    throw LabProblem.badInput(
+                            "clock", "a " + mode() + " lab runs in real time: its clock can only be realtime");
                 }
                 if (newScale != null && newScale != 1.0) {
-                    throw LabProblem.badInput("timeScale", "a " + mode() + " lab runs in real time: timeScale must be 1");
+                    throw LabProblem.badInput(
+                            "timeScale", "a " + mode() + " lab runs in real time: timeScale must be 1");
                 }
                 if (Boolean.TRUE.equals(newPaused)) {
                     throw LabProblem.badInput("paused", "a " + mode() + " lab runs in real time and cannot be paused");
@@ -248,14 +306,46 @@ public final class Lab {
 
     /** What readers may look at while they hold the lock. */
     public final class LabView {
-        public LabDriver driver() { return driver; }
-        public ClockMode clock() { return clock; }
-        public double timeScale() { return timeScale; }
-        public boolean paused() { return paused; }
-        public long lastEventId() { synchronized (logLock) { return log.lastId(); } }
-        public int eventCount() { synchronized (logLock) { return log.size(); } }
-        public List<LoggedEvent> eventsAfter(long after) { synchronized (logLock) { return log.after(after); } }
-        public boolean stopped() { return stopped; }
-        public long wallAgeNanos() { return wallNanos.getAsLong() - createdWallNanos; }
+        public LabDriver driver() {
+            return driver;
+        }
+
+        public ClockMode clock() {
+            return clock;
+        }
+
+        public double timeScale() {
+            return timeScale;
+        }
+
+        public boolean paused() {
+            return paused;
+        }
+
+        public long lastEventId() {
+            synchronized (logLock) {
+                return log.lastId();
+            }
+        }
+
+        public int eventCount() {
+            synchronized (logLock) {
+                return log.size();
+            }
+        }
+
+        public List<LoggedEvent> eventsAfter(long after) {
+            synchronized (logLock) {
+                return log.after(after);
+            }
+        }
+
+        public boolean stopped() {
+            return stopped;
+        }
+
+        public long wallAgeNanos() {
+            return wallNanos.getAsLong() - createdWallNanos;
+        }
     }
 }

@@ -55,19 +55,25 @@ class LabController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a lab", description = "Returns the lab id (the viewer link) and its token (needed for every change). "
-            + "mode tap answers 503 unless tcplab.tap.enabled=true.")
-    Mono<ResponseEntity<Map<String, Object>>> create(@Valid @RequestBody(required = false) LabRequests.CreateLab body,
-            ServerHttpRequest request) {
-        LabRequests.CreateLab req = body != null ? body : new LabRequests.CreateLab(null, null, null, null, null, null, null);
+    @Operation(
+            summary = "Create a lab",
+            description = "Returns the lab id (the viewer link) and its token (needed for every change). "
+                    + "mode tap answers 503 unless tcplab.tap.enabled=true.")
+    Mono<ResponseEntity<Map<String, Object>>> create(
+            @Valid @RequestBody(required = false) LabRequests.CreateLab body, ServerHttpRequest request) {
+        LabRequests.CreateLab req =
+                body != null ? body : new LabRequests.CreateLab(null, null, null, null, null, null, null);
         String mode = req.mode() == null ? "sim" : req.mode();
         boolean tap = "tap".equals(mode);
         // A tap lab's peer is the Linux kernel, which runs on the wall clock: realtime is its only
         // clock (the default for tap), instant/step or another scale are refused rather than faked.
-        ClockMode clock = req.clock() == null ? (tap ? ClockMode.REALTIME : ClockMode.INSTANT) : ClockMode.parse(req.clock());
+        ClockMode clock =
+                req.clock() == null ? (tap ? ClockMode.REALTIME : ClockMode.INSTANT) : ClockMode.parse(req.clock());
         if (tap && clock != ClockMode.REALTIME) {
-            throw LabProblem.badInput("clock", "a tap lab runs in real time (the Linux kernel does not wait): clock must be realtime, not "
-                    + clock.id());
+            throw LabProblem.badInput(
+                    "clock",
+                    "a tap lab runs in real time (the Linux kernel does not wait): clock must be realtime, not "
+                            + clock.id());
         }
         if (tap && req.timeScale() != null && req.timeScale() != 1.0) {
             throw LabProblem.badInput("timeScale", "a tap lab runs in real time: timeScale must be 1");
@@ -77,8 +83,8 @@ class LabController {
         if (req.linuxSide() != null && !"tap".equals(mode)) {
             throw LabProblem.badInput("linuxSide", "only tap labs have a Linux side");
         }
-        LabSettings settings = new LabSettings(mode, LabMapping.simConfig(req, seed),
-                req.linuxSide() == null ? "server" : req.linuxSide());
+        LabSettings settings = new LabSettings(
+                mode, LabMapping.simConfig(req, seed), req.linuxSide() == null ? "server" : req.linuxSide());
         String client = clientAddress(request);
         return blocking(() -> {
             Lab lab = labs.create(settings, clock, timeScale, client);
@@ -102,7 +108,9 @@ class LabController {
     }
 
     @GetMapping("/{lab}")
-    @Operation(summary = "Snapshot of a lab", description = "Hosts and listeners, connections with each side's TCB, faults, clock, limits.")
+    @Operation(
+            summary = "Snapshot of a lab",
+            description = "Hosts and listeners, connections with each side's TCB, faults, clock, limits.")
     Mono<Map<String, Object>> get(@PathVariable("lab") String id) {
         return blocking(() -> {
             Lab lab = labs.get(id);
@@ -112,7 +120,8 @@ class LabController {
 
     @DeleteMapping("/{lab}")
     @Operation(summary = "Delete a lab", description = "Its viewers are closed.")
-    Mono<ResponseEntity<Void>> delete(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth) {
+    Mono<ResponseEntity<Void>> delete(
+            @PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth) {
         return blocking(() -> {
             labs.delete(labs.authorized(id, auth));
             return ResponseEntity.noContent().build();
@@ -120,9 +129,12 @@ class LabController {
     }
 
     @PatchMapping("/{lab}/clock")
-    @Operation(summary = "Change the clock of a live lab (extension)",
+    @Operation(
+            summary = "Change the clock of a live lab (extension)",
             description = "clock instant|realtime|step, timeScale for realtime, paused to stop and resume time.")
-    Mono<Map<String, Object>> clock(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+    Mono<Map<String, Object>> clock(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Clock body) {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
@@ -139,10 +151,13 @@ class LabController {
     }
 
     @PatchMapping("/{lab}/link")
-    @Operation(summary = "Change the simulated link of a live lab (extension)",
+    @Operation(
+            summary = "Change the simulated link of a live lab (extension)",
             description = "latencyMs, jitterMs, bandwidthKbps, mtu; fields left out keep their value. "
                     + "Applies to segments sent from now on; segments already on the wire keep their timing.")
-    Mono<Map<String, Object>> link(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+    Mono<Map<String, Object>> link(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Link body) {
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
@@ -164,8 +179,10 @@ class LabController {
 
     @PostMapping("/{lab}/listen")
     @Operation(summary = "Passive OPEN on a host's port")
-    Mono<ResponseEntity<Map<String, Object>>> listen(@PathVariable("lab") String id,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Listen body) {
+    Mono<ResponseEntity<Map<String, Object>>> listen(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Listen body) {
         HostName host = HostName.parse(body.host());
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
@@ -182,32 +199,43 @@ class LabController {
     }
 
     @PostMapping("/{lab}/connections")
-    @Operation(summary = "Active OPEN", description = "Sends a SYN from `from` (default client). The other host listens only if asked "
-            + "(POST listen) or with autoListen. isn/peerIsn fix the ISNs; simultaneous opens both ends actively.")
-    Mono<ResponseEntity<Map<String, Object>>> connect(@PathVariable("lab") String id,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Connect body) {
+    @Operation(
+            summary = "Active OPEN",
+            description =
+                    "Sends a SYN from `from` (default client). The other host listens only if asked "
+                            + "(POST listen) or with autoListen. isn/peerIsn fix the ISNs; simultaneous opens both ends actively.")
+    Mono<ResponseEntity<Map<String, Object>>> connect(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Connect body) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
         return blocking(() -> {
             Lab lab = labs.authorized(id, auth);
             String c = lab.change(d -> {
-                if (d.realTimeOnly() && Boolean.TRUE.equals(body.autoListen())
+                if (d.realTimeOnly()
+                        && Boolean.TRUE.equals(body.autoListen())
                         && !d.listeners(from.other()).contains(body.remotePort())) {
                     // Real time does not stand still after the SYN leaves: listen first, or it meets a RST.
                     d.listen(from.other(), body.remotePort());
                 }
                 int localPort = body.localPort() != null ? body.localPort() : ephemeralPort(d, from);
-                String conn = d.connect(from, localPort, body.remotePort(),
+                String conn = d.connect(
+                        from,
+                        localPort,
+                        body.remotePort(),
                         body.isn() == null ? null : SeqNum.of(body.isn()),
                         body.peerIsn() == null ? null : SeqNum.of(body.peerIsn()),
                         Boolean.TRUE.equals(body.simultaneous()));
                 // After the SYN is queued and before time moves: the same instant as listening first.
-                if (Boolean.TRUE.equals(body.autoListen()) && !d.listeners(from.other()).contains(body.remotePort())) {
+                if (Boolean.TRUE.equals(body.autoListen())
+                        && !d.listeners(from.other()).contains(body.remotePort())) {
                     d.listen(from.other(), body.remotePort());
                 }
                 return conn;
             });
             Map<String, Object> out = lab.read(v -> connectionView(v.driver(), c));
-            return ResponseEntity.created(URI.create("/api/labs/" + id + "/connections/" + c)).body(out);
+            return ResponseEntity.created(URI.create("/api/labs/" + id + "/connections/" + c))
+                    .body(out);
         });
     }
 
@@ -240,16 +268,22 @@ class LabController {
         return blocking(() -> labs.get(id).read(v -> {
             Map<String, Object> view = connectionView(v.driver(), c);
             if (view.get("client") == null && view.get("server") == null) {
-                throw LabProblem.notFound("lab " + id + " has no connection " + c + " (closed connections leave only their events)");
+                throw LabProblem.notFound(
+                        "lab " + id + " has no connection " + c + " (closed connections leave only their events)");
             }
             return view;
         }));
     }
 
     @PostMapping("/{lab}/connections/{c}/send")
-    @Operation(summary = "SEND on one side", description = "Exactly one of text (UTF-8), base64, or bytes (a count of generated bytes).")
-    Mono<ResponseEntity<Map<String, Object>>> send(@PathVariable("lab") String id, @PathVariable("c") String c,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Send body) {
+    @Operation(
+            summary = "SEND on one side",
+            description = "Exactly one of text (UTF-8), base64, or bytes (a count of generated bytes).")
+    Mono<ResponseEntity<Map<String, Object>>> send(
+            @PathVariable("lab") String id,
+            @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Send body) {
         HostName side = LabMapping.host(body.side(), HostName.CLIENT);
         byte[] data = payload(body, props.getMaxSendBytes());
         return blocking(() -> {
@@ -273,7 +307,8 @@ class LabController {
     static byte[] payload(LabRequests.Send body, int max) {
         int given = (body.text() != null ? 1 : 0) + (body.base64() != null ? 1 : 0) + (body.bytes() != null ? 1 : 0);
         if (given != 1) {
-            throw LabProblem.badInput(body.text() != null ? "base64" : "text", "give exactly one of text, base64, bytes");
+            throw LabProblem.badInput(
+                    body.text() != null ? "base64" : "text", "give exactly one of text, base64, bytes");
         }
         byte[] data;
         String field;
@@ -314,20 +349,30 @@ class LabController {
 
     @PostMapping("/{lab}/connections/{c}/close")
     @Operation(summary = "CLOSE on one side (sends FIN)")
-    Mono<ResponseEntity<Map<String, Object>>> close(@PathVariable("lab") String id, @PathVariable("c") String c,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
+    Mono<ResponseEntity<Map<String, Object>>> close(
+            @PathVariable("lab") String id,
+            @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody(required = false) LabRequests.Side body) {
         return onOneSide(id, c, auth, body, (d, side) -> d.close(c, side));
     }
 
     @PostMapping("/{lab}/connections/{c}/abort")
     @Operation(summary = "ABORT on one side (sends RST)")
-    Mono<ResponseEntity<Map<String, Object>>> abort(@PathVariable("lab") String id, @PathVariable("c") String c,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody(required = false) LabRequests.Side body) {
+    Mono<ResponseEntity<Map<String, Object>>> abort(
+            @PathVariable("lab") String id,
+            @PathVariable("c") String c,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody(required = false) LabRequests.Side body) {
         return onOneSide(id, c, auth, body, (d, side) -> d.abort(c, side));
     }
 
     /** A user call on one side of connection {@code c} (client unless the body names a side): 202. */
-    private Mono<ResponseEntity<Map<String, Object>>> onOneSide(String id, String c, String auth, LabRequests.Side body,
+    private Mono<ResponseEntity<Map<String, Object>>> onOneSide(
+            String id,
+            String c,
+            String auth,
+            LabRequests.Side body,
             java.util.function.BiConsumer<LabDriver, HostName> call) {
         HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
         return blocking(() -> {
@@ -343,7 +388,9 @@ class LabController {
 
     @PostMapping("/{lab}/hosts/{host}/crash")
     @Operation(summary = "Crash a host", description = "It loses every TCB and listener silently and sends nothing.")
-    Mono<ResponseEntity<Map<String, Object>>> crash(@PathVariable("lab") String id, @PathVariable("host") String hostName,
+    Mono<ResponseEntity<Map<String, Object>>> crash(
+            @PathVariable("lab") String id,
+            @PathVariable("host") String hostName,
             @RequestHeader(value = AUTH, required = false) String auth) {
         if (!"client".equals(hostName) && !"server".equals(hostName)) {
             throw LabProblem.badInput("host", "must be client or server");
@@ -360,9 +407,13 @@ class LabController {
     }
 
     @PostMapping("/{lab}/inject")
-    @Operation(summary = "Inject a crafted segment", description = "It enters the link after delayMs as if `from` had sent it.")
-    Mono<ResponseEntity<Map<String, Object>>> inject(@PathVariable("lab") String id,
-            @RequestHeader(value = AUTH, required = false) String auth, @Valid @RequestBody LabRequests.Inject body) {
+    @Operation(
+            summary = "Inject a crafted segment",
+            description = "It enters the link after delayMs as if `from` had sent it.")
+    Mono<ResponseEntity<Map<String, Object>>> inject(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
+            @Valid @RequestBody LabRequests.Inject body) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
         TcpSegment segment;
         try {
@@ -379,13 +430,17 @@ class LabController {
     }
 
     @PostMapping("/{lab}/advance")
-    @Operation(summary = "Move a step-clock lab's time", description = "Either ms (virtual milliseconds) or steps (occurrences).")
-    Mono<Lab.AdvanceResult> advance(@PathVariable("lab") String id, @RequestHeader(value = AUTH, required = false) String auth,
+    @Operation(
+            summary = "Move a step-clock lab's time",
+            description = "Either ms (virtual milliseconds) or steps (occurrences).")
+    Mono<Lab.AdvanceResult> advance(
+            @PathVariable("lab") String id,
+            @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Advance body) {
         if ((body.ms() == null) == (body.steps() == null)) {
             throw LabProblem.badInput(body.ms() == null ? "ms" : "steps", "give exactly one of ms, steps");
         }
-        return blocking(() -> labs.authorized(id, auth)
-                .advance(body.ms() == null ? null : LabMapping.us(body.ms()), body.steps()));
+        return blocking(() ->
+                labs.authorized(id, auth).advance(body.ms() == null ? null : LabMapping.us(body.ms()), body.steps()));
     }
 }

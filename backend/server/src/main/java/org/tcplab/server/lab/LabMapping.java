@@ -37,8 +37,13 @@ public final class LabMapping {
         SimConfig d = SimConfig.defaults(seed);
         LinkConfig link = linkConfig(req.link(), d.link());
         TcpConfig tcp = tcpConfig(req.tcp(), d.client());
-        return new SimConfig(seed, link, tcpConfig(req.clientTcp(), tcp), tcpConfig(req.serverTcp(), tcp),
-                d.clientIp(), d.serverIp());
+        return new SimConfig(
+                seed,
+                link,
+                tcpConfig(req.clientTcp(), tcp),
+                tcpConfig(req.serverTcp(), tcp),
+                d.clientIp(),
+                d.serverIp());
     }
 
     /** {@code base} with the fields the request gives (ms in JSON, us in the engine); null keeps. */
@@ -110,7 +115,8 @@ public final class LabMapping {
             case "EOL":
                 return new TcpOption.EndOfList();
             case "TS":
-                return new TcpOption.Timestamps((int) bounded(o.value(), 0xffffffffL, path + ".value"),
+                return new TcpOption.Timestamps(
+                        (int) bounded(o.value(), 0xffffffffL, path + ".value"),
                         o.echo() == null ? 0 : (int) (long) o.echo());
             case "SACK": {
                 if (o.blocks() == null || o.blocks().isEmpty()) {
@@ -127,7 +133,8 @@ public final class LabMapping {
                 try {
                     k = Integer.parseInt(kind);
                 } catch (NumberFormatException e) {
-                    throw LabProblem.badInput(path + ".kind", "must be MSS, WS, SACK_PERMITTED, SACK, TS, NOP, EOL or a number 0-255");
+                    throw LabProblem.badInput(
+                            path + ".kind", "must be MSS, WS, SACK_PERMITTED, SACK, TS, NOP, EOL or a number 0-255");
                 }
                 if (k < 0 || k > 255) {
                     throw LabProblem.badInput(path + ".kind", "an option kind is 0-255");

@@ -20,15 +20,23 @@ public final class LabRequests {
     static final String HOST = "client|server";
     static final String FLAG = "CWR|ECE|URG|ACK|PSH|RST|SYN|FIN";
 
-    @Schema(example = "{\"mode\":\"sim\",\"seed\":42,\"clock\":\"instant\",\"link\":{\"latencyMs\":10},\"tcp\":{\"mss\":1460,\"sack\":true}}")
+    @Schema(
+            example =
+                    "{\"mode\":\"sim\",\"seed\":42,\"clock\":\"instant\",\"link\":{\"latencyMs\":10},\"tcp\":{\"mss\":1460,\"sack\":true}}")
     public record CreateLab(
             @Pattern(regexp = "sim|tap", message = "must be sim or tap") String mode,
             Long seed,
             @Pattern(regexp = "instant|realtime|step", message = "must be instant, realtime or step") String clock,
-            @DecimalMin(value = "0.001", message = "must be at least 0.001") @DecimalMax(value = "1000", message = "must be at most 1000") Double timeScale,
+            @DecimalMin(value = "0.001", message = "must be at least 0.001")
+                    @DecimalMax(value = "1000", message = "must be at most 1000")
+                    Double timeScale,
             @Valid Link link,
             @Valid Tcp tcp,
-            @Pattern(regexp = "client|server|both", message = "must be server (Linux listens, our stack is the client), client (Linux connects to our stack) or both (two Linux sockets)") String linuxSide,
+            @Pattern(
+                            regexp = "client|server|both",
+                            message =
+                                    "must be server (Linux listens, our stack is the client), client (Linux connects to our stack) or both (two Linux sockets)")
+                    String linuxSide,
             @Schema(description = "extension: settings for the client only, over tcp") @Valid Tcp clientTcp,
             @Schema(description = "extension: settings for the server only, over tcp") @Valid Tcp serverTcp) {
 
@@ -83,7 +91,9 @@ public final class LabRequests {
     @Schema(example = "{\"side\":\"client\"}")
     public record Side(@Pattern(regexp = HOST, message = "must be client or server") String side) {}
 
-    @Schema(example = "{\"from\":\"client\",\"segment\":{\"srcPort\":40000,\"dstPort\":80,\"seq\":90000,\"flags\":[\"SYN\"],\"window\":65535,\"options\":[{\"kind\":\"MSS\",\"value\":1460}]},\"delayMs\":0}")
+    @Schema(
+            example =
+                    "{\"from\":\"client\",\"segment\":{\"srcPort\":40000,\"dstPort\":80,\"seq\":90000,\"flags\":[\"SYN\"],\"window\":65535,\"options\":[{\"kind\":\"MSS\",\"value\":1460}]},\"delayMs\":0}")
     public record Inject(
             @Pattern(regexp = HOST, message = "must be client or server") String from,
             @NotNull @Valid Segment segment,
@@ -108,16 +118,17 @@ public final class LabRequests {
             @Valid @Size(max = 4) List<SackBlock> blocks,
             @Pattern(regexp = "([0-9a-fA-F]{2})*", message = "must be hex bytes") String data) {}
 
-    public record SackBlock(@NotNull @Min(0) @Max(4294967295L) Long left, @NotNull @Min(0) @Max(4294967295L) Long right) {}
+    public record SackBlock(
+            @NotNull @Min(0) @Max(4294967295L) Long left, @NotNull @Min(0) @Max(4294967295L) Long right) {}
 
     @Schema(example = "{\"ms\":100}")
-    public record Advance(
-            @PositiveOrZero @DecimalMax("86400000") Double ms,
-            @Min(1) @Max(1000000) Integer steps) {}
+    public record Advance(@PositiveOrZero @DecimalMax("86400000") Double ms, @Min(1) @Max(1000000) Integer steps) {}
 
     @Schema(example = "{\"clock\":\"realtime\",\"timeScale\":0.1,\"paused\":false}")
     public record Clock(
             @Pattern(regexp = "instant|realtime|step", message = "must be instant, realtime or step") String clock,
-            @DecimalMin(value = "0.001", message = "must be at least 0.001") @DecimalMax(value = "1000", message = "must be at most 1000") Double timeScale,
+            @DecimalMin(value = "0.001", message = "must be at least 0.001")
+                    @DecimalMax(value = "1000", message = "must be at most 1000")
+                    Double timeScale,
             Boolean paused) {}
 }

@@ -41,8 +41,8 @@ public class LabService {
     private final Disposable ticker;
     private final Disposable sweeper;
 
-    public LabService(TcpLabProperties props, ObjectProvider<LabDriverFactory> factories, LabMetrics metrics,
-            JsonMapper json) {
+    public LabService(
+            TcpLabProperties props, ObjectProvider<LabDriverFactory> factories, LabMetrics metrics, JsonMapper json) {
         this.props = props;
         this.factories = factories;
         this.metrics = metrics;
@@ -76,8 +76,16 @@ public class LabService {
         String id = randomId(16);
         String token = randomId(24);
         LabStream stream = new LabStream(json, metrics::event);
-        Lab lab = new Lab(id, token, settings, clock, timeScale, props.getMaxEventsPerLab(),
-                props.getInstantMaxSteps(), wallNanos, stream);
+        Lab lab = new Lab(
+                id,
+                token,
+                settings,
+                clock,
+                timeScale,
+                props.getMaxEventsPerLab(),
+                props.getInstantMaxSteps(),
+                wallNanos,
+                stream);
         lab.attach(factory.create(settings, lab.sink()));
         labs.put(id, lab);
         metrics.labCreated();
@@ -88,7 +96,8 @@ public class LabService {
         if ("tap".equals(mode) && !props.getTap().isEnabled()) {
             throw LabProblem.unavailable(org.tcplab.server.tap.TapAvailability.disabledReason());
         }
-        return factories.orderedStream()
+        return factories
+                .orderedStream()
                 .filter(f -> f.mode().equals(mode))
                 .findFirst()
                 .orElseThrow(() -> LabProblem.unavailable(mode + " mode is not available in this server build"));
@@ -147,7 +156,8 @@ public class LabService {
                 lab.tick();
             } catch (RuntimeException e) {
                 // One broken lab must not stop the clock of the others; its viewers see it go quiet.
-                org.slf4j.LoggerFactory.getLogger(LabService.class).warn("realtime tick failed for lab {}", lab.id(), e);
+                org.slf4j.LoggerFactory.getLogger(LabService.class)
+                        .warn("realtime tick failed for lab {}", lab.id(), e);
             }
         }
     }

@@ -11,8 +11,20 @@ import java.util.List;
  * @param dropped a {@code segment.dropped} event followed for it (on the link or at the receiver)
  * @param dropReason that event's reason ({@code fault}, {@code no-listener}, ...), null if not dropped
  */
-public record ActualSegment(int index, long eventId, double time, String from, List<String> flags, long seq, Long ack,
-        int length, int window, boolean retransmission, boolean dropped, String dropReason, String note) {
+public record ActualSegment(
+        int index,
+        long eventId,
+        double time,
+        String from,
+        List<String> flags,
+        long seq,
+        Long ack,
+        int length,
+        int window,
+        boolean retransmission,
+        boolean dropped,
+        String dropReason,
+        String note) {
 
     String describe() {
         StringBuilder sb = new StringBuilder(from).append(' ').append(String.join(",", flags));

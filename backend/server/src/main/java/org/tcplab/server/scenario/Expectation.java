@@ -17,8 +17,17 @@ import org.tcplab.engine.tcp.TcpState;
 record Expectation(boolean exact, List<Seg> segments, Map<HostName, Expr> data, List<TimerExp> timers) {
 
     /** One expected segment; null fields are not checked. {@code flags} ignores PSH unless listed. */
-    record Seg(HostName from, List<String> flags, Expr seq, Expr ack, Expr length, Expr window,
-            Boolean retransmission, Boolean dropped, Expr atMs, List<StateExp> states) {}
+    record Seg(
+            HostName from,
+            List<String> flags,
+            Expr seq,
+            Expr ack,
+            Expr length,
+            Expr window,
+            Boolean retransmission,
+            Boolean dropped,
+            Expr atMs,
+            List<StateExp> states) {}
 
     record StateExp(HostName host, TcpState state) {}
 

@@ -9,8 +9,18 @@ import java.util.List;
  * @param time the virtual time (ms) it must be sent at, when the scenario says
  * @param states the states each host must reach by the time of this segment (in order per host)
  */
-public record ExpectedSegment(int index, String from, List<String> flags, Long seq, Long ack, Integer length,
-        Integer window, Boolean retransmission, Boolean dropped, Double time, List<ExpectedState> states) {
+public record ExpectedSegment(
+        int index,
+        String from,
+        List<String> flags,
+        Long seq,
+        Long ack,
+        Integer length,
+        Integer window,
+        Boolean retransmission,
+        Boolean dropped,
+        Double time,
+        List<ExpectedState> states) {
 
     public record ExpectedState(String host, String state) {}
 

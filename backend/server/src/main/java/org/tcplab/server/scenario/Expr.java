@@ -74,8 +74,8 @@ final class Expr {
     void checkParams(Set<String> declared) {
         for (Term t : terms) {
             if (t.param != null && !declared.contains(t.param)) {
-                throw new IllegalArgumentException("unknown parameter '" + t.param + "' in '" + source
-                        + "' (declared: " + declared + ")");
+                throw new IllegalArgumentException(
+                        "unknown parameter '" + t.param + "' in '" + source + "' (declared: " + declared + ")");
             }
         }
     }

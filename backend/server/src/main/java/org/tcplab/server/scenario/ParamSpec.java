@@ -11,10 +11,21 @@ record ParamSpec(String name, String type, long defaultValue, long min, long max
         long lo;
         long hi;
         switch (type) {
-            case "seq" -> { lo = 0; hi = SEQ_MAX; }
-            case "port" -> { lo = 1; hi = 65535; }
-            case "integer" -> { lo = Long.MIN_VALUE; hi = Long.MAX_VALUE; }
-            default -> throw new IllegalArgumentException("parameter '" + name + "': type must be seq, port or integer, not '" + type + "'");
+            case "seq" -> {
+                lo = 0;
+                hi = SEQ_MAX;
+            }
+            case "port" -> {
+                lo = 1;
+                hi = 65535;
+            }
+            case "integer" -> {
+                lo = Long.MIN_VALUE;
+                hi = Long.MAX_VALUE;
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "parameter '" + name + "': type must be seq, port or integer, not '" + type + "'");
         }
         if (min != null) lo = Math.max(lo, min);
         if (max != null) hi = Math.min(hi, max);
@@ -28,16 +39,19 @@ record ParamSpec(String name, String type, long defaultValue, long min, long max
         long v;
         if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
             v = ((Number) value).longValue();
-        } else if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        } else if (value instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
                 && Math.abs(n.doubleValue()) < 9.0e15) {
             v = n.longValue();
         } else if (value instanceof String s && s.strip().matches("-?\\d{1,18}")) {
             v = Long.parseLong(s.strip());
         } else {
-            throw new ScenarioParamException(name, what + " '" + name + "' must be an integer (" + type + "), got: " + value);
+            throw new ScenarioParamException(
+                    name, what + " '" + name + "' must be an integer (" + type + "), got: " + value);
         }
         if (v < min || v > max) {
-            throw new ScenarioParamException(name, what + " '" + name + "' must be between " + min + " and " + max + ", got: " + v);
+            throw new ScenarioParamException(
+                    name, what + " '" + name + "' must be between " + min + " and " + max + ", got: " + v);
         }
         return v;
     }

@@ -52,7 +52,8 @@ public class ScenarioCatalog {
                 throw new ScenarioFileException(file, "cannot be read: " + e.getMessage(), e);
             }
             if (out.putIfAbsent(def.name(), def) != null) {
-                throw new ScenarioFileException(file, "another file already defines scenario '" + def.name() + "'", null);
+                throw new ScenarioFileException(
+                        file, "another file already defines scenario '" + def.name() + "'", null);
             }
         }
         if (out.isEmpty()) throw new IllegalStateException("no scenario files found at " + location);

@@ -55,26 +55,36 @@ class ScenarioController {
     }
 
     @PostMapping("/api/labs/{lab}/scenarios/{name}")
-    @Operation(summary = "Run a scenario in a lab", description = "Its steps are scheduled from the lab's current time; the "
-            + "lab's clock plays them (instant: before this answers). 409 if the lab's TCP settings differ from the "
-            + "scenario's (create one with POST /api/scenarios/{name}/labs).")
-    Mono<ResponseEntity<Map<String, Object>>> start(@PathVariable("lab") String id, @PathVariable("name") String name,
+    @Operation(
+            summary = "Run a scenario in a lab",
+            description = "Its steps are scheduled from the lab's current time; the "
+                    + "lab's clock plays them (instant: before this answers). 409 if the lab's TCP settings differ from the "
+                    + "scenario's (create one with POST /api/scenarios/{name}/labs).")
+    Mono<ResponseEntity<Map<String, Object>>> start(
+            @PathVariable("lab") String id,
+            @PathVariable("name") String name,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
-            @RequestBody(required = false) StartRequest body, Locale locale) {
+            @RequestBody(required = false) StartRequest body,
+            Locale locale) {
         Map<String, Object> params = body == null || body.params() == null ? Map.of() : body.params();
         return Mono.fromCallable(() -> {
-            Lab lab = labs.authorized(id, auth);
-            ScenarioDefinition def = definition(name);
-            ScenarioRun run = startIn(lab, def, params);
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(started(lab, run, locale));
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Lab lab = labs.authorized(id, auth);
+                    ScenarioDefinition def = definition(name);
+                    ScenarioRun run = startIn(lab, def, params);
+                    return ResponseEntity.status(HttpStatus.ACCEPTED).body(started(lab, run, locale));
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @PostMapping("/api/scenarios/{name}/labs")
-    @Operation(summary = "Create a lab set up for a scenario and run it (extension)",
+    @Operation(
+            summary = "Create a lab set up for a scenario and run it (extension)",
             description = "201 with the lab's id and token, like POST /api/labs; clock defaults to instant.")
-    Mono<ResponseEntity<Map<String, Object>>> createAndStart(@PathVariable("name") String name,
-            @RequestBody(required = false) StartRequest body, ServerHttpRequest request, Locale locale) {
+    Mono<ResponseEntity<Map<String, Object>>> createAndStart(
+            @PathVariable("name") String name,
+            @RequestBody(required = false) StartRequest body,
+            ServerHttpRequest request,
+            Locale locale) {
         Map<String, Object> params = body == null || body.params() == null ? Map.of() : body.params();
         ScenarioDefinition def = definition(name);
         ClockMode clock;
@@ -89,23 +99,28 @@ class ScenarioController {
         } catch (IllegalArgumentException e) {
             throw paramProblem(e);
         }
-        String client = request.getRemoteAddress() == null ? "unknown" : request.getRemoteAddress().getAddress().getHostAddress();
+        String client = request.getRemoteAddress() == null
+                ? "unknown"
+                : request.getRemoteAddress().getAddress().getHostAddress();
         double timeScale = body == null || body.timeScale() == null ? 1.0 : body.timeScale();
         return Mono.fromCallable(() -> {
-            Lab lab = labs.create(new LabSettings("sim", config, "server"), clock, timeScale, client);
-            ScenarioRun run = startIn(lab, def, params);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", lab.id());
-            out.put("token", lab.token());
-            out.put("mode", "sim");
-            out.put("clock", clock.id());
-            out.putAll(started(lab, run, locale));
-            return ResponseEntity.created(URI.create("/api/labs/" + lab.id())).body(out);
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Lab lab = labs.create(new LabSettings("sim", config, "server"), clock, timeScale, client);
+                    ScenarioRun run = startIn(lab, def, params);
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("id", lab.id());
+                    out.put("token", lab.token());
+                    out.put("mode", "sim");
+                    out.put("clock", clock.id());
+                    out.putAll(started(lab, run, locale));
+                    return ResponseEntity.created(URI.create("/api/labs/" + lab.id()))
+                            .body(out);
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private ScenarioDefinition definition(String name) {
-        return catalog.find(name).orElseThrow(() -> LabProblem.notFound("no scenario " + name + " (GET /api/scenarios lists them)"));
+        return catalog.find(name)
+                .orElseThrow(() -> LabProblem.notFound("no scenario " + name + " (GET /api/scenarios lists them)"));
     }
 
     private ScenarioRun startIn(Lab lab, ScenarioDefinition def, Map<String, Object> params) {
@@ -118,7 +133,8 @@ class ScenarioController {
                 lab.scenario((LabMapping.ScenarioView) log -> view(r, log));
                 return r;
             } catch (IllegalStateException e) {
-                throw LabProblem.conflict(e.getMessage() + " (POST /api/scenarios/" + def.name() + "/labs creates a fitting lab)");
+                throw LabProblem.conflict(
+                        e.getMessage() + " (POST /api/scenarios/" + def.name() + "/labs creates a fitting lab)");
             } catch (IllegalArgumentException e) {
                 throw paramProblem(e);
             }

@@ -12,11 +12,23 @@ import java.util.Locale;
  * @param rfc where the behaviour is specified (e.g. {@code RFC 9293 §3.5, Figure 8}), null if not given
  * @param expectation null if the scenario states none
  */
-public record ScenarioDefinition(String name, String file, int order, String rfc, Text title, Text description, List<ParamSpec> params,
-        LabSetup setup, List<Step> steps, Expectation expectation) {
+public record ScenarioDefinition(
+        String name,
+        String file,
+        int order,
+        String rfc,
+        Text title,
+        Text description,
+        List<ParamSpec> params,
+        LabSetup setup,
+        List<Step> steps,
+        Expectation expectation) {
 
     public ScenarioInfo info(Locale locale) {
-        return new ScenarioInfo(name, title.in(locale), description.in(locale),
+        return new ScenarioInfo(
+                name,
+                title.in(locale),
+                description.in(locale),
                 params.stream().map(p -> p.info(locale)).toList());
     }
 

@@ -31,13 +31,24 @@ final class ScenarioParser {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern TIME = Pattern.compile("(.+?)\\s*(us|ms|s)");
-    static final Set<String> TCP_KEYS = Set.of("mss", "window", "windowScale", "sack", "timestamps",
-            "initialRtoMs", "minRtoMs", "synRetries", "synAckRetries", "mslMs", "twoWayHandshake",
-            "delayedAck", "nagle");
+    static final Set<String> TCP_KEYS = Set.of(
+            "mss",
+            "window",
+            "windowScale",
+            "sack",
+            "timestamps",
+            "initialRtoMs",
+            "minRtoMs",
+            "synRetries",
+            "synAckRetries",
+            "mslMs",
+            "twoWayHandshake",
+            "delayedAck",
+            "nagle");
     static final Set<String> TCP_BOOLEAN_KEYS = Set.of("sack", "timestamps", "twoWayHandshake", "delayedAck", "nagle");
     static final Set<String> LINK_KEYS = Set.of("latencyMs", "jitterMs", "bandwidthKbps", "mtu");
-    private static final List<String> ACTIONS = List.of("listen", "connect", "send", "close", "abort", "crash",
-            "inject", "fault", "reading", "link", "pinIsn");
+    private static final List<String> ACTIONS = List.of(
+            "listen", "connect", "send", "close", "abort", "crash", "inject", "fault", "reading", "link", "pinIsn");
 
     private ScenarioParser() {}
 
@@ -58,7 +69,8 @@ final class ScenarioParser {
     }
 
     static ScenarioDefinition parse(String file, String yaml) {
-        try (InputStream in = new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        try (InputStream in =
+                new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             return parse(file, in);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -83,7 +95,8 @@ final class ScenarioParser {
         Node object(Set<String> allowed) {
             if (json == null || !json.isObject()) throw error("must be a mapping (key: value)");
             for (String k : json.propertyNames()) {
-                if (!allowed.contains(k)) throw error("unknown key '" + k + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+                if (!allowed.contains(k))
+                    throw error("unknown key '" + k + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
             }
             return this;
         }
@@ -124,15 +137,18 @@ final class ScenarioParser {
         ScenarioDefinition scenario(Node root) {
             root.object(Set.of("name", "order", "title", "description", "rfc", "params", "setup", "steps", "expect"));
             String name = root.at("name").string();
-            if (!NAME.matcher(name).matches()) throw root.at("name").error("must be lower-case words joined by '-': " + name);
+            if (!NAME.matcher(name).matches())
+                throw root.at("name").error("must be lower-case words joined by '-': " + name);
             String base = file.replaceAll(".*/", "").replaceFirst("\\.ya?ml$", "");
-            if (!base.equals(name)) throw root.at("name").error("must match the file name '" + base + "', is '" + name + "'");
+            if (!base.equals(name))
+                throw root.at("name").error("must match the file name '" + base + "', is '" + name + "'");
             Text title = text(root.at("title"));
             Text description = text(root.at("description"));
             List<ParamSpec> specs = new ArrayList<>();
             if (root.has("params")) {
                 Node ps = root.at("params");
-                if (!ps.json().isObject()) throw ps.error("must be a mapping of parameter name to {type, default, description}");
+                if (!ps.json().isObject())
+                    throw ps.error("must be a mapping of parameter name to {type, default, description}");
                 for (String p : ps.json().propertyNames()) specs.add(param(p, ps.at(p)));
             }
             Set<String> declared = new LinkedHashSet<>();
@@ -151,15 +167,16 @@ final class ScenarioParser {
                 if (!stepNames.add(step.name())) throw s.error("step name '" + step.name() + "' is used twice");
                 long at = step.atUs(defaults);
                 if (at < 0) throw s.at("at").error("must not be negative");
-                if (at < lastAt) throw s.at("at").error("steps must be in time order (this one is before the previous)");
+                if (at < lastAt)
+                    throw s.at("at").error("steps must be in time order (this one is before the previous)");
                 lastAt = at;
                 steps.add(step);
             }
             Expectation expect = root.has("expect") ? expectation(root.at("expect")) : null;
             int order = root.has("order") ? (int) root.at("order").number() : 1000;
             String rfc = root.has("rfc") ? root.at("rfc").string() : null;
-            return new ScenarioDefinition(name, file, order, rfc, title, description, List.copyOf(specs), setup,
-                    List.copyOf(steps), expect);
+            return new ScenarioDefinition(
+                    name, file, order, rfc, title, description, List.copyOf(specs), setup, List.copyOf(steps), expect);
         }
 
         Text text(Node n) {
@@ -201,7 +218,8 @@ final class ScenarioParser {
                 Node l = n.at("link").object(LINK_KEYS);
                 for (String k : l.json().propertyNames()) link.put(k, expr(l.at(k)));
             }
-            return new LabSetup(java.util.Collections.unmodifiableMap(tcp), java.util.Collections.unmodifiableMap(link));
+            return new LabSetup(
+                    java.util.Collections.unmodifiableMap(tcp), java.util.Collections.unmodifiableMap(link));
         }
 
         Expr expr(Node n) {
@@ -233,11 +251,15 @@ final class ScenarioParser {
         String useAlias(Node parent) {
             if (!parent.has("conn")) {
                 if (aliases.size() == 1) return aliases.iterator().next();
-                throw parent.error(aliases.isEmpty() ? "no connection yet: connect first"
-                        : "say which connection (conn: one of " + aliases + ")");
+                throw parent.error(
+                        aliases.isEmpty()
+                                ? "no connection yet: connect first"
+                                : "say which connection (conn: one of " + aliases + ")");
             }
             String a = parent.at("conn").string();
-            if (!aliases.contains(a)) throw parent.at("conn").error("no connection named '" + a + "' was opened before (known: " + aliases + ")");
+            if (!aliases.contains(a))
+                throw parent.at("conn")
+                        .error("no connection named '" + a + "' was opened before (known: " + aliases + ")");
             return a;
         }
 
@@ -261,11 +283,12 @@ final class ScenarioParser {
             Matcher m = TIME.matcher(at.string().strip());
             if (!m.matches()) throw at.error("must be a time like 0ms, 250ms, 1.5s or \"${latencyMs}ms\"");
             String num = m.group(1);
-            long unit = switch (m.group(2)) {
-                case "us" -> 1L;
-                case "ms" -> 1_000L;
-                default -> 1_000_000L;
-            };
+            long unit =
+                    switch (m.group(2)) {
+                        case "us" -> 1L;
+                        case "ms" -> 1_000L;
+                        default -> 1_000_000L;
+                    };
             Expr atExpr;
             if (num.matches("\\d+\\.\\d+")) {
                 // decimals only as literals: "1.5s" is 1500000 us
@@ -290,7 +313,8 @@ final class ScenarioParser {
                     actionKey = a;
                 }
             }
-            if (action == null && narration == null) throw n.error("a step needs an action (" + ACTIONS + ") or a narration");
+            if (action == null && narration == null)
+                throw n.error("a step needs an action (" + ACTIONS + ") or a narration");
             if (name == null) name = (actionKey != null ? actionKey : "note") + "-" + (index + 1);
             return new Step(name, atExpr, unit, narration, action);
         }
@@ -305,15 +329,20 @@ final class ScenarioParser {
                     n.object(Set.of("as", "from", "localPort", "remotePort", "isn", "peerIsn", "simultaneous"));
                     String as = n.has("as") ? n.at("as").string() : "c" + (aliases.size() + 1);
                     if (!aliases.add(as)) throw n.at("as").error("connection name '" + as + "' is already used");
-                    return new Action.Connect(as, n.has("from") ? host(n.at("from")) : HostName.CLIENT,
-                            expr(n.at("localPort")), expr(n.at("remotePort")), optExpr(n, "isn"), optExpr(n, "peerIsn"),
+                    return new Action.Connect(
+                            as,
+                            n.has("from") ? host(n.at("from")) : HostName.CLIENT,
+                            expr(n.at("localPort")),
+                            expr(n.at("remotePort")),
+                            optExpr(n, "isn"),
+                            optExpr(n, "peerIsn"),
                             n.has("simultaneous") && n.at("simultaneous").bool());
                 }
                 case "send": {
                     n.object(Set.of("conn", "side", "text", "bytes"));
                     if (n.has("text") == n.has("bytes")) throw n.error("give exactly one of text and bytes");
-                    return new Action.Send(useAlias(n), side(n), n.has("text") ? n.at("text").string() : null,
-                            optExpr(n, "bytes"));
+                    return new Action.Send(
+                            useAlias(n), side(n), n.has("text") ? n.at("text").string() : null, optExpr(n, "bytes"));
                 }
                 case "close": {
                     n.object(Set.of("conn", "side"));
@@ -328,17 +357,35 @@ final class ScenarioParser {
                     return new Action.Crash(host(n.at("host")));
                 }
                 case "inject": {
-                    n.object(Set.of("from", "srcPort", "dstPort", "seq", "ack", "flags", "window", "mss", "text", "delayMs"));
+                    n.object(Set.of(
+                            "from", "srcPort", "dstPort", "seq", "ack", "flags", "window", "mss", "text", "delayMs"));
                     List<String> flags = flags(n.at("flags"));
                     if (n.has("ack") != flags.contains("ACK")) {
                         throw n.error("an ack number goes with the ACK flag and only with it (RFC 9293 §3.1)");
                     }
-                    return new Action.Inject(host(n.at("from")), expr(n.at("srcPort")), expr(n.at("dstPort")),
-                            expr(n.at("seq")), optExpr(n, "ack"), flags, optExpr(n, "window"), optExpr(n, "mss"),
-                            n.has("text") ? n.at("text").string() : null, optExpr(n, "delayMs"));
+                    return new Action.Inject(
+                            host(n.at("from")),
+                            expr(n.at("srcPort")),
+                            expr(n.at("dstPort")),
+                            expr(n.at("seq")),
+                            optExpr(n, "ack"),
+                            flags,
+                            optExpr(n, "window"),
+                            optExpr(n, "mss"),
+                            n.has("text") ? n.at("text").string() : null,
+                            optExpr(n, "delayMs"));
                 }
                 case "fault": {
-                    n.object(Set.of("direction", "flags", "onlyFlags", "conn", "nth", "count", "probability", "action", "delayMs"));
+                    n.object(Set.of(
+                            "direction",
+                            "flags",
+                            "onlyFlags",
+                            "conn",
+                            "nth",
+                            "count",
+                            "probability",
+                            "action",
+                            "delayMs"));
                     Direction d;
                     FaultAction a;
                     try {
@@ -354,23 +401,34 @@ final class ScenarioParser {
                     double p = n.has("probability") ? n.at("probability").number() : 1.0;
                     if (p < 0 || p > 1) throw n.at("probability").error("must be between 0 and 1");
                     if (a == FaultAction.DELAY && !n.has("delayMs")) throw n.error("a delay needs delayMs");
-                    return new Action.Fault(d, n.has("flags") ? flags(n.at("flags")) : null,
-                            n.has("onlyFlags") ? flags(n.at("onlyFlags")) : null, n.has("conn") ? useAlias(n) : null,
-                            optExpr(n, "nth"), optExpr(n, "count"), p, a, optExpr(n, "delayMs"));
+                    return new Action.Fault(
+                            d,
+                            n.has("flags") ? flags(n.at("flags")) : null,
+                            n.has("onlyFlags") ? flags(n.at("onlyFlags")) : null,
+                            n.has("conn") ? useAlias(n) : null,
+                            optExpr(n, "nth"),
+                            optExpr(n, "count"),
+                            p,
+                            a,
+                            optExpr(n, "delayMs"));
                 }
                 case "reading": {
                     n.object(Set.of("conn", "side", "enabled"));
-                    return new Action.Reading(useAlias(n), side(n), n.at("enabled").bool());
+                    return new Action.Reading(
+                            useAlias(n), side(n), n.at("enabled").bool());
                 }
                 case "link": {
                     n.object(LINK_KEYS);
-                    return new Action.Link(optExpr(n, "latencyMs"), optExpr(n, "jitterMs"), optExpr(n, "bandwidthKbps"),
+                    return new Action.Link(
+                            optExpr(n, "latencyMs"),
+                            optExpr(n, "jitterMs"),
+                            optExpr(n, "bandwidthKbps"),
                             optExpr(n, "mtu"));
                 }
                 case "pinIsn": {
                     n.object(Set.of("host", "localPort", "remotePort", "isn"));
-                    return new Action.PinIsn(host(n.at("host")), expr(n.at("localPort")), expr(n.at("remotePort")),
-                            expr(n.at("isn")));
+                    return new Action.PinIsn(
+                            host(n.at("host")), expr(n.at("localPort")), expr(n.at("remotePort")), expr(n.at("isn")));
                 }
                 default:
                     throw n.error("unknown action " + kind);
@@ -384,7 +442,8 @@ final class ScenarioParser {
         Expectation expectation(Node n) {
             n.object(Set.of("match", "segments", "data", "timers"));
             String match = n.has("match") ? n.at("match").string() : "exact";
-            if (!match.equals("exact") && !match.equals("subsequence")) throw n.at("match").error("must be exact or subsequence");
+            if (!match.equals("exact") && !match.equals("subsequence"))
+                throw n.at("match").error("must be exact or subsequence");
             List<Expectation.Seg> segs = new ArrayList<>();
             for (Node s : n.at("segments").list()) segs.add(segment(s));
             Map<HostName, Expr> data = new java.util.EnumMap<>(HostName.class);
@@ -401,22 +460,28 @@ final class ScenarioParser {
                     for (TimerKind k : TimerKind.values()) known |= k.id().equals(timer);
                     if (!known) throw t.at("timer").error("unknown timer '" + timer + "'");
                     String action = t.at("action").string();
-                    if (!Set.of("armed", "fired", "cancelled").contains(action)) throw t.at("action").error("must be armed, fired or cancelled");
+                    if (!Set.of("armed", "fired", "cancelled").contains(action))
+                        throw t.at("action").error("must be armed, fired or cancelled");
                     timers.add(new Expectation.TimerExp(host(t.at("host")), timer, action));
                 }
             }
             // unmodifiable views, not Map.copyOf: its iteration order changes from one JVM to the next
-            return new Expectation(match.equals("exact"), List.copyOf(segs), java.util.Collections.unmodifiableMap(data),
+            return new Expectation(
+                    match.equals("exact"),
+                    List.copyOf(segs),
+                    java.util.Collections.unmodifiableMap(data),
                     List.copyOf(timers));
         }
 
         Expectation.Seg segment(Node n) {
-            n.object(Set.of("from", "flags", "seq", "ack", "len", "window", "retransmission", "dropped", "at", "states"));
+            n.object(Set.of(
+                    "from", "flags", "seq", "ack", "len", "window", "retransmission", "dropped", "at", "states"));
             List<String> flags = flags(n.at("flags"));
             if (n.has("ack") && !flags.contains("ACK")) throw n.at("ack").error("an ack number needs the ACK flag");
             Expr at = null;
             if (n.has("at")) {
-                Matcher m = Pattern.compile("(.+?)\\s*ms").matcher(n.at("at").string().strip());
+                Matcher m = Pattern.compile("(.+?)\\s*ms")
+                        .matcher(n.at("at").string().strip());
                 if (!m.matches()) throw n.at("at").error("must be a time in ms like 1000ms");
                 try {
                     at = Expr.parse(m.group(1));
@@ -433,17 +498,26 @@ final class ScenarioParser {
                     List<Node> vs = v.json().isArray() ? v.list() : List.of(v);
                     for (Node one : vs) {
                         try {
-                            states.add(new Expectation.StateExp(HostName.parse(h), TcpState.valueOf(one.string().replace('-', '_'))));
+                            states.add(new Expectation.StateExp(
+                                    HostName.parse(h),
+                                    TcpState.valueOf(one.string().replace('-', '_'))));
                         } catch (IllegalArgumentException e) {
                             throw one.error("unknown state '" + one.string() + "' (RFC 9293 names, e.g. SYN_RECEIVED)");
                         }
                     }
                 }
             }
-            return new Expectation.Seg(host(n.at("from")), flags, optExpr(n, "seq"), optExpr(n, "ack"),
-                    optExpr(n, "len"), optExpr(n, "window"),
+            return new Expectation.Seg(
+                    host(n.at("from")),
+                    flags,
+                    optExpr(n, "seq"),
+                    optExpr(n, "ack"),
+                    optExpr(n, "len"),
+                    optExpr(n, "window"),
                     n.has("retransmission") ? n.at("retransmission").bool() : null,
-                    n.has("dropped") ? n.at("dropped").bool() : null, at, List.copyOf(states));
+                    n.has("dropped") ? n.at("dropped").bool() : null,
+                    at,
+                    List.copyOf(states));
         }
     }
 }

@@ -99,7 +99,8 @@ public final class ScenarioRun {
         try {
             if (step.narration() != null) {
                 Text t = step.narration().fill(params);
-                sink.emit(new LabEvent.Narration(sim.nowUs(), connectionOf(step.action()), step.name(), t.en(), t.zh()));
+                sink.emit(
+                        new LabEvent.Narration(sim.nowUs(), connectionOf(step.action()), step.name(), t.en(), t.zh()));
             }
             if (step.action() != null) act(step.action(), sim);
         } catch (RuntimeException e) {
@@ -141,8 +142,12 @@ public final class ScenarioRun {
             // a lab that already listens there (an earlier scenario) is what the step wants
             if (!sim.host(l.host()).listeners().contains(i(l.port()))) sim.listen(l.host(), i(l.port()));
         } else if (a instanceof Action.Connect c) {
-            String id = sim.connect(c.from(), i(c.localPort()), i(c.remotePort()),
-                    c.isn() == null ? null : SeqNum.of(v(c.isn())), c.peerIsn() == null ? null : SeqNum.of(v(c.peerIsn())),
+            String id = sim.connect(
+                    c.from(),
+                    i(c.localPort()),
+                    i(c.remotePort()),
+                    c.isn() == null ? null : SeqNum.of(v(c.isn())),
+                    c.peerIsn() == null ? null : SeqNum.of(v(c.peerIsn())),
                     c.simultaneous());
             connections.put(c.as(), id);
         } else if (a instanceof Action.Send s) {
@@ -157,9 +162,16 @@ public final class ScenarioRun {
         } else if (a instanceof Action.Inject in) {
             sim.inject(in.from(), segment(in), in.delayMs() == null ? 0 : v(in.delayMs()) * 1000);
         } else if (a instanceof Action.Fault f) {
-            sim.addFault(new FaultRule(0, f.direction(), f.flags() == null ? null : TcpFlags.parse(f.flags()),
-                    f.onlyFlags() == null ? null : TcpFlags.parse(f.onlyFlags()), f.conn() == null ? null : lab(f.conn()),
-                    f.nth() == null ? 1 : i(f.nth()), f.count() == null ? 0 : i(f.count()), f.probability(), f.action(),
+            sim.addFault(new FaultRule(
+                    0,
+                    f.direction(),
+                    f.flags() == null ? null : TcpFlags.parse(f.flags()),
+                    f.onlyFlags() == null ? null : TcpFlags.parse(f.onlyFlags()),
+                    f.conn() == null ? null : lab(f.conn()),
+                    f.nth() == null ? 1 : i(f.nth()),
+                    f.count() == null ? 0 : i(f.count()),
+                    f.probability(),
+                    f.action(),
                     f.delayMs() == null ? 0 : v(f.delayMs()) * 1000));
         } else if (a instanceof Action.Reading r) {
             sim.setReading(lab(r.conn()), r.side(), r.enabled());
@@ -169,11 +181,13 @@ public final class ScenarioRun {
                     l.latencyMs() == null ? now.latencyUs() : v(l.latencyMs()) * 1000,
                     l.jitterMs() == null ? now.jitterUs() : v(l.jitterMs()) * 1000,
                     l.bandwidthKbps() == null ? now.bandwidthKbps() : v(l.bandwidthKbps()),
-                    l.mtu() == null ? now.mtu() : i(l.mtu()), now.queuePackets()));
+                    l.mtu() == null ? now.mtu() : i(l.mtu()),
+                    now.queuePackets()));
         } else if (a instanceof Action.PinIsn p) {
             TcpHost host = sim.host(p.host());
             TcpHost peer = sim.host(p.host().other());
-            host.pinIsn(new ConnectionKey(host.address(), i(p.localPort()), peer.address(), i(p.remotePort())),
+            host.pinIsn(
+                    new ConnectionKey(host.address(), i(p.localPort()), peer.address(), i(p.remotePort())),
                     SeqNum.of(v(p.isn())));
         } else {
             throw new IllegalStateException("unknown action " + a);
@@ -181,7 +195,8 @@ public final class ScenarioRun {
     }
 
     private TcpSegment segment(Action.Inject in) {
-        TcpSegment.Builder b = TcpSegment.builder(i(in.srcPort()), i(in.dstPort())).seq(v(in.seq()));
+        TcpSegment.Builder b =
+                TcpSegment.builder(i(in.srcPort()), i(in.dstPort())).seq(v(in.seq()));
         if (in.ack() != null) b.ack(v(in.ack()));
         b.rawFlags(TcpFlags.parse(in.flags()));
         b.window(in.window() == null ? 65535 : i(in.window()));
@@ -216,5 +231,4 @@ public final class ScenarioRun {
         }
         return ports;
     }
-
 }

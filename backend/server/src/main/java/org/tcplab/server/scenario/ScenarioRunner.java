@@ -32,8 +32,10 @@ public class ScenarioRunner {
         Map<String, Object> in = given == null ? Map.of() : given;
         for (String k : new TreeMap<>(in).keySet()) {
             if (def.params().stream().noneMatch(p -> p.name().equals(k))) {
-                throw new ScenarioParamException(k, "unknown parameter '" + k + "' for scenario " + def.name()
-                        + " (parameters: " + def.params().stream().map(ParamSpec::name).toList() + ")");
+                throw new ScenarioParamException(
+                        k,
+                        "unknown parameter '" + k + "' for scenario " + def.name() + " (parameters: "
+                                + def.params().stream().map(ParamSpec::name).toList() + ")");
             }
         }
         Map<String, Long> out = new LinkedHashMap<>();
@@ -47,8 +49,13 @@ public class ScenarioRunner {
     /** The lab configuration this scenario asks for, starting from {@code base} (use it to create the lab). */
     public SimConfig configure(ScenarioDefinition def, Map<String, Object> params, SimConfig base) {
         Map<String, Long> values = resolveParams(def, params);
-        return new SimConfig(base.seed(), link(def.setup(), values, base.link()), tcp(def.setup(), values, base.client()),
-                tcp(def.setup(), values, base.server()), base.clientIp(), base.serverIp());
+        return new SimConfig(
+                base.seed(),
+                link(def.setup(), values, base.link()),
+                tcp(def.setup(), values, base.client()),
+                tcp(def.setup(), values, base.server()),
+                base.clientIp(),
+                base.serverIp());
     }
 
     /** Whether {@link #start} can run this scenario in a lab with these settings (else create one with {@link #configure}). */

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param mismatches every difference in plain words; empty exactly when {@code passed}
  */
-public record ScenarioVerdict(boolean passed, List<ExpectedSegment> expected, List<ActualSegment> actual,
-        List<String> mismatches) {
+public record ScenarioVerdict(
+        boolean passed, List<ExpectedSegment> expected, List<ActualSegment> actual, List<String> mismatches) {
 
     public ScenarioVerdict {
         expected = List.copyOf(expected);

@@ -25,7 +25,12 @@ final class Verifier {
     private final Set<Integer> ports;
     private final List<String> stepFailures;
 
-    Verifier(Expectation expectation, Map<String, Long> params, long startUs, Set<Integer> ports, List<String> stepFailures) {
+    Verifier(
+            Expectation expectation,
+            Map<String, Long> params,
+            long startUs,
+            Set<Integer> ports,
+            List<String> stepFailures) {
         this.expectation = expectation;
         this.params = params;
         this.startUs = startUs;
@@ -51,14 +56,21 @@ final class Verifier {
         List<ExpectedSegment> out = new ArrayList<>();
         int index = 1;
         for (Expectation.Seg s : expectation.segments()) {
-            out.add(new ExpectedSegment(index++, s.from().id(), s.flags(),
+            out.add(new ExpectedSegment(
+                    index++,
+                    s.from().id(),
+                    s.flags(),
                     s.seq() == null ? null : s.seq().eval(params) & ParamSpec.SEQ_MAX,
                     s.ack() == null ? null : s.ack().eval(params) & ParamSpec.SEQ_MAX,
                     s.length() == null ? null : (int) s.length().eval(params),
                     s.window() == null ? null : (int) s.window().eval(params),
-                    s.retransmission(), s.dropped(),
+                    s.retransmission(),
+                    s.dropped(),
                     s.atMs() == null ? null : (double) s.atMs().eval(params) + startUs / 1000.0,
-                    s.states().stream().map(x -> new ExpectedSegment.ExpectedState(x.host().id(), x.state().name())).toList()));
+                    s.states().stream()
+                            .map(x -> new ExpectedSegment.ExpectedState(
+                                    x.host().id(), x.state().name()))
+                            .toList()));
         }
         return out;
     }
@@ -74,9 +86,20 @@ final class Verifier {
                 WireSegment w = s.segment();
                 if (!ports.contains(w.srcPort()) || !ports.contains(w.dstPort())) continue;
                 boolean ack = w.flags().contains("ACK");
-                out.add(new ActualSegment(out.size() + 1, e.id(), s.timeUs() / 1000.0, s.from().id(), w.flags(), w.seq(),
-                        ack ? w.ack() : null, w.payloadLength(), w.window(), s.retransmission(),
-                        dropped.containsKey(s.segmentId()), dropped.get(s.segmentId()), s.note()));
+                out.add(new ActualSegment(
+                        out.size() + 1,
+                        e.id(),
+                        s.timeUs() / 1000.0,
+                        s.from().id(),
+                        w.flags(),
+                        w.seq(),
+                        ack ? w.ack() : null,
+                        w.payloadLength(),
+                        w.window(),
+                        s.retransmission(),
+                        dropped.containsKey(s.segmentId()),
+                        dropped.get(s.segmentId()),
+                        s.note()));
             }
         }
         return out;
@@ -85,7 +108,8 @@ final class Verifier {
     static boolean matches(ExpectedSegment e, ActualSegment a) {
         if (!e.from().equals(a.from())) return false;
         // PSH is the sender's choice (RFC 9293 §3.9.1.2): compare it only when the expectation names it
-        List<String> got = e.flags().contains("PSH") ? a.flags()
+        List<String> got = e.flags().contains("PSH")
+                ? a.flags()
                 : a.flags().stream().filter(f -> !f.equals("PSH")).toList();
         if (!got.equals(e.flags())) return false;
         if (e.seq() != null && e.seq() != a.seq()) return false;
@@ -101,12 +125,14 @@ final class Verifier {
      * Position by position; segments sent at the same virtual instant by the two hosts have no order
      * of their own (figure 7's crossing SYNs), so one from later in that instant may stand in.
      */
-    private static ActualSegment[] matchExact(List<ExpectedSegment> expected, List<ActualSegment> actual, List<String> out) {
+    private static ActualSegment[] matchExact(
+            List<ExpectedSegment> expected, List<ActualSegment> actual, List<String> out) {
         List<ActualSegment> order = new ArrayList<>(actual);
         ActualSegment[] matched = new ActualSegment[expected.size()];
         for (int i = 0; i < Math.max(expected.size(), order.size()); i++) {
             if (i >= expected.size()) {
-                out.add("segment " + (i + 1) + ": expected nothing more, got " + order.get(i).describe());
+                out.add("segment " + (i + 1) + ": expected nothing more, got "
+                        + order.get(i).describe());
                 continue;
             }
             ExpectedSegment e = expected.get(i);
@@ -131,7 +157,8 @@ final class Verifier {
     }
 
     /** Each expected segment must come after the previous one matched; other segments may come between. */
-    private static ActualSegment[] matchInOrder(List<ExpectedSegment> expected, List<ActualSegment> actual, List<String> out) {
+    private static ActualSegment[] matchInOrder(
+            List<ExpectedSegment> expected, List<ActualSegment> actual, List<String> out) {
         ActualSegment[] matched = new ActualSegment[expected.size()];
         int from = 0;
         for (int i = 0; i < expected.size(); i++) {
@@ -159,7 +186,8 @@ final class Verifier {
      * (the sender's state when it sends, the receiver's once it has processed it, as the RFC figures'
      * columns show). Per host, each state must come after the one listed before it.
      */
-    private void checkStates(List<ExpectedSegment> expected, ActualSegment[] matched, List<LoggedEvent> log, List<String> out) {
+    private void checkStates(
+            List<ExpectedSegment> expected, ActualSegment[] matched, List<LoggedEvent> log, List<String> out) {
         Map<HostName, Long> cursor = new EnumMap<>(HostName.class);
         for (int i = 0; i < expected.size(); i++) {
             long lowerBound = lowerBound(matched, i);
@@ -168,8 +196,11 @@ final class Verifier {
                 long after = Math.max(lowerBound, cursor.getOrDefault(host, 0L));
                 Long found = null;
                 for (LoggedEvent e : log) {
-                    if (e.id() > after && e.event() instanceof LabEvent.StateChanged sc && sc.timeUs() >= startUs
-                            && sc.host() == host && sc.to().name().equals(st.state())) {
+                    if (e.id() > after
+                            && e.event() instanceof LabEvent.StateChanged sc
+                            && sc.timeUs() >= startUs
+                            && sc.host() == host
+                            && sc.to().name().equals(st.state())) {
                         found = e.id();
                         break;
                     }
@@ -212,7 +243,9 @@ final class Verifier {
         for (Map.Entry<HostName, Expr> want : expectation.data().entrySet()) {
             long got = 0;
             for (LoggedEvent e : log) {
-                if (e.event() instanceof LabEvent.DataDelivered d && d.timeUs() >= startUs && d.host() == want.getKey()) {
+                if (e.event() instanceof LabEvent.DataDelivered d
+                        && d.timeUs() >= startUs
+                        && d.host() == want.getKey()) {
                     got += d.bytes();
                 }
             }
@@ -229,8 +262,12 @@ final class Verifier {
             long after = cursor.getOrDefault(t.host(), 0L);
             Long found = null;
             for (LoggedEvent e : log) {
-                if (e.id() > after && e.event() instanceof LabEvent.TimerChanged tc && tc.timeUs() >= startUs
-                        && tc.host() == t.host() && tc.timer().id().equals(t.timer()) && tc.action().id().equals(t.action())) {
+                if (e.id() > after
+                        && e.event() instanceof LabEvent.TimerChanged tc
+                        && tc.timeUs() >= startUs
+                        && tc.host() == t.host()
+                        && tc.timer().id().equals(t.timer())
+                        && tc.action().id().equals(t.action())) {
                     found = e.id();
                     break;
                 }
@@ -239,7 +276,8 @@ final class Verifier {
                 cursor.put(t.host(), found);
             } else {
                 out.add("expected " + t.host().id() + "'s " + t.timer() + " timer to be " + t.action()
-                        + (after > 0 ? " (after event " + after + ")" : "") + ", it was not; its " + t.timer() + " timer went: "
+                        + (after > 0 ? " (after event " + after + ")" : "") + ", it was not; its " + t.timer()
+                        + " timer went: "
                         + timersOf(t.host(), t.timer(), log));
             }
         }
@@ -247,7 +285,9 @@ final class Verifier {
 
     private String timersOf(HostName host, String timer, List<LoggedEvent> log) {
         String s = log.stream()
-                .filter(e -> e.event() instanceof LabEvent.TimerChanged tc && tc.timeUs() >= startUs && tc.host() == host
+                .filter(e -> e.event() instanceof LabEvent.TimerChanged tc
+                        && tc.timeUs() >= startUs
+                        && tc.host() == host
                         && tc.timer().id().equals(timer))
                 .map(e -> {
                     LabEvent.TimerChanged tc = (LabEvent.TimerChanged) e.event();

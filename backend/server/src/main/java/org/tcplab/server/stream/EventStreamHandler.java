@@ -46,7 +46,8 @@ public class EventStreamHandler implements WebSocketHandler {
         if (!m.matches()) {
             return session.close(new CloseStatus(4404, "no such stream"));
         }
-        String afterParam = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("after");
+        String afterParam =
+                UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("after");
         long after;
         try {
             after = afterParam == null ? 0 : Long.parseLong(afterParam);
@@ -69,21 +70,24 @@ public class EventStreamHandler implements WebSocketHandler {
                 // a cut-off must not wait behind events the viewer is not reading.
                 .publishOn(Schedulers.parallel(), false, 32)
                 .doOnNext(e -> lastSent[0] = e.id())
-                .map(e -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(e.utf8())));
+                .map(e -> new WebSocketMessage(
+                        WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(e.utf8())));
         // At most 32 frames in flight, each finished only when the socket took it (a multi-frame send
         // finishes once netty queued it): a viewer that stops reading stops pulling from its queue,
         // overflows it and is closed, where netty alone would buffer for it without bound.
         Mono<Void> send = out.subscribeOn(Schedulers.boundedElastic())
                 .flatMapSequential(msg -> session.send(Mono.just(msg)), 32, 1)
-                .then(Mono.defer(() -> session.send(Mono.empty()).then(session.close(new CloseStatus(1001, "lab deleted")))))
-                .onErrorResume(ViewerTooSlowException.class, e -> session.close(new CloseStatus(TOO_SLOW,
-                        "viewer too slow; reconnect with after=" + lastSent[0])));
+                .then(Mono.defer(
+                        () -> session.send(Mono.empty()).then(session.close(new CloseStatus(1001, "lab deleted")))))
+                .onErrorResume(
+                        ViewerTooSlowException.class,
+                        e -> session.close(
+                                new CloseStatus(TOO_SLOW, "viewer too slow; reconnect with after=" + lastSent[0])));
         Mono<Void> receive = inbound(session);
-        return Mono.firstWithSignal(send, receive)
-                .doFinally(s -> {
-                    lab.viewerClosed();
-                    metrics.viewerClosed();
-                });
+        return Mono.firstWithSignal(send, receive).doFinally(s -> {
+            lab.viewerClosed();
+            metrics.viewerClosed();
+        });
     }
 
     /** Viewers have nothing to say; a flood of frames closes the viewer (frame size is capped at the handshake). */
@@ -102,7 +106,8 @@ public class EventStreamHandler implements WebSocketHandler {
                     }
                     if (++window[1] > perSecond && !closing[0]) {
                         closing[0] = true;
-                        session.close(new CloseStatus(1008, "more than " + perSecond + " frames per second")).subscribe();
+                        session.close(new CloseStatus(1008, "more than " + perSecond + " frames per second"))
+                                .subscribe();
                     }
                 })
                 .then();

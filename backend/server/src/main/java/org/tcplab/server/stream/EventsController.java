@@ -27,16 +27,19 @@ class EventsController {
     }
 
     @GetMapping("/api/labs/{lab}/events")
-    @Operation(summary = "Events with id > after, in order",
-            description = "Live: WebSocket /api/labs/{lab}/events/stream?after=N sends the same objects, one per text frame.")
-    Mono<List<Map<String, Object>>> events(@PathVariable("lab") String id,
-            @RequestParam(value = "after", defaultValue = "0") long after) {
+    @Operation(
+            summary = "Events with id > after, in order",
+            description =
+                    "Live: WebSocket /api/labs/{lab}/events/stream?after=N sends the same objects, one per text frame.")
+    Mono<List<Map<String, Object>>> events(
+            @PathVariable("lab") String id, @RequestParam(value = "after", defaultValue = "0") long after) {
         if (after < 0) throw LabProblem.badInput("after", "must be 0 or more");
         return Mono.fromCallable(() -> labs.get(id).read(v -> {
-            List<LoggedEvent> events = v.eventsAfter(after);
-            List<Map<String, Object>> out = new ArrayList<>(events.size());
-            for (LoggedEvent e : events) out.add(EventJson.toMap(e));
-            return out;
-        })).subscribeOn(Schedulers.boundedElastic());
+                    List<LoggedEvent> events = v.eventsAfter(after);
+                    List<Map<String, Object>> out = new ArrayList<>(events.size());
+                    for (LoggedEvent e : events) out.add(EventJson.toMap(e));
+                    return out;
+                }))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -61,20 +61,23 @@ public final class LabStream {
      */
     public Flux<StreamEvent> viewer(long after, LongFunction<List<LoggedEvent>> stored, int buffer) {
         return Flux.defer(() -> {
-            Sinks.Many<StreamEvent> queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<StreamEvent>get(buffer).get());
+            Sinks.Many<StreamEvent> queue = Sinks.many()
+                    .unicast()
+                    .onBackpressureBuffer(Queues.<StreamEvent>get(buffer).get());
             // A queue's error would wait behind the events it holds; a stalled viewer must fail now.
             Sinks.One<Boolean> tooSlow = Sinks.one();
-            Disposable live = hot.asFlux().subscribe(
-                    e -> {
-                        if (queue.tryEmitNext(e).isFailure()) {
-                            tooSlow.tryEmitValue(true);
-                        }
-                    },
-                    queue::tryEmitError,
-                    () -> {
-                        queue.tryEmitComplete();
-                        tooSlow.tryEmitValue(false);
-                    });
+            Disposable live = hot.asFlux()
+                    .subscribe(
+                            e -> {
+                                if (queue.tryEmitNext(e).isFailure()) {
+                                    tooSlow.tryEmitValue(true);
+                                }
+                            },
+                            queue::tryEmitError,
+                            () -> {
+                                queue.tryEmitComplete();
+                                tooSlow.tryEmitValue(false);
+                            });
             List<LoggedEvent> before = stored.apply(after);
             long[] last = {after};
             Flux<StreamEvent> events = Flux.fromIterable(before)

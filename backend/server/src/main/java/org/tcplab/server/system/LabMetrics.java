@@ -21,17 +21,37 @@ public class LabMetrics {
         this.registry = registry;
         registry.gauge("tcplab.labs.live", labs);
         registry.gauge("tcplab.viewers", viewers);
-        this.events = Counter.builder("tcplab.events").description("events logged by all labs").register(registry);
+        this.events = Counter.builder("tcplab.events")
+                .description("events logged by all labs")
+                .register(registry);
     }
 
-    public void labCreated() { labs.incrementAndGet(); }
-    public void labRemoved() { labs.decrementAndGet(); }
-    public void viewerOpened() { viewers.incrementAndGet(); }
-    public void viewerClosed() { viewers.decrementAndGet(); }
-    public int viewers() { return viewers.get(); }
-    public void event() { events.increment(); }
+    public void labCreated() {
+        labs.incrementAndGet();
+    }
+
+    public void labRemoved() {
+        labs.decrementAndGet();
+    }
+
+    public void viewerOpened() {
+        viewers.incrementAndGet();
+    }
+
+    public void viewerClosed() {
+        viewers.decrementAndGet();
+    }
+
+    public int viewers() {
+        return viewers.get();
+    }
+
+    public void event() {
+        events.increment();
+    }
 
     public void rejected(int status) {
-        registry.counter("tcplab.requests.rejected", "status", Integer.toString(status)).increment();
+        registry.counter("tcplab.requests.rejected", "status", Integer.toString(status))
+                .increment();
     }
 }

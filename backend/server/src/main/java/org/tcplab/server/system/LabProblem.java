@@ -47,7 +47,15 @@ public class LabProblem extends RuntimeException {
         return new LabProblem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, null);
     }
 
-    public HttpStatus status() { return status; }
-    public String title() { return title; }
-    public String field() { return field; }
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String field() {
+        return field;
+    }
 }

@@ -64,8 +64,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
-            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(
+            WebExchangeBindException ex, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         List<Map<String, String>> errors = new ArrayList<>();
         for (FieldError fe : ex.getFieldErrors()) {
             errors.add(error(fe.getField(), fe.getDefaultMessage()));
@@ -81,13 +81,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             pd.setProperty("errors", errors);
         }
         metrics.rejected(400);
-        return Mono.just(ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(pd));
+        return Mono.just(ResponseEntity.badRequest()
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd));
     }
 
     /** Unreadable JSON or a value of the wrong type: name the field from Jackson's path. */
     @Override
-    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
-            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+            ServerWebInputException ex, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         ProblemDetail pd = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
         pd.setTitle("Bad request");
         JacksonException je = find(ex, JacksonException.class);
@@ -100,19 +102,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             pd.setDetail(ex.getReason() == null ? "unreadable request" : ex.getReason());
         }
         metrics.rejected(400);
-        return Mono.just(ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(pd));
+        return Mono.just(ResponseEntity.badRequest()
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd));
     }
 
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         metrics.rejected(status.value());
         return super.handleExceptionInternal(ex, body, headers, status, exchange);
     }
 
     private ResponseEntity<ProblemDetail> respond(ProblemDetail pd) {
         metrics.rejected(pd.getStatus());
-        return ResponseEntity.status(pd.getStatus()).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return ResponseEntity.status(pd.getStatus())
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd);
     }
 
     static Map<String, String> error(String field, String message) {

@@ -39,14 +39,21 @@ class RequestGuardFilter implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         long length = request.getHeaders().getContentLength();
         if (length > props.getMaxRequestBytes()) {
-            return refuse(exchange, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
-                    "request body of " + length + " bytes exceeds " + props.getMaxRequestBytes() + " (tcplab.max-request-bytes)");
+            return refuse(
+                    exchange,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Content too large",
+                    "request body of " + length + " bytes exceeds " + props.getMaxRequestBytes()
+                            + " (tcplab.max-request-bytes)");
         }
         String path = request.getPath().value();
         if (path.startsWith("/api/labs/") && path.endsWith("/events/stream")) {
             String origin = request.getHeaders().getOrigin();
             if (origin != null && !allowed(origin, request.getURI(), props.getAllowedOrigins())) {
-                return refuse(exchange, HttpStatus.FORBIDDEN, "Forbidden",
+                return refuse(
+                        exchange,
+                        HttpStatus.FORBIDDEN,
+                        "Forbidden",
                         "origin " + origin + " may not open viewers here (tcplab.allowed-origins)");
             }
         }
@@ -85,7 +92,8 @@ class RequestGuardFilter implements WebFilter {
         String body = "{\"title\":\"" + title + "\",\"status\":" + status.value() + ",\"detail\":\""
                 + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         // Release whatever part of the refused body already arrived (netty buffers are reference-counted).
-        Mono<Void> drain = exchange.getRequest().getBody()
+        Mono<Void> drain = exchange.getRequest()
+                .getBody()
                 .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
                 .then()
                 .timeout(java.time.Duration.ofSeconds(1), Mono.empty())

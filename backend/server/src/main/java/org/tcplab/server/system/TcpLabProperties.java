@@ -36,39 +36,119 @@ public class TcpLabProperties {
     private int maxInboundFramesPerSecond = 20;
     /** Origins allowed to open WebSocket viewers; empty: only the request's own host. */
     private List<String> allowedOrigins = new ArrayList<>();
+
     private final Tap tap = new Tap();
 
     public static class Tap {
         /** Whether labs may run in tap mode (needs CAP_NET_ADMIN and /dev/net/tun). */
         private boolean enabled = false;
 
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
-    public int getMaxLabs() { return maxLabs; }
-    public void setMaxLabs(int v) { maxLabs = v; }
-    public int getLabsPerClientPerMinute() { return labsPerClientPerMinute; }
-    public void setLabsPerClientPerMinute(int v) { labsPerClientPerMinute = v; }
-    public Duration getIdleTimeout() { return idleTimeout; }
-    public void setIdleTimeout(Duration v) { idleTimeout = v; }
-    public int getMaxEventsPerLab() { return maxEventsPerLab; }
-    public void setMaxEventsPerLab(int v) { maxEventsPerLab = v; }
-    public int getMaxRequestBytes() { return maxRequestBytes; }
-    public void setMaxRequestBytes(int v) { maxRequestBytes = v; }
-    public int getMaxSendBytes() { return maxSendBytes; }
-    public void setMaxSendBytes(int v) { maxSendBytes = v; }
-    public long getInstantMaxSteps() { return instantMaxSteps; }
-    public void setInstantMaxSteps(long v) { instantMaxSteps = v; }
-    public Duration getRealtimeTick() { return realtimeTick; }
-    public void setRealtimeTick(Duration v) { realtimeTick = v; }
-    public int getViewerBuffer() { return viewerBuffer; }
-    public void setViewerBuffer(int v) { viewerBuffer = v; }
-    public int getMaxInboundFrameBytes() { return maxInboundFrameBytes; }
-    public void setMaxInboundFrameBytes(int v) { maxInboundFrameBytes = v; }
-    public int getMaxInboundFramesPerSecond() { return maxInboundFramesPerSecond; }
-    public void setMaxInboundFramesPerSecond(int v) { maxInboundFramesPerSecond = v; }
-    public List<String> getAllowedOrigins() { return allowedOrigins; }
-    public void setAllowedOrigins(List<String> v) { allowedOrigins = v; }
-    public Tap getTap() { return tap; }
+    public int getMaxLabs() {
+        return maxLabs;
+    }
+
+    public void setMaxLabs(int v) {
+        maxLabs = v;
+    }
+
+    public int getLabsPerClientPerMinute() {
+        return labsPerClientPerMinute;
+    }
+
+    public void setLabsPerClientPerMinute(int v) {
+        labsPerClientPerMinute = v;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration v) {
+        idleTimeout = v;
+    }
+
+    public int getMaxEventsPerLab() {
+        return maxEventsPerLab;
+    }
+
+    public void setMaxEventsPerLab(int v) {
+        maxEventsPerLab = v;
+    }
+
+    public int getMaxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    public void setMaxRequestBytes(int v) {
+        maxRequestBytes = v;
+    }
+
+    public int getMaxSendBytes() {
+        return maxSendBytes;
+    }
+
+    public void setMaxSendBytes(int v) {
+        maxSendBytes = v;
+    }
+
+    public long getInstantMaxSteps() {
+        return instantMaxSteps;
+    }
+
+    public void setInstantMaxSteps(long v) {
+        instantMaxSteps = v;
+    }
+
+    public Duration getRealtimeTick() {
+        return realtimeTick;
+    }
+
+    public void setRealtimeTick(Duration v) {
+        realtimeTick = v;
+    }
+
+    public int getViewerBuffer() {
+        return viewerBuffer;
+    }
+
+    public void setViewerBuffer(int v) {
+        viewerBuffer = v;
+    }
+
+    public int getMaxInboundFrameBytes() {
+        return maxInboundFrameBytes;
+    }
+
+    public void setMaxInboundFrameBytes(int v) {
+        maxInboundFrameBytes = v;
+    }
+
+    public int getMaxInboundFramesPerSecond() {
+        return maxInboundFramesPerSecond;
+    }
+
+    public void setMaxInboundFramesPerSecond(int v) {
+        maxInboundFramesPerSecond = v;
+    }
+
+    public List<String> getAllowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public void setAllowedOrigins(List<String> v) {
+        allowedOrigins = v;
+    }
+
+    public Tap getTap() {
+        return tap;
+    }
 }

@@ -26,19 +26,22 @@ class CapabilitiesController {
     }
 
     @GetMapping("/api/system/capabilities")
-    @Operation(summary = "Lab modes and their availability",
-            description = "{modes:{sim:{available:true}, tap:{available, reason, enabled, linuxSides:{server,client,both}}}}")
+    @Operation(
+            summary = "Lab modes and their availability",
+            description =
+                    "{modes:{sim:{available:true}, tap:{available, reason, enabled, linuxSides:{server,client,both}}}}")
     Mono<Map<String, Object>> capabilities() {
         // TapSupport reads /proc and probes JNA/libpcap: off the event loop.
         return Mono.fromCallable(() -> {
-            Map<String, Object> sim = new LinkedHashMap<>();
-            sim.put("available", true);
-            Map<String, Object> modes = new LinkedHashMap<>();
-            modes.put("sim", sim);
-            modes.put("tap", TapAvailability.describe(props));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("modes", modes);
-            return out;
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Map<String, Object> sim = new LinkedHashMap<>();
+                    sim.put("available", true);
+                    Map<String, Object> modes = new LinkedHashMap<>();
+                    modes.put("sim", sim);
+                    modes.put("tap", TapAvailability.describe(props));
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("modes", modes);
+                    return out;
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

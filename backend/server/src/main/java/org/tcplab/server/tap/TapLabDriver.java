@@ -62,6 +62,7 @@ final class TapLabDriver implements LabDriver {
     private final String linuxSide;
     /** Our stack's host; null when both hosts are Linux. */
     private final HostName ours;
+
     private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>();
     private long scheduledSeq;
 
@@ -171,10 +172,13 @@ final class TapLabDriver implements LabDriver {
     }
 
     @Override
-    public String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
+    public String connect(
+            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
         if (simultaneous) {
-            throw LabProblem.badInput("simultaneous", "a tap lab cannot open both ends at once: the Linux kernel"
-                    + " opens its own connections (connect from each side instead)");
+            throw LabProblem.badInput(
+                    "simultaneous",
+                    "a tap lab cannot open both ends at once: the Linux kernel"
+                            + " opens its own connections (connect from each side instead)");
         }
         String id = guard(() -> lab.connect(from, localPort, remotePort, isn, peerIsn));
         settle.connections.add(id);

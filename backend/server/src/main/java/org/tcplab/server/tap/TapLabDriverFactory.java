@@ -35,8 +35,11 @@ class TapLabDriverFactory implements LabDriverFactory {
             throw LabProblem.unavailable("tap mode is unavailable on this machine: " + a.reason());
         }
         // Our host is the client when Linux is the server and vice versa; its TCP settings come from there.
-        TcpConfig ours = "client".equals(side) ? settings.sim().server() : settings.sim().client();
-        TapLabConfig config = TapLabConfig.defaults(side).withTcp(ours).withSeed(settings.sim().seed());
+        TcpConfig ours =
+                "client".equals(side) ? settings.sim().server() : settings.sim().client();
+        TapLabConfig config = TapLabConfig.defaults(side)
+                .withTcp(ours)
+                .withSeed(settings.sim().seed());
         TapLabDriver.Settle settle = new TapLabDriver.Settle();
         KernelLab lab;
         try {

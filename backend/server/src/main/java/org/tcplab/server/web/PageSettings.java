@@ -25,8 +25,8 @@ class PageSettings {
 
     /** The bundle's own version (Maven writes it into the frontend jar), so pages never mix builds. */
     private static String frontendVersion() {
-        try (InputStream in = PageSettings.class.getResourceAsStream(
-                "/META-INF/maven/org.tcplab/tcplab-frontend/pom.properties")) {
+        try (InputStream in =
+                PageSettings.class.getResourceAsStream("/META-INF/maven/org.tcplab/tcplab-frontend/pom.properties")) {
             if (in == null) return "dev";
             Properties p = new Properties();
             p.load(in);

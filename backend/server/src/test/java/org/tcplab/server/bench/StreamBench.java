@@ -36,9 +36,14 @@ import reactor.netty.resources.ConnectionProvider;
  * never read; then heap per idle lab with 1,000 labs. Prints {@code BENCH <name> <value> <unit>}.
  * Viewers run in the same JVM as the server, so heap figures cover both ends of each socket.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tcplab.max-labs=5000", "tcplab.labs-per-client-per-minute=100000", "tcplab.max-events-per-lab=10000000",
-        "logging.level.root=WARN"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tcplab.max-labs=5000",
+            "tcplab.labs-per-client-per-minute=100000",
+            "tcplab.max-events-per-lab=10000000",
+            "logging.level.root=WARN"
+        })
 class StreamBench {
 
     static final int RATE = 100;
@@ -50,8 +55,8 @@ class StreamBench {
     @Autowired
     LabService labs;
 
-    final ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(
-            HttpClient.create(ConnectionProvider.newConnection()));
+    final ReactorNettyWebSocketClient client =
+            new ReactorNettyWebSocketClient(HttpClient.create(ConnectionProvider.newConnection()));
 
     static void bench(String name, double value, String unit) {
         System.out.printf(java.util.Locale.ROOT, "BENCH %s %.3f %s%n", name, value, unit);
@@ -59,7 +64,8 @@ class StreamBench {
 
     Lab newLab() {
         LabRequests.CreateLab req = new LabRequests.CreateLab(null, 1L, null, null, null, null, null);
-        return labs.create(new LabSettings("sim", LabMapping.simConfig(req, 1), "server"), ClockMode.INSTANT, 1.0, "bench");
+        return labs.create(
+                new LabSettings("sim", LabMapping.simConfig(req, 1), "server"), ClockMode.INSTANT, 1.0, "bench");
     }
 
     static long usedHeap() throws InterruptedException {
@@ -99,28 +105,33 @@ class StreamBench {
         for (int i = 0; i < viewers; i++) {
             long[] last = {startId, 0};
             lastIds.add(last);
-            sessions.add(client.execute(uri, session -> session.receive().doOnNext(m -> {
-                long now = System.nanoTime();
-                String t = m.getPayloadAsText();
-                long id = Long.parseLong(t.substring(6, t.indexOf(',')));
-                if (id != last[0] + 1) last[1]++; // a gap or a repeat
-                last[0] = id;
-                received.increment();
-                Long c = created.get(id);
-                if (c != null) {
-                    long k = latencyCount.getAndIncrement();
-                    if (k < latencies.length) latencies[(int) k] = now - c;
-                }
-            }).then()).subscribe());
+            sessions.add(client.execute(uri, session -> session.receive()
+                            .doOnNext(m -> {
+                                long now = System.nanoTime();
+                                String t = m.getPayloadAsText();
+                                long id = Long.parseLong(t.substring(6, t.indexOf(',')));
+                                if (id != last[0] + 1) last[1]++; // a gap or a repeat
+                                last[0] = id;
+                                received.increment();
+                                Long c = created.get(id);
+                                if (c != null) {
+                                    long k = latencyCount.getAndIncrement();
+                                    if (k < latencies.length) latencies[(int) k] = now - c;
+                                }
+                            })
+                            .then())
+                    .subscribe());
         }
         List<Socket> stalledSockets = new ArrayList<>();
         for (int i = 0; i < stalled; i++) {
             Socket s = new Socket();
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress("localhost", port));
-            s.getOutputStream().write(("GET " + uri.getRawPath() + "?after=" + startId + " HTTP/1.1\r\nHost: localhost:" + port
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + uri.getRawPath() + "?after=" + startId + " HTTP/1.1\r\nHost: localhost:" + port
+                                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             stalledSockets.add(s);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -141,7 +152,14 @@ class StreamBench {
             for (long id = before + 1; id <= before + 8; id++) created.put(id, now);
             int sport = 1024 + (int) (k % 60000);
             long seq = k;
-            lab.change(d -> d.inject(HostName.CLIENT, TcpSegment.builder(sport, 9).seq(seq).flags(TcpFlag.SYN).window(1000).build(), 0));
+            lab.change(d -> d.inject(
+                    HostName.CLIENT,
+                    TcpSegment.builder(sport, 9)
+                            .seq(seq)
+                            .flags(TcpFlag.SYN)
+                            .window(1000)
+                            .build(),
+                    0));
             long after = lab.read(v -> v.lastEventId());
             emitted += after - before;
         }

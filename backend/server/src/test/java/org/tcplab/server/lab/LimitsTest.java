@@ -10,16 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.LabClient.Created;
 
 /** Each tcplab.* limit, small enough to hit. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tcplab.max-labs=3", "tcplab.max-events-per-lab=60", "tcplab.max-request-bytes=2000",
-        "tcplab.max-send-bytes=100", "tcplab.idle-timeout=1s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tcplab.max-labs=3",
+            "tcplab.max-events-per-lab=60",
+            "tcplab.max-request-bytes=2000",
+            "tcplab.max-send-bytes=100",
+            "tcplab.idle-timeout=1s"
+        })
 @AutoConfigureWebTestClient
 class LimitsTest {
 
@@ -39,24 +44,39 @@ class LimitsTest {
 
     @Test
     void limitsAreShownInTheSnapshot() {
-        Map<String, Object> limits = (Map<String, Object>) api.snapshot(api.create(Map.of())).get("limits");
-        assertThat(limits).containsEntry("maxLabs", 3).containsEntry("maxEventsPerLab", 60)
-                .containsEntry("maxRequestBytes", 2000).containsEntry("maxSendBytes", 100)
+        Map<String, Object> limits =
+                (Map<String, Object>) api.snapshot(api.create(Map.of())).get("limits");
+        assertThat(limits)
+                .containsEntry("maxLabs", 3)
+                .containsEntry("maxEventsPerLab", 60)
+                .containsEntry("maxRequestBytes", 2000)
+                .containsEntry("maxSendBytes", 100)
                 .containsEntry("idleTimeoutSeconds", 1);
     }
 
     @Test
     void aFullServerAnswers503() {
         for (int i = 0; i < 3; i++) api.create(Map.of());
-        web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of()).exchange()
-                .expectStatus().isEqualTo(503).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("tcplab.max-labs"));
+        web.post()
+                .uri("/api/labs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of())
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(d -> assertThat((String) d).contains("tcplab.max-labs"));
     }
 
     @Test
     void theEventLimitStopsTheLabWithANote() {
         Created lab = api.create(Map.of());
-        api.post(lab, "/listen", Map.of("host", "server", "port", 80)).expectStatus().isCreated();
+        api.post(lab, "/listen", Map.of("host", "server", "port", 80))
+                .expectStatus()
+                .isCreated();
         api.post(lab, "/connections", Map.of("remotePort", 80)).expectStatus().isCreated();
         int sends = 0;
         while (sends < 100) {
@@ -69,28 +89,46 @@ class LimitsTest {
         assertThat(events).hasSize(60);
         assertThat(events.get(59)).containsEntry("type", "note");
         assertThat((String) events.get(59).get("text")).contains("event limit reached");
-        api.post(lab, "/listen", Map.of("host", "client", "port", 81)).expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("event limit"));
+        api.post(lab, "/listen", Map.of("host", "client", "port", 81))
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(d -> assertThat((String) d).contains("event limit"));
         assertThat(api.snapshot(lab)).containsEntry("stopped", true).containsEntry("eventCount", 60);
     }
 
     @Test
     void oversizedBodiesAre413() {
         Created lab = api.create(Map.of());
-        api.post(lab, "/connections/1/send", Map.of("text", "y".repeat(5000))).expectStatus().isEqualTo(413);
+        api.post(lab, "/connections/1/send", Map.of("text", "y".repeat(5000)))
+                .expectStatus()
+                .isEqualTo(413);
         assertThat(api.snapshot(lab).get("eventCount")).isEqualTo(0);
     }
 
     @Test
     void sendsAboveTheLimitAre400NamingTheField() {
         Created lab = api.create(Map.of());
-        api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true)).expectStatus().isCreated();
+        api.post(lab, "/connections", Map.of("remotePort", 80, "autoListen", true))
+                .expectStatus()
+                .isCreated();
         long before = ((Number) api.snapshot(lab).get("eventCount")).longValue();
-        api.post(lab, "/connections/1/send", Map.of("bytes", 101)).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.field").isEqualTo("bytes");
-        api.post(lab, "/connections/1/send", Map.of("text", "z".repeat(101))).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.field").isEqualTo("text");
-        api.post(lab, "/connections/1/send", Map.of("bytes", 100)).expectStatus().isAccepted();
+        api.post(lab, "/connections/1/send", Map.of("bytes", 101))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.field")
+                .isEqualTo("bytes");
+        api.post(lab, "/connections/1/send", Map.of("text", "z".repeat(101)))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.field")
+                .isEqualTo("text");
+        api.post(lab, "/connections/1/send", Map.of("bytes", 100))
+                .expectStatus()
+                .isAccepted();
         assertThat(((Number) api.snapshot(lab).get("eventCount")).longValue()).isGreaterThan(before);
     }
 

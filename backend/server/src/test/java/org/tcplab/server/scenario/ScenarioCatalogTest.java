@@ -20,11 +20,25 @@ class ScenarioCatalogTest {
 
     @Test
     void hasTheRequiredLibrary() {
-        List<String> names = catalog.all().stream().map(ScenarioDefinition::name).toList();
-        assertThat(names).contains("three-way-handshake", "simultaneous-open", "old-duplicate-syn",
-                "half-open-discovery", "half-open-active-side", "old-duplicate-syn-two-listeners", "normal-close",
-                "simultaneous-close", "syn-lost", "syn-ack-lost", "final-ack-lost", "closed-port",
-                "two-way-handshake-old-duplicate", "lossy-transfer", "zero-window");
+        List<String> names =
+                catalog.all().stream().map(ScenarioDefinition::name).toList();
+        assertThat(names)
+                .contains(
+                        "three-way-handshake",
+                        "simultaneous-open",
+                        "old-duplicate-syn",
+                        "half-open-discovery",
+                        "half-open-active-side",
+                        "old-duplicate-syn-two-listeners",
+                        "normal-close",
+                        "simultaneous-close",
+                        "syn-lost",
+                        "syn-ack-lost",
+                        "final-ack-lost",
+                        "closed-port",
+                        "two-way-handshake-old-duplicate",
+                        "lossy-transfer",
+                        "zero-window");
     }
 
     @Test
@@ -40,19 +54,25 @@ class ScenarioCatalogTest {
             assertThat(z.title()).as(e.name() + " zh title").containsPattern("\\p{IsHan}");
             assertThat(z.description()).as(e.name() + " zh description").containsPattern("\\p{IsHan}");
             assertThat(e.description()).as(e.name() + " en description").doesNotContainPattern("\\p{IsHan}");
-            assertThat(z.params()).extracting(ScenarioParam::name).isEqualTo(e.params().stream().map(ScenarioParam::name).toList());
+            assertThat(z.params())
+                    .extracting(ScenarioParam::name)
+                    .isEqualTo(e.params().stream().map(ScenarioParam::name).toList());
             for (ScenarioParam p : z.params()) assertThat(p.description()).containsPattern("\\p{IsHan}");
         }
         // any zh locale picks Chinese, anything else English
-        assertThat(catalog.list(Locale.forLanguageTag("zh-TW")).get(0).title()).isEqualTo(zh.get(0).title());
-        assertThat(catalog.list(Locale.FRENCH).get(0).title()).isEqualTo(en.get(0).title());
+        assertThat(catalog.list(Locale.forLanguageTag("zh-TW")).get(0).title())
+                .isEqualTo(zh.get(0).title());
+        assertThat(catalog.list(Locale.FRENCH).get(0).title())
+                .isEqualTo(en.get(0).title());
     }
 
     @Test
     void everyStepIsNarratedInBothLanguagesWhereItSaysSomething() {
         for (ScenarioDefinition d : catalog.all()) {
             assertThat(d.steps()).as(d.name()).isNotEmpty();
-            assertThat(d.steps().stream().filter(s -> s.narration() != null)).as(d.name() + " narrated steps").isNotEmpty();
+            assertThat(d.steps().stream().filter(s -> s.narration() != null))
+                    .as(d.name() + " narrated steps")
+                    .isNotEmpty();
             for (Step s : d.steps()) {
                 if (s.narration() == null) continue;
                 assertThat(s.narration().zh()).as(d.name() + "/" + s.name()).containsPattern("\\p{IsHan}");
@@ -64,8 +84,11 @@ class ScenarioCatalogTest {
     @Test
     void figureScenariosUseTheRfcIsns() {
         ScenarioDefinition fig6 = catalog.find("three-way-handshake").orElseThrow();
-        assertThat(fig6.params()).extracting(ParamSpec::name, ParamSpec::defaultValue)
-                .contains(org.assertj.core.groups.Tuple.tuple("clientIsn", 100L), org.assertj.core.groups.Tuple.tuple("serverIsn", 300L));
+        assertThat(fig6.params())
+                .extracting(ParamSpec::name, ParamSpec::defaultValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("clientIsn", 100L),
+                        org.assertj.core.groups.Tuple.tuple("serverIsn", 300L));
         ScenarioDefinition fig8 = catalog.find("old-duplicate-syn").orElseThrow();
         assertThat(fig8.expectation()).isNotNull();
         assertThat(fig8.expectation().exact()).isTrue();
@@ -77,8 +100,12 @@ class ScenarioCatalogTest {
         new org.springframework.boot.test.context.runner.ApplicationContextRunner()
                 .withUserConfiguration(ScenarioCatalog.class, ScenarioRunner.class)
                 .run(ctx -> {
-                    assertThat(ctx).hasNotFailed().hasSingleBean(ScenarioCatalog.class).hasSingleBean(ScenarioRunner.class);
-                    assertThat(ctx.getBean(ScenarioCatalog.class).find("old-duplicate-syn")).isPresent();
+                    assertThat(ctx)
+                            .hasNotFailed()
+                            .hasSingleBean(ScenarioCatalog.class)
+                            .hasSingleBean(ScenarioRunner.class);
+                    assertThat(ctx.getBean(ScenarioCatalog.class).find("old-duplicate-syn"))
+                            .isPresent();
                 });
     }
 
@@ -90,7 +117,9 @@ class ScenarioCatalogTest {
             if (!m.find()) continue;
             figures.add(Integer.parseInt(m.group(1)));
             assertThat(d.expectation()).as(d.name()).isNotNull();
-            assertThat(d.expectation().exact()).as(d.name() + " follows its figure segment by segment").isTrue();
+            assertThat(d.expectation().exact())
+                    .as(d.name() + " follows its figure segment by segment")
+                    .isTrue();
         }
         assertThat(figures).containsExactly(6, 7, 8, 9, 10, 11, 12, 13);
     }

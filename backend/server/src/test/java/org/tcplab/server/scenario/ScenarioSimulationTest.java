@@ -53,8 +53,10 @@ class ScenarioSimulationTest {
         assertThat(p.run().running()).isFalse();
         ScenarioVerdict v = p.run().verdict(p.log().all());
         assertThat(v).as(name + " states an expectation").isNotNull();
-        assertThat(v.mismatches()).as(name + " mismatches; actual segments:\n"
-                + v.actual().stream().map(ActualSegment::describe).collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(v.mismatches())
+                .as(name + " mismatches; actual segments:\n"
+                        + v.actual().stream().map(ActualSegment::describe).collect(Collectors.joining("\n")))
+                .isEmpty();
         assertThat(v.passed()).isTrue();
     }
 
@@ -63,12 +65,19 @@ class ScenarioSimulationTest {
     void narrationIsEmittedAtEachStepsTime(String name) {
         Played p = play(name, Map.of(), 1);
         ScenarioDefinition def = p.run().definition();
-        List<LabEvent.Narration> narrations = p.log().all().stream().map(LoggedEvent::event)
-                .filter(LabEvent.Narration.class::isInstance).map(LabEvent.Narration.class::cast).toList();
-        List<Step> narrated = def.steps().stream().filter(s -> s.narration() != null).toList();
-        assertThat(narrations).extracting(LabEvent.Narration::step).containsExactlyElementsOf(narrated.stream().map(Step::name).toList());
+        List<LabEvent.Narration> narrations = p.log().all().stream()
+                .map(LoggedEvent::event)
+                .filter(LabEvent.Narration.class::isInstance)
+                .map(LabEvent.Narration.class::cast)
+                .toList();
+        List<Step> narrated =
+                def.steps().stream().filter(s -> s.narration() != null).toList();
+        assertThat(narrations)
+                .extracting(LabEvent.Narration::step)
+                .containsExactlyElementsOf(narrated.stream().map(Step::name).toList());
         for (int i = 0; i < narrated.size(); i++) {
-            assertThat(narrations.get(i).timeUs()).isEqualTo(narrated.get(i).atUs(p.run().params()));
+            assertThat(narrations.get(i).timeUs())
+                    .isEqualTo(narrated.get(i).atUs(p.run().params()));
             assertThat(narrations.get(i).en()).doesNotContain("${");
             assertThat(narrations.get(i).zh()).doesNotContain("${");
         }
@@ -83,8 +92,10 @@ class ScenarioSimulationTest {
 
     @Test
     void otherIsnsAreFollowedByTheExpectation() {
-        Played p = play("old-duplicate-syn", Map.of("clientIsn", 4_294_967_290L, "oldIsn", 4_294_967_295L,
-                "serverIsn", 7, "serverIsn2", 1_000_000), 3);
+        Played p = play(
+                "old-duplicate-syn",
+                Map.of("clientIsn", 4_294_967_290L, "oldIsn", 4_294_967_295L, "serverIsn", 7, "serverIsn2", 1_000_000),
+                3);
         ScenarioVerdict v = p.run().verdict(p.log().all());
         assertThat(v.mismatches()).isEmpty();
         // the RST is numbered from the old SYN's ISN + 1, which wraps to 0
@@ -95,15 +106,19 @@ class ScenarioSimulationTest {
     void twoWayHandshakeDeliversTheOldRequestToTheServerApplication() {
         Played p = play("two-way-handshake-old-duplicate", Map.of(), 1);
         List<LabEvent> events = p.log().all().stream().map(LoggedEvent::event).toList();
-        assertThat(events).filteredOn(LabEvent.DataDelivered.class::isInstance)
+        assertThat(events)
+                .filteredOn(LabEvent.DataDelivered.class::isInstance)
                 .extracting(e -> ((LabEvent.DataDelivered) e).host(), e -> ((LabEvent.DataDelivered) e).bytes())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(HostName.SERVER, 11));
-        assertThat(p.sim().host(HostName.SERVER).received(findServerKey(p))).asString().isEqualTo("old request");
+        assertThat(p.sim().host(HostName.SERVER).received(findServerKey(p)))
+                .asString()
+                .isEqualTo("old request");
     }
 
     private static org.tcplab.engine.stack.ConnectionKey findServerKey(Played p) {
         var server = p.sim().host(HostName.SERVER);
-        return new org.tcplab.engine.stack.ConnectionKey(server.address(), 80, p.sim().host(HostName.CLIENT).address(), 40000);
+        return new org.tcplab.engine.stack.ConnectionKey(
+                server.address(), 80, p.sim().host(HostName.CLIENT).address(), 40000);
     }
 
     @Test
@@ -114,7 +129,8 @@ class ScenarioSimulationTest {
         Simulation sim = new Simulation(SimConfig.defaults(1), log);
         assertThat(runner.fits(def, Map.of(), sim)).isFalse();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.start(def, Map.of(), sim, log))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("twoWayHandshake=true");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("twoWayHandshake=true");
     }
 
     @Test
@@ -131,7 +147,9 @@ class ScenarioSimulationTest {
         assertThat(sim.runUntilIdle(1_000_000)).isTrue();
         assertThat(two.failures()).isEmpty();
         assertThat(two.verdict(log.all()).mismatches()).isEmpty();
-        assertThat(one.verdict(log.all()).passed()).as("the first run now sees the second's segments too").isFalse();
+        assertThat(one.verdict(log.all()).passed())
+                .as("the first run now sees the second's segments too")
+                .isFalse();
     }
 
     @Test
@@ -145,8 +163,10 @@ class ScenarioSimulationTest {
         assertThat(sim.runUntilIdle(1_000_000)).isTrue();
         assertThat(run.failures()).hasSize(2);
         assertThat(run.failures().get(0)).startsWith("scenario three-way-handshake, step 'syn' failed: ");
-        assertThat(run.failures().get(1)).isEqualTo("scenario three-way-handshake, step 'data' failed: connection 'c' was not opened");
-        assertThat(log.all()).anyMatch(e -> e.event() instanceof LabEvent.Note n && n.text().contains("step 'syn' failed"));
+        assertThat(run.failures().get(1))
+                .isEqualTo("scenario three-way-handshake, step 'data' failed: connection 'c' was not opened");
+        assertThat(log.all())
+                .anyMatch(e -> e.event() instanceof LabEvent.Note n && n.text().contains("step 'syn' failed"));
         assertThat(run.verdict(log.all()).passed()).isFalse();
     }
 
@@ -164,7 +184,9 @@ class ScenarioSimulationTest {
         }
         Played p = play(name, params, 11);
         ScenarioVerdict v = p.run().verdict(p.log().all());
-        assertThat(v.mismatches()).as(name + " with " + params + "; actual:\n"
-                + v.actual().stream().map(ActualSegment::describe).collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(v.mismatches())
+                .as(name + " with " + params + "; actual:\n"
+                        + v.actual().stream().map(ActualSegment::describe).collect(Collectors.joining("\n")))
+                .isEmpty();
     }
 }

@@ -31,8 +31,24 @@ class ScenarioVerdictTest {
         long sent(long ms, HostName from, List<String> flags, long seq, long ack, int len, boolean retransmission) {
             int src = from == HostName.CLIENT ? clientPort : serverPort;
             int dst = from == HostName.CLIENT ? serverPort : clientPort;
-            WireSegment w = new WireSegment("192.0.2.1", "192.0.2.2", src, dst, seq, ack, 5, flags, 65535, 0, true, 0,
-                    List.of(), len, "", "", null);
+            WireSegment w = new WireSegment(
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    src,
+                    dst,
+                    seq,
+                    ack,
+                    5,
+                    flags,
+                    65535,
+                    0,
+                    true,
+                    0,
+                    List.of(),
+                    len,
+                    "",
+                    "",
+                    null);
             add(new LabEvent.SegmentSent(ms * 1000, "1", ++segmentId, from, from.other(), retransmission, w, null));
             return segmentId;
         }
@@ -98,19 +114,24 @@ class ScenarioVerdictTest {
     void wrongSegmentIsNamedInPlainWords() {
         ScenarioVerdict v = run("three-way-handshake", Map.of()).verdict(figure6(true).events);
         assertThat(v.passed()).isFalse();
-        assertThat(v.mismatches()).contains(
-                "segment 3: expected client ACK seq=101 ack=301 len=0, got client RST seq=101 win=65535 at 20ms",
-                "segment 4: expected client ACK seq=101 ack=301 len=5, got nothing");
-        assertThat(v.mismatches()).anyMatch(m -> m.startsWith("segment 2: expected client to reach ESTABLISHED; its states went CLOSED -> SYN_SENT"));
+        assertThat(v.mismatches())
+                .contains(
+                        "segment 3: expected client ACK seq=101 ack=301 len=0, got client RST seq=101 win=65535 at 20ms",
+                        "segment 4: expected client ACK seq=101 ack=301 len=5, got nothing");
+        assertThat(v.mismatches())
+                .anyMatch(m -> m.startsWith(
+                        "segment 2: expected client to reach ESTABLISHED; its states went CLOSED -> SYN_SENT"));
         assertThat(v.mismatches()).contains("server's application received 0 bytes, expected 5");
     }
 
     @Test
     void parametersChangeTheExpectation() {
-        ScenarioVerdict v = run("three-way-handshake", Map.of("clientIsn", 4_294_967_295L)).verdict(figure6(false).events);
+        ScenarioVerdict v =
+                run("three-way-handshake", Map.of("clientIsn", 4_294_967_295L)).verdict(figure6(false).events);
         assertThat(v.expected().get(1).ack()).as("ISN + 1 wraps around 2^32").isEqualTo(0L);
         assertThat(v.passed()).isFalse();
-        assertThat(v.mismatches().get(0)).startsWith("segment 1: expected client SYN seq=4294967295, got client SYN seq=100");
+        assertThat(v.mismatches().get(0))
+                .startsWith("segment 1: expected client SYN seq=4294967295, got client SYN seq=100");
     }
 
     @Test
@@ -118,7 +139,8 @@ class ScenarioVerdictTest {
         Log log = figure6(false);
         log.sent(200, C, List.of("ACK"), 106, 301, 0, false);
         ScenarioVerdict v = run("three-way-handshake", Map.of()).verdict(log.events);
-        assertThat(v.mismatches()).containsExactly("segment 6: expected nothing more, got client ACK seq=106 ack=301 win=65535 at 200ms");
+        assertThat(v.mismatches())
+                .containsExactly("segment 6: expected nothing more, got client ACK seq=106 ack=301 win=65535 at 200ms");
     }
 
     @Test
@@ -147,7 +169,8 @@ class ScenarioVerdictTest {
         late.sent(10, S, List.of("ACK", "SYN"), 300, 101, 0, false);
         late.sent(12, C, List.of("ACK", "SYN"), 100, 301, 0, false);
         assertThat(run("simultaneous-open", Map.of()).verdict(late.events).mismatches())
-                .contains("segment 3: expected client ACK,SYN seq=100 ack=301, got server ACK,SYN seq=300 ack=101 win=65535 at 10ms");
+                .contains(
+                        "segment 3: expected client ACK,SYN seq=100 ack=301, got server ACK,SYN seq=300 ack=101 win=65535 at 10ms");
     }
 
     @Test
@@ -172,8 +195,11 @@ class ScenarioVerdictTest {
         noRetransmission.sent(0, C, List.of("SYN"), 100, 0, 0, false);
         noRetransmission.sent(10, S, List.of("ACK", "SYN"), 300, 101, 0, false);
         ScenarioVerdict bad = run("syn-ack-lost", Map.of()).verdict(noRetransmission.events);
-        assertThat(bad.mismatches()).first().asString()
-                .startsWith("segment 2: expected server ACK,SYN seq=300 ack=101 (dropped), not sent after client SYN seq=100");
+        assertThat(bad.mismatches())
+                .first()
+                .asString()
+                .startsWith(
+                        "segment 2: expected server ACK,SYN seq=300 ack=101 (dropped), not sent after client SYN seq=100");
     }
 
     @Test
@@ -186,8 +212,9 @@ class ScenarioVerdictTest {
             if (i < 3) log.dropped(at[i], id);
         }
         ScenarioVerdict v = run("syn-lost", Map.of()).verdict(log.events);
-        assertThat(v.mismatches()).contains(
-                "segment 4: expected client SYN seq=100 (retransmission) at 7000ms, got client SYN seq=100 win=65535 (retransmission) at 6000ms");
+        assertThat(v.mismatches())
+                .contains(
+                        "segment 4: expected client SYN seq=100 (retransmission) at 7000ms, got client SYN seq=100 win=65535 (retransmission) at 6000ms");
     }
 
     @Test
@@ -205,7 +232,15 @@ class ScenarioVerdictTest {
 
     private static LabEvent shift(LabEvent e, long us) {
         if (e instanceof LabEvent.SegmentSent s) {
-            return new LabEvent.SegmentSent(s.timeUs() + us, s.connection(), s.segmentId(), s.from(), s.to(), s.retransmission(), s.segment(), s.note());
+            return new LabEvent.SegmentSent(
+                    s.timeUs() + us,
+                    s.connection(),
+                    s.segmentId(),
+                    s.from(),
+                    s.to(),
+                    s.retransmission(),
+                    s.segment(),
+                    s.note());
         }
         if (e instanceof LabEvent.StateChanged s) {
             return new LabEvent.StateChanged(s.timeUs() + us, s.connection(), s.host(), s.from(), s.to(), s.cause());
@@ -218,7 +253,9 @@ class ScenarioVerdictTest {
 
     @Test
     void noExpectationNoVerdict() {
-        ScenarioDefinition def = ScenarioParser.parse("scenarios/free.yaml", """
+        ScenarioDefinition def = ScenarioParser.parse(
+                "scenarios/free.yaml",
+                """
                 name: free
                 title: {en: Free, zh: 自由}
                 description: {en: No expectation, zh: 没有预期}

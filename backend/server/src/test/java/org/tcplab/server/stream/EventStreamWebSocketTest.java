@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,15 +27,19 @@ import org.tcplab.server.support.FakeLabDriver;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.LabClient.Created;
 import reactor.core.Disposable;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Viewers over a real WebSocket: resume, fan-out, slow viewers, origins, inbound limits, deletion. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tcplab.viewer-buffer=64", "tcplab.max-inbound-frame-bytes=256", "tcplab.max-inbound-frames-per-second=5"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tcplab.viewer-buffer=64",
+            "tcplab.max-inbound-frame-bytes=256",
+            "tcplab.max-inbound-frames-per-second=5"
+        })
 @AutoConfigureWebTestClient
 @Import(FakeDriverConfig.class)
 class EventStreamWebSocketTest {
@@ -80,9 +82,10 @@ class EventStreamWebSocketTest {
     /** A viewer collecting ids into {@code ids} and its close status into {@code closed}. */
     Disposable viewer(URI uri, HttpHeaders headers, List<Long> ids, Sinks.One<CloseStatus> closed) {
         return client.execute(uri, headers, session -> {
-            session.closeStatus().subscribe(s -> closed.tryEmitValue(s));
-            return session.receive().doOnNext(m -> ids.add(id(m))).then();
-        }).subscribe();
+                    session.closeStatus().subscribe(s -> closed.tryEmitValue(s));
+                    return session.receive().doOnNext(m -> ids.add(id(m))).then();
+                })
+                .subscribe();
     }
 
     void awaitSize(List<?> list, int n) throws InterruptedException {
@@ -107,13 +110,22 @@ class EventStreamWebSocketTest {
     @Test
     void eventFramesAreTheSchemaObjects() throws Exception {
         Created lab = api.create(Map.of());
-        api.post(lab, "/listen", Map.of("host", "server", "port", 80)).expectStatus().isCreated();
-        String frame = client.execute(stream(lab, 0), session -> session.receive().next()
-                .map(WebSocketMessage::getPayloadAsText).doOnNext(t -> assertThat(t).isNotNull()).then())
-                .then(Mono.just("ok")).block(Duration.ofSeconds(10));
+        api.post(lab, "/listen", Map.of("host", "server", "port", 80))
+                .expectStatus()
+                .isCreated();
+        String frame = client.execute(stream(lab, 0), session -> session.receive()
+                        .next()
+                        .map(WebSocketMessage::getPayloadAsText)
+                        .doOnNext(t -> assertThat(t).isNotNull())
+                        .then())
+                .then(Mono.just("ok"))
+                .block(Duration.ofSeconds(10));
         assertThat(frame).isEqualTo("ok");
         List<String> frames = new CopyOnWriteArrayList<>();
-        Disposable d = client.execute(stream(lab, 0), s -> s.receive().doOnNext(m -> frames.add(m.getPayloadAsText())).then()).subscribe();
+        Disposable d = client.execute(stream(lab, 0), s -> s.receive()
+                        .doOnNext(m -> frames.add(m.getPayloadAsText()))
+                        .then())
+                .subscribe();
         awaitSize(frames, 1);
         JsonNode e = json.readTree(frames.get(0));
         assertThat(e.get("type").asString()).isEqualTo("state");
@@ -149,9 +161,11 @@ class EventStreamWebSocketTest {
         java.net.Socket stalled = new java.net.Socket();
         stalled.setReceiveBufferSize(4096);
         stalled.connect(new java.net.InetSocketAddress("localhost", port));
-        stalled.getOutputStream().write(("GET /api/labs/" + lab.id() + "/events/stream HTTP/1.1\r\nHost: localhost:" + port
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stalled.getOutputStream()
+                .write(("GET /api/labs/" + lab.id() + "/events/stream HTTP/1.1\r\nHost: localhost:" + port
+                                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                + "Sec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         long stalledLast = 0;
         List<Long> healthy = new CopyOnWriteArrayList<>();
         Disposable ok = viewer(stream(lab, 0), new HttpHeaders(), healthy, Sinks.one());
@@ -166,7 +180,9 @@ class EventStreamWebSocketTest {
             total += 32;
             Thread.sleep(20);
         }
-        assertThat(labs.get(lab.id()).viewers()).as("the stalled viewer was closed after %d events", total).isEqualTo(1);
+        assertThat(labs.get(lab.id()).viewers())
+                .as("the stalled viewer was closed after %d events", total)
+                .isEqualTo(1);
         awaitSize(healthy, total);
         for (int i = 0; i < total; i++) assertThat(healthy.get(i)).isEqualTo(i + 1L);
         stalled.close();
@@ -184,10 +200,16 @@ class EventStreamWebSocketTest {
         Created lab = api.create(Map.of());
         HttpHeaders evil = new HttpHeaders();
         evil.setOrigin("http://evil.example");
-        assertThatThrownBy(() -> client.execute(stream(lab, 0), evil, s -> s.receive().then()).block(Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> client.execute(
+                                stream(lab, 0), evil, s -> s.receive().then())
+                        .block(Duration.ofSeconds(10)))
                 .hasMessageContaining("403");
-        web.get().uri("/api/labs/" + lab.id() + "/events/stream").header(HttpHeaders.ORIGIN, "http://evil.example")
-                .exchange().expectStatus().isForbidden();
+        web.get()
+                .uri("/api/labs/" + lab.id() + "/events/stream")
+                .header(HttpHeaders.ORIGIN, "http://evil.example")
+                .exchange()
+                .expectStatus()
+                .isForbidden();
         HttpHeaders same = new HttpHeaders();
         same.setOrigin("http://localhost:" + port);
         List<Long> ids = new CopyOnWriteArrayList<>();
@@ -208,7 +230,12 @@ class EventStreamWebSocketTest {
         Disposable d = viewer(stream(lab, 0), new HttpHeaders(), new CopyOnWriteArrayList<>(), closed);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (labs.get(lab.id()).viewers() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
-        web.delete().uri("/api/labs/" + lab.id()).headers(h -> h.setBearerAuth(lab.token())).exchange().expectStatus().isNoContent();
+        web.delete()
+                .uri("/api/labs/" + lab.id())
+                .headers(h -> h.setBearerAuth(lab.token()))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
         CloseStatus status = closed.asMono().block(Duration.ofSeconds(10));
         assertThat(status.getCode()).isEqualTo(1001);
         assertThat(status.getReason()).isEqualTo("lab deleted");
@@ -219,9 +246,11 @@ class EventStreamWebSocketTest {
     void unknownLabClosesWith4404() {
         Sinks.One<CloseStatus> closed = Sinks.one();
         client.execute(URI.create("ws://localhost:" + port + "/api/labs/nope/events/stream"), session -> {
-            session.closeStatus().subscribe(closed::tryEmitValue);
-            return session.receive().then();
-        }).onErrorResume(e -> Mono.empty()).subscribe();
+                    session.closeStatus().subscribe(closed::tryEmitValue);
+                    return session.receive().then();
+                })
+                .onErrorResume(e -> Mono.empty())
+                .subscribe();
         CloseStatus status = closed.asMono().block(Duration.ofSeconds(10));
         assertThat(status.getCode()).isEqualTo(4404);
     }
@@ -231,17 +260,22 @@ class EventStreamWebSocketTest {
         Created lab = api.create(Map.of());
         Sinks.One<CloseStatus> flooded = Sinks.one();
         client.execute(stream(lab, 0), session -> {
-            session.closeStatus().subscribe(flooded::tryEmitValue);
-            return session.send(reactor.core.publisher.Flux.range(0, 50).map(i -> session.textMessage("hi")))
-                    .then(session.receive().then());
-        }).onErrorResume(e -> Mono.empty()).subscribe();
+                    session.closeStatus().subscribe(flooded::tryEmitValue);
+                    return session.send(reactor.core.publisher.Flux.range(0, 50).map(i -> session.textMessage("hi")))
+                            .then(session.receive().then());
+                })
+                .onErrorResume(e -> Mono.empty())
+                .subscribe();
         CloseStatus flood = flooded.asMono().block(Duration.ofSeconds(10));
         assertThat(flood.getCode()).isEqualTo(1008);
         Sinks.One<CloseStatus> closed = Sinks.one();
         client.execute(stream(lab, 0), session -> {
-            session.closeStatus().subscribe(closed::tryEmitValue);
-            return session.send(Mono.just(session.textMessage("y".repeat(2000)))).then(session.receive().then());
-        }).onErrorResume(e -> Mono.empty()).subscribe();
+                    session.closeStatus().subscribe(closed::tryEmitValue);
+                    return session.send(Mono.just(session.textMessage("y".repeat(2000))))
+                            .then(session.receive().then());
+                })
+                .onErrorResume(e -> Mono.empty())
+                .subscribe();
         CloseStatus big = closed.asMono().block(Duration.ofSeconds(10));
         assertThat(big.getCode()).isEqualTo(1009);
     }

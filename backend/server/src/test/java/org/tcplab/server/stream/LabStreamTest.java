@@ -52,7 +52,8 @@ class LabStreamTest {
     void eventsCarryTheSchemaJson() {
         emit(1);
         StepVerifier.create(stream.viewer(0, this::stored, 8).take(1))
-                .assertNext(e -> assertThat(e.json()).isEqualTo("{\"id\":1,\"time\":0.0,\"type\":\"note\",\"text\":\"n0\"}"))
+                .assertNext(e ->
+                        assertThat(e.json()).isEqualTo("{\"id\":1,\"time\":0.0,\"type\":\"note\",\"text\":\"n0\"}"))
                 .verifyComplete();
     }
 
@@ -79,9 +80,20 @@ class LabStreamTest {
     void aViewerThatStopsReadingIsCutOffWhileOthersGetEverything() throws Exception {
         AtomicReference<Throwable> slowError = new AtomicReference<>();
         BaseSubscriber<StreamEvent> stalled = new BaseSubscriber<>() {
-            @Override protected void hookOnSubscribe(Subscription s) { s.request(1); }
-            @Override protected void hookOnNext(StreamEvent e) { /* never asks for more */ }
-            @Override protected void hookOnError(Throwable t) { slowError.set(t); }
+            @Override
+            protected void hookOnSubscribe(Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(StreamEvent e) {
+                /* never asks for more */
+            }
+
+            @Override
+            protected void hookOnError(Throwable t) {
+                slowError.set(t);
+            }
         };
         stream.viewer(0, this::stored, 32).subscribe(stalled);
         List<List<Long>> healthy = new ArrayList<>();
@@ -99,7 +111,8 @@ class LabStreamTest {
         }
         // The cut-off viewer resumes from its last id and misses nothing.
         StepVerifier.create(stream.viewer(1, this::stored, 1024).take(499).count())
-                .expectNext(499L).verifyComplete();
+                .expectNext(499L)
+                .verifyComplete();
     }
 
     @Test

@@ -21,8 +21,19 @@ public class FakeDriverConfig {
 
     @Order(Ordered.HIGHEST_PRECEDENCE)
     static final class FakeFactory implements LabDriverFactory, Ordered {
-        @Override public String mode() { return "sim"; }
-        @Override public LabDriver create(LabSettings settings, EventSink events) { return new FakeLabDriver(settings, events); }
-        @Override public int getOrder() { return Ordered.HIGHEST_PRECEDENCE; }
+        @Override
+        public String mode() {
+            return "sim";
+        }
+
+        @Override
+        public LabDriver create(LabSettings settings, EventSink events) {
+            return new FakeLabDriver(settings, events);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 }

@@ -34,8 +34,8 @@ public final class FakeLabDriver implements LabDriver {
 
     private final EventSink events;
     private final LinkConfig link;
-    private final PriorityQueue<Pending> pending = new PriorityQueue<>((a, b) ->
-            a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final PriorityQueue<Pending> pending =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final Map<HostName, TreeSet<Integer>> listeners = new LinkedHashMap<>();
     private final Map<String, Conn> conns = new LinkedHashMap<>();
     private final List<FaultRule> faults = new ArrayList<>();
@@ -61,34 +61,69 @@ public final class FakeLabDriver implements LabDriver {
         listeners.put(HostName.SERVER, new TreeSet<>());
     }
 
-    @Override public long nowUs() { return now; }
+    @Override
+    public long nowUs() {
+        return now;
+    }
 
-    @Override public Ipv4Address address(HostName host) {
+    @Override
+    public Ipv4Address address(HostName host) {
         return host == HostName.CLIENT ? Ipv4Address.CLIENT_DEFAULT : Ipv4Address.SERVER_DEFAULT;
     }
 
-    @Override public List<Integer> listeners(HostName host) { return new ArrayList<>(listeners.get(host)); }
+    @Override
+    public List<Integer> listeners(HostName host) {
+        return new ArrayList<>(listeners.get(host));
+    }
 
-    @Override public List<ConnectionSnapshot> connections(HostName host) {
+    @Override
+    public List<ConnectionSnapshot> connections(HostName host) {
         List<ConnectionSnapshot> out = new ArrayList<>();
         for (Conn c : conns.values()) {
             boolean isFrom = c.from == host;
             TcpState st = isFrom ? c.fromState : c.toState;
             if (st == null) continue;
-            ConnectionKey key = new ConnectionKey(address(host), isFrom ? c.localPort : c.remotePort,
-                    address(host.other()), isFrom ? c.remotePort : c.localPort);
-            out.add(new ConnectionSnapshot(c.id, key, st, isFrom ? c.isn : 0, 0, 0, 0, 65535, 0, 65535,
-                    14600, 65535, 0, 1_000_000, 1460, 0, 0, false, false, 0, 0, true));
+            ConnectionKey key = new ConnectionKey(
+                    address(host),
+                    isFrom ? c.localPort : c.remotePort,
+                    address(host.other()),
+                    isFrom ? c.remotePort : c.localPort);
+            out.add(new ConnectionSnapshot(
+                    c.id,
+                    key,
+                    st,
+                    isFrom ? c.isn : 0,
+                    0,
+                    0,
+                    0,
+                    65535,
+                    0,
+                    65535,
+                    14600,
+                    65535,
+                    0,
+                    1_000_000,
+                    1460,
+                    0,
+                    0,
+                    false,
+                    false,
+                    0,
+                    0,
+                    true));
         }
         return out;
     }
 
-    @Override public void listen(HostName host, int port) {
+    @Override
+    public void listen(HostName host, int port) {
         if (!listeners.get(host).add(port)) throw new TcpUserException("connection already exists");
         events.emit(new LabEvent.StateChanged(now, null, host, TcpState.CLOSED, TcpState.LISTEN, "listen"));
     }
 
-    @Override public String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
+    @Override
+    public String connect(
+            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
         for (Conn c : conns.values()) {
             if (c.from == from && c.localPort == localPort && c.remotePort == remotePort) {
                 throw new TcpUserException("connection already exists");
@@ -108,8 +143,10 @@ public final class FakeLabDriver implements LabDriver {
             if (listeners.get(from.other()).contains(remotePort)) {
                 c.fromState = TcpState.ESTABLISHED;
                 c.toState = TcpState.ESTABLISHED;
-                events.emit(new LabEvent.StateChanged(now, c.id, from.other(), TcpState.LISTEN, TcpState.ESTABLISHED, "syn"));
-                events.emit(new LabEvent.StateChanged(now, c.id, from, TcpState.SYN_SENT, TcpState.ESTABLISHED, "syn-ack"));
+                events.emit(new LabEvent.StateChanged(
+                        now, c.id, from.other(), TcpState.LISTEN, TcpState.ESTABLISHED, "syn"));
+                events.emit(
+                        new LabEvent.StateChanged(now, c.id, from, TcpState.SYN_SENT, TcpState.ESTABLISHED, "syn-ack"));
             } else {
                 c.fromState = TcpState.CLOSED;
                 events.emit(new LabEvent.ErrorRaised(now, c.id, from, "refused", "no listener"));
@@ -118,8 +155,18 @@ public final class FakeLabDriver implements LabDriver {
         return c.id;
     }
 
-    private long sent(String conn, HostName from, int sp, int dp, long seq, long ack, TcpFlags flags, byte[] payload, String note) {
-        byte[] packet = Packets.ipv4Tcp(address(from).toBytes(), address(from.other()).toBytes(), sp, dp, seq, ack, flags, 65535, payload);
+    private long sent(
+            String conn,
+            HostName from,
+            int sp,
+            int dp,
+            long seq,
+            long ack,
+            TcpFlags flags,
+            byte[] payload,
+            String note) {
+        byte[] packet = Packets.ipv4Tcp(
+                address(from).toBytes(), address(from.other()).toBytes(), sp, dp, seq, ack, flags, 65535, payload);
         WireSegment w = Packets.wire(packet, flags, seq, ack, 65535, payload.length);
         long id = ++segmentIds;
         events.emit(new LabEvent.SegmentSent(now, conn, id, from, from.other(), false, w, note));
@@ -136,61 +183,103 @@ public final class FakeLabDriver implements LabDriver {
         return c;
     }
 
-    @Override public void send(String connection, HostName side, byte[] data) {
+    @Override
+    public void send(String connection, HostName side, byte[] data) {
         Conn c = conn(connection);
         if ((side == c.from ? c.fromState : c.toState) != TcpState.ESTABLISHED) {
             throw new TcpUserException("connection does not exist");
         }
-        sent(c.id, side, side == c.from ? c.localPort : c.remotePort, side == c.from ? c.remotePort : c.localPort,
-                c.isn + 1, 1, TcpFlags.of(org.tcplab.engine.wire.TcpFlag.PSH, org.tcplab.engine.wire.TcpFlag.ACK), data, null);
-        later(link.latencyUs(), () -> events.emit(new LabEvent.DataDelivered(now, c.id, side.other(), data.length, data.length)));
+        sent(
+                c.id,
+                side,
+                side == c.from ? c.localPort : c.remotePort,
+                side == c.from ? c.remotePort : c.localPort,
+                c.isn + 1,
+                1,
+                TcpFlags.of(org.tcplab.engine.wire.TcpFlag.PSH, org.tcplab.engine.wire.TcpFlag.ACK),
+                data,
+                null);
+        later(
+                link.latencyUs(),
+                () -> events.emit(new LabEvent.DataDelivered(now, c.id, side.other(), data.length, data.length)));
     }
 
-    @Override public void close(String connection, HostName side) {
+    @Override
+    public void close(String connection, HostName side) {
         Conn c = conn(connection);
         events.emit(new LabEvent.StateChanged(now, c.id, side, TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, "close"));
     }
 
-    @Override public void abort(String connection, HostName side) {
+    @Override
+    public void abort(String connection, HostName side) {
         Conn c = conns.remove(connection);
         if (c == null) throw new TcpUserException("connection does not exist");
         events.emit(new LabEvent.StateChanged(now, c.id, side, TcpState.ESTABLISHED, TcpState.CLOSED, "abort"));
     }
 
-    @Override public void crash(HostName host) {
+    @Override
+    public void crash(HostName host) {
         listeners.get(host).clear();
         conns.values().removeIf(c -> true);
     }
 
-    @Override public long inject(HostName from, TcpSegment s, long delayUs) {
-        return sent(null, from, s.srcPort(), s.dstPort(), s.seq().value(),
-                s.ackNumber().map(SeqNum::value).orElse(0L), s.flags(), s.payload(), "crafted");
+    @Override
+    public long inject(HostName from, TcpSegment s, long delayUs) {
+        return sent(
+                null,
+                from,
+                s.srcPort(),
+                s.dstPort(),
+                s.seq().value(),
+                s.ackNumber().map(SeqNum::value).orElse(0L),
+                s.flags(),
+                s.payload(),
+                "crafted");
     }
 
-    @Override public FaultRule addFault(FaultRule rule) {
+    @Override
+    public FaultRule addFault(FaultRule rule) {
         FaultRule r = rule.withId(++faultIds);
         faults.add(r);
         return r;
     }
 
-    @Override public boolean removeFault(int id) { return faults.removeIf(f -> f.id() == id); }
-    @Override public List<FaultRule> faults() { return List.copyOf(faults); }
-    @Override public LinkConfig link() { return link; }
-    @Override public void schedule(long atUs, Runnable action) { pending.add(new Pending(Math.max(now, atUs), order++, action)); }
+    @Override
+    public boolean removeFault(int id) {
+        return faults.removeIf(f -> f.id() == id);
+    }
 
-    @Override public boolean runUntilIdle(long maxSteps) {
+    @Override
+    public List<FaultRule> faults() {
+        return List.copyOf(faults);
+    }
+
+    @Override
+    public LinkConfig link() {
+        return link;
+    }
+
+    @Override
+    public void schedule(long atUs, Runnable action) {
+        pending.add(new Pending(Math.max(now, atUs), order++, action));
+    }
+
+    @Override
+    public boolean runUntilIdle(long maxSteps) {
         for (long i = 0; i < maxSteps; i++) {
             if (!step()) return true;
         }
         return pending.isEmpty();
     }
 
-    @Override public void runUntil(long timeUs) {
+    @Override
+    public void runUntil(long timeUs) {
         while (!pending.isEmpty() && pending.peek().at <= timeUs) step();
         now = Math.max(now, timeUs);
     }
 
-    @Override public boolean step() {
+    @Override
+    public boolean step() {
         Pending p = pending.poll();
         if (p == null) return false;
         now = Math.max(now, p.at);
@@ -198,7 +287,10 @@ public final class FakeLabDriver implements LabDriver {
         return true;
     }
 
-    @Override public long nextEventUs() { return pending.isEmpty() ? Long.MAX_VALUE : pending.peek().at; }
+    @Override
+    public long nextEventUs() {
+        return pending.isEmpty() ? Long.MAX_VALUE : pending.peek().at;
+    }
 
     /** A timer-like occurrence at {@code atUs} that logs a note: lets clock tests see time move. */
     public void noteAt(long atUs, String text) {

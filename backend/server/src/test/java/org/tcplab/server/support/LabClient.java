@@ -18,24 +18,47 @@ public final class LabClient {
     }
 
     public Created create(Map<String, Object> body) {
-        Map<String, Object> out = web.post().uri("/api/labs").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+        Map<String, Object> out = web.post()
+                .uri("/api/labs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult()
+                .getResponseBody();
         return new Created((String) out.get("id"), (String) out.get("token"));
     }
 
     public WebTestClient.ResponseSpec post(Created lab, String path, Object body) {
-        return web.post().uri("/api/labs/" + lab.id() + path).headers(h -> h.setBearerAuth(lab.token()))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return web.post()
+                .uri("/api/labs/" + lab.id() + path)
+                .headers(h -> h.setBearerAuth(lab.token()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 
     public Map<String, Object> snapshot(Created lab) {
-        return web.get().uri("/api/labs/" + lab.id()).exchange().expectStatus().isOk()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+        return web.get()
+                .uri("/api/labs/" + lab.id())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult()
+                .getResponseBody();
     }
 
     public List<Map<String, Object>> events(Created lab, long after) {
-        return web.get().uri("/api/labs/" + lab.id() + "/events?after=" + after).exchange().expectStatus().isOk()
-                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {}).returnResult().getResponseBody();
+        return web.get()
+                .uri("/api/labs/" + lab.id() + "/events?after=" + after)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})
+                .returnResult()
+                .getResponseBody();
     }
 }

@@ -11,21 +11,45 @@ public final class Packets {
 
     private Packets() {}
 
-    public static byte[] ipv4Tcp(byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack, TcpFlags flags,
-            int window, byte[] payload) {
+    public static byte[] ipv4Tcp(
+            byte[] src,
+            byte[] dst,
+            int srcPort,
+            int dstPort,
+            long seq,
+            long ack,
+            TcpFlags flags,
+            int window,
+            byte[] payload) {
         int tcpLen = 20 + payload.length;
         ByteBuffer tcp = ByteBuffer.allocate(tcpLen);
-        tcp.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack);
-        tcp.put((byte) (5 << 4)).put((byte) flags.bits()).putShort((short) window).putShort((short) 0).putShort((short) 0);
+        tcp.putShort((short) srcPort)
+                .putShort((short) dstPort)
+                .putInt((int) seq)
+                .putInt((int) ack);
+        tcp.put((byte) (5 << 4))
+                .put((byte) flags.bits())
+                .putShort((short) window)
+                .putShort((short) 0)
+                .putShort((short) 0);
         tcp.put(payload);
         byte[] t = tcp.array();
         ByteBuffer pseudo = ByteBuffer.allocate(12 + tcpLen);
-        pseudo.put(src).put(dst).put((byte) 0).put((byte) 6).putShort((short) tcpLen).put(t);
+        pseudo.put(src)
+                .put(dst)
+                .put((byte) 0)
+                .put((byte) 6)
+                .putShort((short) tcpLen)
+                .put(t);
         int c = checksum(pseudo.array());
         t[16] = (byte) (c >> 8);
         t[17] = (byte) c;
         ByteBuffer ip = ByteBuffer.allocate(20);
-        ip.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLen)).putShort((short) 0).putShort((short) 0x4000);
+        ip.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) (20 + tcpLen))
+                .putShort((short) 0)
+                .putShort((short) 0x4000);
         ip.put((byte) 64).put((byte) 6).putShort((short) 0).put(src).put(dst);
         byte[] h = ip.array();
         int hc = checksum(h);
@@ -46,10 +70,27 @@ public final class Packets {
     /** The display view of a packet built by {@link #ipv4Tcp}. */
     public static WireSegment wire(byte[] packet, TcpFlags flags, long seq, long ack, int window, int payloadLength) {
         ByteBuffer b = ByteBuffer.wrap(packet);
-        String src = (packet[12] & 0xff) + "." + (packet[13] & 0xff) + "." + (packet[14] & 0xff) + "." + (packet[15] & 0xff);
-        String dst = (packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "." + (packet[19] & 0xff);
-        return new WireSegment(src, dst, b.getShort(20) & 0xffff, b.getShort(22) & 0xffff, seq, ack, 5, flags.names(),
-                window, b.getShort(36) & 0xffff, true, 0, List.of(), payloadLength,
-                Hex.of(packet, 20, packet.length), Hex.of(packet, 0, 20), null);
+        String src =
+                (packet[12] & 0xff) + "." + (packet[13] & 0xff) + "." + (packet[14] & 0xff) + "." + (packet[15] & 0xff);
+        String dst =
+                (packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "." + (packet[19] & 0xff);
+        return new WireSegment(
+                src,
+                dst,
+                b.getShort(20) & 0xffff,
+                b.getShort(22) & 0xffff,
+                seq,
+                ack,
+                5,
+                flags.names(),
+                window,
+                b.getShort(36) & 0xffff,
+                true,
+                0,
+                List.of(),
+                payloadLength,
+                Hex.of(packet, 20, packet.length),
+                Hex.of(packet, 0, 20),
+                null);
     }
 }

@@ -18,7 +18,8 @@ import org.tcplab.server.support.LabClient.Created;
 import org.tcplab.tap.TapSupport;
 
 /** An idle tap lab is removed like any other, and its namespace (with the device) goes with it. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tcplab.tap.enabled=true", "tcplab.idle-timeout=1s"})
 @AutoConfigureWebTestClient
 class TapIdleTimeoutTest {
@@ -51,7 +52,9 @@ class TapIdleTimeoutTest {
     }
 
     private static List<String> netns() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("ip", "netns", "list")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out.lines().map(l -> l.split(" ")[0]).filter(s -> !s.isBlank()).toList();

@@ -17,9 +17,16 @@ class PageControllerTest {
     WebTestClient web;
 
     private String page(String path, String language) {
-        return web.get().uri(path).header("Accept-Language", language).accept(MediaType.TEXT_HTML)
-                .exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return web.get()
+                .uri(path)
+                .header("Accept-Language", language)
+                .accept(MediaType.TEXT_HTML)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     @Test
@@ -29,7 +36,8 @@ class PageControllerTest {
         assertThat(html).contains("\"labId\":\"AbC_-123\"", "\"apiBase\":\"/api\"", "\"tapAvailable\":false");
         assertThat(html).contains("/app/app.js", "/app/app.css");
         // The bundle's version from the frontend jar, also on the asset URLs (cache busting).
-        assertThat(html).containsPattern("\"version\":\"(\\d+\\.\\d+\\.\\d+[^\"]*)\"")
+        assertThat(html)
+                .containsPattern("\"version\":\"(\\d+\\.\\d+\\.\\d+[^\"]*)\"")
                 .containsPattern("/app/app\\.js\\?v=\\d+\\.\\d+\\.\\d+");
     }
 
@@ -48,13 +56,19 @@ class PageControllerTest {
 
     @Test
     void theBundleIsServedFromTheFrontendJar() {
-        web.get().uri("/app/app.js").exchange().expectStatus().isOk()
-                .expectBody(String.class).value(js -> assertThat(js).contains("tcplab-settings"));
+        web.get()
+                .uri("/app/app.js")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .value(js -> assertThat(js).contains("tcplab-settings"));
     }
 
     @Test
     void settingsJsonCannotCloseTheScriptElement() {
         assertThat(PageController.scriptSafe("{\"x\":\"</script><!--\"}"))
-                .doesNotContain("</script>").doesNotContain("<!--");
+                .doesNotContain("</script>")
+                .doesNotContain("<!--");
     }
 }
