@@ -53,21 +53,35 @@ class LabPageE2ETest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 as the browser uses here: the JDK client's default HTTP/2 tries an h2c upgrade on
+    // plain connections, which this server does not offer. Timeouts turn any stall into a clear
+    // failure naming the request, instead of a test that waits for JUnit's limit.
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build();
     private final JsonMapper json = JsonMapper.builder().build();
     private BrowserContext context;
 
     @BeforeAll
     static void launch() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
                 "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium)");
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
         Files.createDirectories(SHOTS);
     }
 
@@ -80,7 +94,9 @@ class LabPageE2ETest {
     @BeforeEach
     void newContext() {
         context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(1500, 950).setLocale("en-US").setAcceptDownloads(true));
+                .setViewportSize(1500, 950)
+                .setLocale("en-US")
+                .setAcceptDownloads(true));
         context.setDefaultTimeout(15_000);
     }
 
@@ -109,15 +125,17 @@ class LabPageE2ETest {
         assertThat(arrows.nth(1)).hasAttribute("data-flags", "SYN,ACK");
         assertThat(arrows.nth(2)).hasAttribute("data-flags", "ACK");
         assertThat(arrows.nth(0).locator(".label")).hasText(java.util.regex.Pattern.compile("^SYN seq=0 win=\\d+.*"));
-        assertThat(arrows.nth(1).locator(".label")).hasText(java.util.regex.Pattern.compile("^SYN,ACK seq=0 ack=1 win=\\d+.*"));
-        assertThat(arrows.nth(2).locator(".label")).hasText(java.util.regex.Pattern.compile("^ACK seq=1 ack=1 win=\\d+.*"));
+        assertThat(arrows.nth(1).locator(".label"))
+                .hasText(java.util.regex.Pattern.compile("^SYN,ACK seq=0 ack=1 win=\\d+.*"));
+        assertThat(arrows.nth(2).locator(".label"))
+                .hasText(java.util.regex.Pattern.compile("^ACK seq=1 ack=1 win=\\d+.*"));
         assertThat(page.locator("[data-host=client][data-state=SYN_SENT]")).hasCount(1);
         assertThat(page.locator("[data-host=server][data-state=SYN_RECEIVED]")).hasCount(1);
         assertThat(page.locator("[data-host=client][data-state=ESTABLISHED]")).hasCount(1);
         assertThat(page.locator("[data-host=server][data-state=ESTABLISHED]")).hasCount(1);
         // Linux's name for the state is on hover.
-        assertThat(page.locator("[data-host=server][data-state=SYN_RECEIVED] title")).hasText(
-                java.util.regex.Pattern.compile(".*SYN_RECV.*"));
+        assertThat(page.locator("[data-host=server][data-state=SYN_RECEIVED] title"))
+                .hasText(java.util.regex.Pattern.compile(".*SYN_RECV.*"));
         shot(page, "01-handshake");
     }
 
@@ -131,25 +149,48 @@ class LabPageE2ETest {
         page.click("button[name=latency]");
         // The lab's own snapshot says the link changed before anything else is sent.
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-        while (send("GET", "/api/labs/" + lab.id, null, null).path("link").path("latencyMs").asDouble() != 250.0) {
-            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("latency applied within 5 s").isLessThan(deadline);
+        while (send("GET", "/api/labs/" + lab.id, null, null)
+                        .path("link")
+                        .path("latencyMs")
+                        .asDouble()
+                != 250.0) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime())
+                    .as("latency applied within 5 s")
+                    .isLessThan(deadline);
             page.waitForTimeout(50);
         }
         post(lab, "/connections/" + firstConnection(lab) + "/send", Map.of("text", "slow"));
         assertThat(page.locator("[data-segment-id]")).hasCount(5);
         List<JsonNode> events = events(lab);
-        JsonNode data = events.stream().filter(e -> e.path("type").asString().equals("segment.sent")
-                && e.path("segment").path("payloadLength").asInt() == 4).findFirst().orElseThrow();
-        JsonNode arrived = events.stream().filter(e -> e.path("type").asString().equals("segment.delivered")
-                && e.path("segmentId").asLong() == data.path("segmentId").asLong()).findFirst().orElseThrow();
-        org.assertj.core.api.Assertions.assertThat(arrived.path("time").asDouble() - data.path("time").asDouble()).isEqualTo(250.0);
+        JsonNode data = events.stream()
+                .filter(e -> e.path("type").asString().equals("segment.sent")
+                        && e.path("segment").path("payloadLength").asInt() == 4)
+                .findFirst()
+                .orElseThrow();
+        JsonNode arrived = events.stream()
+                .filter(e -> e.path("type").asString().equals("segment.delivered")
+                        && e.path("segmentId").asLong()
+                                == data.path("segmentId").asLong())
+                .findFirst()
+                .orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(
+                        arrived.path("time").asDouble() - data.path("time").asDouble())
+                .isEqualTo(250.0);
     }
 
     @Test
     void aDroppedSynEndsInACrossAndIsRetransmittedOneSecondLater() {
         Lab lab = createLab();
-        post(lab, "/faults", Map.of("direction", "client-to-server",
-                "match", Map.of("onlyFlags", List.of("SYN"), "count", 1), "action", "drop"));
+        post(
+                lab,
+                "/faults",
+                Map.of(
+                        "direction",
+                        "client-to-server",
+                        "match",
+                        Map.of("onlyFlags", List.of("SYN"), "count", 1),
+                        "action",
+                        "drop"));
         handshake(lab);
         Page page = driver(lab);
         Locator syns = page.locator("[data-segment-id][data-flags=SYN]");
@@ -174,8 +215,8 @@ class LabPageE2ETest {
         page.locator("[data-segment-id][data-flags='SYN,ACK'] .hit").click(new Locator.ClickOptions().setForce(true));
         Locator inspector = page.locator(".inspector");
         assertThat(inspector.locator("[data-name=ack] .fval")).hasText(String.valueOf(CLIENT_ISN + 1));
-        assertThat(inspector.locator(".why")).containsText(
-                "ack = client ISN + 1 (" + CLIENT_ISN + " + 1 = " + (CLIENT_ISN + 1) + ")");
+        assertThat(inspector.locator(".why"))
+                .containsText("ack = client ISN + 1 (" + CLIENT_ISN + " + 1 = " + (CLIENT_ISN + 1) + ")");
         // Hover the acknowledgment field: its four bytes light up in the hex dump.
         inspector.locator("[data-name=ack]").hover();
         Locator lit = inspector.locator(".hex .byte.hl");
@@ -185,19 +226,25 @@ class LabPageE2ETest {
         // And the other way round: a byte of the window lights up the window field.
         page.mouse().move(0, 0);
         inspector.locator(".hex .byte[data-byte='14']").hover();
-        assertThat(inspector.locator(".bits [data-name=window]")).hasClass(java.util.regex.Pattern.compile(".*\\bhl\\b.*"));
+        assertThat(inspector.locator(".bits [data-name=window]"))
+                .hasClass(java.util.regex.Pattern.compile(".*\\bhl\\b.*"));
         // Keyboard: down moves to the next segment.
         page.locator(".diagram-scroll").focus();
         page.keyboard().press("ArrowDown");
-        assertThat(inspector.locator(".seg-title")).hasAttribute("data-segment-id",
-                page.locator("[data-segment-id][data-flags=ACK]").first().getAttribute("data-segment-id"));
+        assertThat(inspector.locator(".seg-title"))
+                .hasAttribute(
+                        "data-segment-id",
+                        page.locator("[data-segment-id][data-flags=ACK]")
+                                .first()
+                                .getAttribute("data-segment-id"));
     }
 
     @Test
     void aViewerSeesTheSameArrowsLiveAndHasNoControls() {
         Lab lab = createLab();
         Page driver = driver(lab);
-        Page viewer = context.browser().newContext(new Browser.NewContextOptions().setViewportSize(1500, 950))
+        Page viewer = context.browser()
+                .newContext(new Browser.NewContextOptions().setViewportSize(1500, 950))
                 .newPage();
         viewer.navigate(base() + "/labs/" + lab.id);
         assertThat(viewer.locator(".status[data-status=live]")).hasCount(1);
@@ -206,14 +253,19 @@ class LabPageE2ETest {
         handshake(lab);
         post(lab, "/connections/" + firstConnection(lab) + "/send", Map.of("side", "client", "text", "hello"));
 
-        int expected = events(lab).stream().filter(e -> e.path("type").asString().equals("segment.sent")).toList().size();
+        int expected = events(lab).stream()
+                .filter(e -> e.path("type").asString().equals("segment.sent"))
+                .toList()
+                .size();
         assertThat(expected).isGreaterThanOrEqualTo(4);
         assertThat(viewer.locator("[data-segment-id]")).hasCount(expected);
         assertThat(driver.locator("[data-segment-id]")).hasCount(expected);
-        assertThat(viewer.locator("[data-segment-id]").last()).hasAttribute("data-flags",
-                driver.locator("[data-segment-id]").last().getAttribute("data-flags"));
+        assertThat(viewer.locator("[data-segment-id]").last())
+                .hasAttribute(
+                        "data-flags", driver.locator("[data-segment-id]").last().getAttribute("data-flags"));
         assertThat(viewer.locator("[data-role=controls]")).hasCount(0);
-        assertThat(viewer.locator("button[name=connect], button[name=listen], button[name=add-fault]")).hasCount(0);
+        assertThat(viewer.locator("button[name=connect], button[name=listen], button[name=add-fault]"))
+                .hasCount(0);
         assertThat(viewer.locator(".role")).hasAttribute("data-role", "viewer");
         assertThat(driver.locator("[data-role=controls]")).hasCount(1);
         shot(viewer, "04-viewer");
@@ -245,8 +297,10 @@ class LabPageE2ETest {
         // And events after it is back arrive live on the new socket.
         post(lab, "/connections/" + firstConnection(lab) + "/close", Map.of("side", "client"));
 
-        List<String> sent = events(lab).stream().filter(e -> e.path("type").asString().equals("segment.sent"))
-                .map(e -> e.path("segmentId").asString()).toList();
+        List<String> sent = events(lab).stream()
+                .filter(e -> e.path("type").asString().equals("segment.sent"))
+                .map(e -> e.path("segmentId").asString())
+                .toList();
         assertThat(viewer.locator("[data-segment-id]")).hasCount(sent.size());
         assertThat(viewer.locator("[data-segment-id]").evaluateAll("els => els.map(e => e.dataset.segmentId)"))
                 .isEqualTo(sent);
@@ -290,8 +344,12 @@ class LabPageE2ETest {
         assertThat(page.locator("button[name=connect]")).hasCount(1);
         String id = page.url().substring(page.url().lastIndexOf('/') + 1);
         JsonNode snapshot = send("GET", "/api/labs/" + id, null, null);
-        org.assertj.core.api.Assertions.assertThat(snapshot.path("scenario").path("name").asString()).isEqualTo("old-duplicate-syn");
-        org.assertj.core.api.Assertions.assertThat(snapshot.path("scenario").path("verdict").path("passed").asBoolean()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(
+                        snapshot.path("scenario").path("name").asString())
+                .isEqualTo("old-duplicate-syn");
+        org.assertj.core.api.Assertions.assertThat(
+                        snapshot.path("scenario").path("verdict").path("passed").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -322,10 +380,14 @@ class LabPageE2ETest {
         assertThat(text).hasText(java.util.regex.Pattern.compile(".*[\\u4e00-\\u9fff].*"));
         assertThat(page.locator("button[name=connect]")).hasText("连接");
         // The scenario's expectation, when the snapshot carries one, is shown with its verdict.
-        JsonNode verdict = send("GET", "/api/labs/" + lab.id, null, null).path("scenario").path("verdict");
+        JsonNode verdict =
+                send("GET", "/api/labs/" + lab.id, null, null).path("scenario").path("verdict");
         if (verdict.isObject()) {
-            assertThat(page.locator(".verdict")).hasAttribute("data-passed", String.valueOf(verdict.path("passed").asBoolean()));
-            assertThat(page.locator(".verdict .expected li")).hasCount(verdict.path("expected").size());
+            assertThat(page.locator(".verdict"))
+                    .hasAttribute(
+                            "data-passed", String.valueOf(verdict.path("passed").asBoolean()));
+            assertThat(page.locator(".verdict .expected li"))
+                    .hasCount(verdict.path("expected").size());
         }
         shot(page, "06-chinese");
     }
@@ -339,16 +401,21 @@ class LabPageE2ETest {
         Download download = page.waitForDownload(() -> page.click("[data-export=pcap]"));
         byte[] bytes = Files.readAllBytes(download.path());
         assertThat(bytes.length).isGreaterThan(24);
-        int magic = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+        int magic =
+                ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
         // Classic libpcap, either byte order, micro- or nanosecond timestamps.
         assertThat(magic).isIn(0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1);
         // The diagram's own exports: a standalone SVG with the arrows, and Mermaid text.
-        String svg = Files.readString(page.waitForDownload(() -> page.click("[data-export=svg]")).path());
+        String svg = Files.readString(
+                page.waitForDownload(() -> page.click("[data-export=svg]")).path());
         assertThat(svg).startsWith("<svg").contains("data-flags=\"SYN,ACK\"");
-        byte[] png = Files.readAllBytes(page.waitForDownload(() -> page.click("[data-export=png]")).path());
+        byte[] png = Files.readAllBytes(
+                page.waitForDownload(() -> page.click("[data-export=png]")).path());
         Files.write(SHOTS.resolve("07-export-diagram.png"), png); // the exported image itself, to look at
-        assertThat(java.util.Arrays.copyOf(png, 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        String mermaid = Files.readString(page.waitForDownload(() -> page.click("[data-export=mermaid]")).path());
+        assertThat(java.util.Arrays.copyOf(png, 8))
+                .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        String mermaid = Files.readString(
+                page.waitForDownload(() -> page.click("[data-export=mermaid]")).path());
         assertThat(mermaid).startsWith("sequenceDiagram").contains("client->>server: SYN seq=0");
         shot(page, "07-export-page");
     }
@@ -362,9 +429,11 @@ class LabPageE2ETest {
     }
 
     private Lab createLab() {
-        Map<String, Object> request = Map.of("mode", "sim", "seed", 7, "clock", "instant", "link", Map.of("latencyMs", 10));
+        Map<String, Object> request =
+                Map.of("mode", "sim", "seed", 7, "clock", "instant", "link", Map.of("latencyMs", 10));
         // The page is built before the REST server in this repository's history: say so, don't fail.
-        assumeTrue(sendRaw("POST", "/api/labs", null, request).statusCode() != 404,
+        assumeTrue(
+                sendRaw("POST", "/api/labs", null, request).statusCode() != 404,
                 "POST /api/labs is not served by this build (the lab REST API is not merged yet)");
         JsonNode body = send("POST", "/api/labs", null, request);
         return new Lab(body.path("id").asString(), body.path("token").asString());
@@ -372,12 +441,28 @@ class LabPageE2ETest {
 
     private void handshake(Lab lab) {
         post(lab, "/listen", Map.of("host", "server", "port", 80));
-        post(lab, "/connections", Map.of("from", "client", "localPort", 40000, "remotePort", 80,
-                "isn", CLIENT_ISN, "peerIsn", SERVER_ISN));
+        post(
+                lab,
+                "/connections",
+                Map.of(
+                        "from",
+                        "client",
+                        "localPort",
+                        40000,
+                        "remotePort",
+                        80,
+                        "isn",
+                        CLIENT_ISN,
+                        "peerIsn",
+                        SERVER_ISN));
     }
 
     private String firstConnection(Lab lab) {
-        return send("GET", "/api/labs/" + lab.id, null, null).path("connections").get(0).path("id").asString();
+        return send("GET", "/api/labs/" + lab.id, null, null)
+                .path("connections")
+                .get(0)
+                .path("id")
+                .asString();
     }
 
     private List<JsonNode> events(Lab lab) {
@@ -389,12 +474,15 @@ class LabPageE2ETest {
         HttpResponse<String> r = sendRaw("GET", "/api/scenarios", null, null);
         assertThat(r.statusCode()).as("GET /api/scenarios").isEqualTo(200);
         JsonNode list = json.readTree(r.body());
-        assertThat(list.isArray() && !list.isEmpty()).as("the server offers scenarios").isTrue();
+        assertThat(list.isArray() && !list.isEmpty())
+                .as("the server offers scenarios")
+                .isTrue();
         for (JsonNode s : list) {
             if (s.path("name").asString().equals("three-way-handshake")) return "three-way-handshake";
         }
         for (JsonNode s : list) {
-            if (s.path("name").asString().contains("handshake")) return s.path("name").asString();
+            if (s.path("name").asString().contains("handshake"))
+                return s.path("name").asString();
         }
         return list.get(0).path("name").asString();
     }
@@ -412,6 +500,7 @@ class LabPageE2ETest {
     private HttpResponse<String> sendRaw(String method, String path, String token, Object body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                    .timeout(java.time.Duration.ofSeconds(30))
                     .header("Accept", "application/json");
             if (token != null) b.header("Authorization", "Bearer " + token);
             if (body != null) {
@@ -435,6 +524,8 @@ class LabPageE2ETest {
     }
 
     private void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(false));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SHOTS.resolve(name + ".png"))
+                .setFullPage(false));
     }
 }
