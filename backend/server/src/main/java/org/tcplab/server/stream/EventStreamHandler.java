@@ -61,8 +61,6 @@ public class EventStreamHandler implements WebSocketHandler {
         } catch (LabProblem e) {
             return session.close(new CloseStatus(4404, "no such lab"));
         }
-        lab.viewerOpened();
-        metrics.viewerOpened();
         long[] lastSent = {after};
         Flux<WebSocketMessage> out = lab.stream()
                 .viewer(after, a -> lab.read(v -> v.eventsAfter(a)), props.getViewerBuffer())
@@ -84,10 +82,17 @@ public class EventStreamHandler implements WebSocketHandler {
                         e -> session.close(
                                 new CloseStatus(TOO_SLOW, "viewer too slow; reconnect with after=" + lastSent[0])));
         Mono<Void> receive = inbound(session);
-        return Mono.firstWithSignal(send, receive).doFinally(s -> {
-            lab.viewerClosed();
-            metrics.viewerClosed();
-        });
+        // Counted on subscription and uncounted in doFinally of the same subscription, so a viewer
+        // whose session ends before the pipeline runs is never counted at all (it once leaked one).
+        return Mono.firstWithSignal(send, receive)
+                .doOnSubscribe(sub -> {
+                    lab.viewerOpened();
+                    metrics.viewerOpened();
+                })
+                .doFinally(s -> {
+                    lab.viewerClosed();
+                    metrics.viewerClosed();
+                });
     }
 
     /** Viewers have nothing to say; a flood of frames closes the viewer (frame size is capped at the handshake). */
