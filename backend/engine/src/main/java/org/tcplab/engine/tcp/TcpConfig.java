@@ -63,359 +63,138 @@ public record TcpConfig(
     }
 
     public TcpConfig withMss(int v) {
-        return new TcpConfig(
-                v,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.mss = v);
     }
 
     public TcpConfig withWindow(int v) {
-        return new TcpConfig(
-                mss,
-                v,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.window = v);
     }
 
     public TcpConfig withWindowScale(int v) {
-        return new TcpConfig(
-                mss,
-                window,
-                v,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.windowScale = v);
     }
 
     public TcpConfig withSack(boolean v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                v,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.sack = v);
     }
 
     public TcpConfig withTimestamps(boolean v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                v,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.timestamps = v);
     }
 
     public TcpConfig withInitialRtoUs(long v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                v,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.initialRtoUs = v);
     }
 
     public TcpConfig withMinRtoUs(long v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                v,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.minRtoUs = v);
     }
 
     public TcpConfig withSynRetries(int v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                v,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.synRetries = v);
     }
 
     public TcpConfig withSynAckRetries(int v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                v,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.synAckRetries = v);
     }
 
     public TcpConfig withMslUs(long v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                v,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.mslUs = v);
     }
 
     public TcpConfig withDelayedAck(boolean v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                v,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.delayedAck = v);
     }
 
     public TcpConfig withNagle(boolean v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                v,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.nagle = v);
     }
 
     public TcpConfig withTwoWayHandshake(boolean v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                v);
+        return with(c -> c.twoWayHandshake = v);
     }
 
     public TcpConfig withDataRetries(int v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                v,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.dataRetries = v);
     }
 
     public TcpConfig withMaxRtoUs(long v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                v,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.maxRtoUs = v);
     }
 
     public TcpConfig withDelayedAckUs(long v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                v,
-                nagle,
-                backlog,
-                twoWayHandshake);
+        return with(c -> c.delayedAckUs = v);
     }
 
     public TcpConfig withBacklog(int v) {
-        return new TcpConfig(
-                mss,
-                window,
-                windowScale,
-                sack,
-                timestamps,
-                initialRtoUs,
-                minRtoUs,
-                maxRtoUs,
-                synRetries,
-                synAckRetries,
-                dataRetries,
-                mslUs,
-                delayedAck,
-                delayedAckUs,
-                nagle,
-                v,
-                twoWayHandshake);
+        return with(c -> c.backlog = v);
+    }
+
+    /** A copy with one change: each wither names only its own field, so none can shift another. */
+    private TcpConfig with(java.util.function.Consumer<Mutable> change) {
+        Mutable m = new Mutable(this);
+        change.accept(m);
+        return m.freeze();
+    }
+
+    private static final class Mutable {
+        int mss;
+        int window;
+        int windowScale;
+        boolean sack;
+        boolean timestamps;
+        long initialRtoUs;
+        long minRtoUs;
+        long maxRtoUs;
+        int synRetries;
+        int synAckRetries;
+        int dataRetries;
+        long mslUs;
+        boolean delayedAck;
+        long delayedAckUs;
+        boolean nagle;
+        int backlog;
+        boolean twoWayHandshake;
+
+        Mutable(TcpConfig c) {
+            mss = c.mss;
+            window = c.window;
+            windowScale = c.windowScale;
+            sack = c.sack;
+            timestamps = c.timestamps;
+            initialRtoUs = c.initialRtoUs;
+            minRtoUs = c.minRtoUs;
+            maxRtoUs = c.maxRtoUs;
+            synRetries = c.synRetries;
+            synAckRetries = c.synAckRetries;
+            dataRetries = c.dataRetries;
+            mslUs = c.mslUs;
+            delayedAck = c.delayedAck;
+            delayedAckUs = c.delayedAckUs;
+            nagle = c.nagle;
+            backlog = c.backlog;
+            twoWayHandshake = c.twoWayHandshake;
+        }
+
+        TcpConfig freeze() {
+            return new TcpConfig(
+                    mss,
+                    window,
+                    windowScale,
+                    sack,
+                    timestamps,
+                    initialRtoUs,
+                    minRtoUs,
+                    maxRtoUs,
+                    synRetries,
+                    synAckRetries,
+                    dataRetries,
+                    mslUs,
+                    delayedAck,
+                    delayedAckUs,
+                    nagle,
+                    backlog,
+                    twoWayHandshake);
+        }
     }
 }
