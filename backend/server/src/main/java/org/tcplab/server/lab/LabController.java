@@ -165,15 +165,7 @@ class LabController {
                 d.setLink(LabMapping.linkConfig(body, d.link()));
                 return null;
             });
-            return lab.read(v -> {
-                var l = v.driver().link();
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("latencyMs", LabMapping.ms(l.latencyUs()));
-                out.put("jitterMs", LabMapping.ms(l.jitterUs()));
-                out.put("bandwidthKbps", l.bandwidthKbps());
-                out.put("mtu", l.mtu());
-                return out;
-            });
+            return lab.read(v -> LabMapping.linkView(v.driver().link()));
         });
     }
 

@@ -57,6 +57,16 @@ public final class LabMapping {
                 base.queuePackets());
     }
 
+    /** The link as JSON shows it (ms), in the snapshot and in PATCH /link's answer. */
+    static Map<String, Object> linkView(LinkConfig link) {
+        Map<String, Object> lm = new LinkedHashMap<>();
+        lm.put("latencyMs", ms(link.latencyUs()));
+        lm.put("jitterMs", ms(link.jitterUs()));
+        lm.put("bandwidthKbps", link.bandwidthKbps());
+        lm.put("mtu", link.mtu());
+        return lm;
+    }
+
     static TcpConfig tcpConfig(LabRequests.Tcp t, TcpConfig c) {
         if (t == null) return c;
         if (t.mss() != null) c = c.withMss(t.mss());
@@ -185,13 +195,7 @@ public final class LabMapping {
         m.put("time", ms(d.nowUs()));
         m.put("nextEventTime", d.nextEventUs() == Long.MAX_VALUE ? null : ms(d.nextEventUs()));
         m.put("seed", lab.settings().sim().seed());
-        LinkConfig link = d.link();
-        Map<String, Object> lm = new LinkedHashMap<>();
-        lm.put("latencyMs", ms(link.latencyUs()));
-        lm.put("jitterMs", ms(link.jitterUs()));
-        lm.put("bandwidthKbps", link.bandwidthKbps());
-        lm.put("mtu", link.mtu());
-        m.put("link", lm);
+        m.put("link", linkView(d.link()));
         List<Map<String, Object>> hosts = new ArrayList<>();
         for (HostName h : HostName.values()) {
             Map<String, Object> hm = new LinkedHashMap<>();
