@@ -175,7 +175,9 @@ class ViewerLimitsTest {
         }
         // 63 s without a word from the stalled one (two intervals are 40 s): it was closed.
         await(() -> l.viewers() == 1);
-        assertThat(closed.asMono().toFuture().isDone()).as("the reading viewer is still open").isFalse();
+        assertThat(closed.asMono().toFuture().isDone())
+                .as("the reading viewer is still open")
+                .isFalse();
         reading.dispose();
         stalled.close();
     }
