@@ -89,8 +89,7 @@ class LoadSoakTest {
         if (post(web, lab, "/connections", Map.of("remotePort", port), times) != 201) bad++;
         String c = Integer.toString(round + 1);
         if (post(web, lab, "/connections/" + c + "/send", Map.of("bytes", 4000), times) != 202) bad++;
-        if (post(web, lab, "/connections/" + c + "/send", Map.of("side", "server", "text", "ok"), times) != 202)
-            bad++;
+        if (post(web, lab, "/connections/" + c + "/send", Map.of("side", "server", "text", "ok"), times) != 202) bad++;
         if (post(web, lab, "/connections/" + c + "/close", Map.of(), times) != 202) bad++;
         return bad;
     }
@@ -108,7 +107,8 @@ class LoadSoakTest {
                 .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
                 .returnResult()
                 .getResponseBody();
-        return (Map<String, Object>) ((List<Map<String, Object>>) snap.get("connections")).get(0).get("client");
+        return (Map<String, Object>)
+                ((List<Map<String, Object>>) snap.get("connections")).get(0).get("client");
     }
 
     /** Runs the rounds on every lab in parallel; returns the number of answers that were not the expected ones. */
@@ -231,7 +231,9 @@ class LoadSoakTest {
                 stormStatuses.stream().distinct().toList(),
                 lastIds[0]);
         assertThat(calmBad).isZero();
-        assertThat(stormyBad).as("requests of other labs not answered as asked during the storm").isZero();
+        assertThat(stormyBad)
+                .as("requests of other labs not answered as asked during the storm")
+                .isZero();
         assertThat(stormy).hasSize(calm.size());
         assertThat(advances.get()).isPositive();
         assertThat(stormStatuses).allMatch(s -> s == 200 || s == 409, "advance answers 200 (or 409 once stopped)");
