@@ -2,7 +2,6 @@ package org.tcplab.server.stream;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -98,9 +97,5 @@ class EventsController {
     /** JSON size of an event, roughly: a segment shows its bytes twice as hex plus its fields. */
     static long estimate(LabEvent e) {
         return e instanceof LabEvent.SegmentSent s ? 700 + 2L * s.packet().length : 300;
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
