@@ -42,18 +42,22 @@ public final class FanOutClient {
                     .uri(uri)
                     .handle((in, out) -> {
                         open.increment();
-                        return in.receive().asString().doOnNext(text -> {
+                        return in.receive().asString().doOnNext(frame -> {
                             long now = System.nanoTime();
-                            long id = Long.parseLong(text.substring(6, text.indexOf(',')));
-                            if (last[0] >= 0 && id != last[0] + 1) gaps.increment();
-                            last[0] = id;
-                            received.increment();
-                            int t = text.indexOf("t=");
-                            if (t >= 0) {
-                                int end = text.indexOf(' ', t);
-                                long created = Long.parseLong(text.substring(t + 2, end));
-                                long k = count.getAndIncrement();
-                                if (k < latencies.length) latencies[(int) k] = now - created;
+                            // A batch frame is a JSON array of events: count each one.
+                            for (int at = frame.indexOf("{\"id\":"); at >= 0; at = frame.indexOf("{\"id\":", at + 1)) {
+                                String text = frame.substring(at);
+                                long id = Long.parseLong(text.substring(6, text.indexOf(',')));
+                                if (last[0] >= 0 && id != last[0] + 1) gaps.increment();
+                                last[0] = id;
+                                received.increment();
+                                int t = text.indexOf("t=");
+                                if (t >= 0) {
+                                    int end = text.indexOf(' ', t);
+                                    long created = Long.parseLong(text.substring(t + 2, end));
+                                    long k = count.getAndIncrement();
+                                    if (k < latencies.length) latencies[(int) k] = now - created;
+                                }
                             }
                         });
                     })

@@ -66,6 +66,10 @@ class StreamBench {
 
     @Test
     void fanOut() throws Exception {
+        if (System.getProperty("bench.only", "").equals("bigsend")) {
+            bigSends();
+            return;
+        }
         bench("machine.loadavg1.start", loadAverage(), "");
         for (int viewers : new int[] {100, 500, 1000}) {
             run(viewers, 0, false);
@@ -193,11 +197,11 @@ class StreamBench {
                 d.clientIp(),
                 d.serverIp());
         Lab lab = labs.create(new LabSettings("sim", config, "server"), ClockMode.INSTANT, 1.0, "bench");
-        String c = lab.change(x -> x.connect(HostName.CLIENT, 40000, 80, null, null, false));
         lab.change(x -> {
             x.listen(HostName.SERVER, 80);
             return null;
         });
+        String c = lab.change(x -> x.connect(HostName.CLIENT, 40000, 80, null, null, false));
         for (int i = 0; i < sends; i++) {
             lab.change(x -> {
                 x.send(c, HostName.CLIENT, new byte[131072]);
