@@ -437,10 +437,20 @@ public final class Lab {
     void shutdown() {
         stopped = true;
         if (stopReason == null) stopReason = "deleted";
-        executor.post(() -> {
-            if (driver != null) driver.shutdown();
-        });
-        stream.complete();
+        try {
+            // A running chunk sees the stop flag at once, so this waits for little; a TAP lab's
+            // namespace is gone when DELETE answers.
+            call(() -> {
+                if (driver != null) driver.shutdown();
+                return null;
+            });
+        } catch (LabProblem busy) {
+            executor.post(() -> {
+                if (driver != null) driver.shutdown();
+            });
+        } finally {
+            stream.complete();
+        }
     }
 
     /** Tasks waiting for the lab's executor. */
