@@ -15,6 +15,8 @@ import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpState;
+import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.engine.wire.TcpHeaderFields;
 import org.tcplab.engine.wire.TcpOption;
 import org.tcplab.engine.wire.WireSegment;
 
@@ -66,8 +68,8 @@ final class LinuxDifferences implements EventSink {
     private final TcpConfig ourConfig;
     private final Map<String, String> sysctls;
     private final Map<String, Conn> conns = new LinkedHashMap<>();
-    private WireSegment ourFirstSyn;
-    private WireSegment linuxFirstSyn;
+    private LabEvent.SegmentSent ourFirstSyn;
+    private LabEvent.SegmentSent linuxFirstSyn;
     private boolean optionsTold;
 
     /** What is remembered per connection. */
@@ -149,13 +151,13 @@ final class LinuxDifferences implements EventSink {
     // ---- our segments ------------------------------------------------------------------------
 
     private void ourSegment(LabEvent.SegmentSent s, Conn c) {
-        WireSegment w = s.segment();
-        boolean syn = w.flags().contains("SYN");
-        boolean rst = w.flags().contains("RST");
+        TcpHeaderFields w = s.header();
+        boolean syn = w.flags().syn();
+        boolean rst = w.flags().rst();
         c.ourLastAt = s.timeUs();
         c.ourLastWasSynRetransmission = syn && s.retransmission();
         if (syn && ourFirstSyn == null && s.note() == null) {
-            ourFirstSyn = w;
+            ourFirstSyn = s;
             compareOptions(s.timeUs(), s.connection());
         }
         // RFC 5961: an RST that is not exactly RCV.NXT, or any SYN, on a synchronized connection
@@ -164,7 +166,7 @@ final class LinuxDifferences implements EventSink {
         if (c.linuxState == TcpState.ESTABLISHED && c.linuxAck >= 0) {
             if (rst && w.seq() != c.linuxAck) {
                 c.challengeTrigger = "rst";
-            } else if (syn && !w.flags().contains("ACK")) {
+            } else if (syn && !w.flags().ack()) {
                 c.challengeTrigger = "syn";
             }
             c.challengeTriggerAt = s.timeUs();
@@ -175,17 +177,17 @@ final class LinuxDifferences implements EventSink {
     // ---- Linux's segments --------------------------------------------------------------------
 
     private void linuxSegment(LabEvent.SegmentSent s, Conn c) {
-        WireSegment w = s.segment();
-        List<String> f = w.flags();
-        boolean syn = f.contains("SYN");
-        boolean ack = f.contains("ACK");
+        TcpHeaderFields w = s.header();
+        TcpFlags f = w.flags();
+        boolean syn = f.syn();
+        boolean ack = f.ack();
         challengeAnswer(s, c);
         if (ack) {
             c.linuxAck = w.ack();
         }
         if (syn) {
             if (linuxFirstSyn == null) {
-                linuxFirstSyn = w;
+                linuxFirstSyn = s;
                 compareOptions(s.timeUs(), s.connection());
             }
             if (!s.retransmission() || c.linuxSynAt < 0 || c.linuxSynSeq != w.seq()) {
@@ -198,8 +200,8 @@ final class LinuxDifferences implements EventSink {
             synRetransmission(s, c, ack);
             return;
         }
-        boolean fin = f.contains("FIN");
-        if ((w.payloadLength() == 0 && !fin) || f.contains("RST") || c.told.contains(DATA_RETRANSMISSION)) {
+        boolean fin = f.fin();
+        if ((w.payloadLength() == 0 && !fin) || f.rst() || c.told.contains(DATA_RETRANSMISSION)) {
             return;
         }
         if (!s.retransmission()) {
@@ -270,7 +272,7 @@ final class LinuxDifferences implements EventSink {
 
     private void dataRetransmission(LabEvent.SegmentSent s, Conn c) {
         c.told.add(DATA_RETRANSMISSION);
-        long seq = s.segment().seq();
+        long seq = s.header().seq();
         Long first = c.linuxDataAt.get(seq);
         if (first == null) {
             // A re-send may start inside an earlier segment (repacketised); near sequence numbers only.
@@ -291,8 +293,8 @@ final class LinuxDifferences implements EventSink {
         }
         String min = seconds(rtoMin);
         String ourMin = seconds(ourConfig.minRtoUs());
-        String what = "Linux re-sent data (seq " + s.segment().seq() + ")";
-        String whatZh = "Linux 重发了数据（seq " + s.segment().seq() + "）";
+        String what = "Linux re-sent data (seq " + seq + ")";
+        String whatZh = "Linux 重发了数据（seq " + seq + "）";
         String measuredEn;
         String measuredZh;
         if (first == null) {
@@ -323,10 +325,10 @@ final class LinuxDifferences implements EventSink {
     private void challengeAnswer(LabEvent.SegmentSent s, Conn c) {
         String trigger = c.challengeTrigger;
         c.challengeTrigger = null;
-        WireSegment w = s.segment();
+        TcpHeaderFields w = s.header();
         if (trigger == null
                 || s.retransmission()
-                || !w.flags().equals(List.of("ACK"))
+                || !w.flags().equals(TcpFlags.ACK)
                 || w.payloadLength() != 0
                 || w.ack() != c.linuxAck
                 || s.timeUs() - c.challengeTriggerAt > CHALLENGE_WINDOW_US
@@ -403,8 +405,8 @@ final class LinuxDifferences implements EventSink {
             return;
         }
         optionsTold = true;
-        WireSegment l = linuxFirstSyn;
-        WireSegment o = ourFirstSyn;
+        WireSegment l = linuxFirstSyn.segment();
+        WireSegment o = ourFirstSyn.segment();
         List<String> differs = new ArrayList<>();
         if (l.window() != o.window()) {
             differs.add("window");
@@ -418,8 +420,8 @@ final class LinuxDifferences implements EventSink {
         if (differs.isEmpty()) {
             return;
         }
-        String lName = l.flags().contains("ACK") ? "SYN-ACK" : "SYN";
-        String oName = o.flags().contains("ACK") ? "SYN-ACK" : "SYN";
+        String lName = linuxFirstSyn.flags().ack() ? "SYN-ACK" : "SYN";
+        String oName = ourFirstSyn.flags().ack() ? "SYN-ACK" : "SYN";
         String en = "Linux's first " + lName + " carried window " + l.window() + " and options " + layout(l.options())
                 + "; ours (" + oName + ") carried window " + o.window() + " and " + layout(o.options())
                 + ". They differ in "

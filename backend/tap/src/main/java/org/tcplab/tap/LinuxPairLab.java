@@ -34,7 +34,6 @@ import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
-import org.tcplab.engine.wire.TcpCodec;
 
 /**
  * {@code linuxSide: both}: Linux against Linux, for comparing our stack with the kernel's. Each host
@@ -427,14 +426,7 @@ public final class LinuxPairLab implements KernelLab {
         long id = ++segmentIds;
         long now = nowUs();
         events.emit(new LabEvent.SegmentSent(
-                now,
-                connection,
-                id,
-                from,
-                from.other(),
-                retransmission(senderKey, t),
-                TcpCodec.describe(packet),
-                null));
+                now, connection, id, from, from.other(), retransmission(senderKey, t), false, packet, null));
         events.emit(new LabEvent.SegmentDelivered(now, connection, id, from.other()));
     }
 

@@ -64,6 +64,9 @@ interface StackHost {
     /** The engine's {@link TcpHost}. */
     Factory ENGINE = (name, address, config, isns, namer, events) -> {
         TcpHost h = new TcpHost(name, address, config, isns, namer, events);
+        // Like the Linux side's sockets, the TAP lab keeps every byte read (its tests compare whole
+        // transfers); sim labs keep a bounded tail. One policy for both comes with the shared seam.
+        h.retainReceived(Integer.MAX_VALUE);
         return new StackHost() {
             public void listen(long nowUs, int port, int backlog) {
                 h.listen(nowUs, port, backlog);

@@ -397,7 +397,7 @@ public final class TapLab implements KernelLab {
             String connection = idsByKey.get(ourView);
             Runnable send = () -> {
                 events.emit(new LabEvent.SegmentSent(
-                        nowUs(), connection, id, from, from.other(), false, TcpCodec.describe(ip), "crafted"));
+                        nowUs(), connection, id, from, from.other(), false, false, ip, "crafted"));
                 transmit(from, connection, id, ip, segment.flags(), false);
             };
             if (delayUs == 0) {
@@ -536,8 +536,8 @@ public final class TapLab implements KernelLab {
         byte[] ip = TcpCodec.encode(o.datagram());
         long id = ++segmentIds;
         long now = nowUs();
-        events.emit(new LabEvent.SegmentSent(
-                now, o.connection(), id, ours, linux, o.retransmission(), TcpCodec.describe(ip), null));
+        events.emit(
+                new LabEvent.SegmentSent(now, o.connection(), id, ours, linux, o.retransmission(), false, ip, null));
         transmit(ours, o.connection(), id, ip, o.datagram().segment().flags(), o.retransmission());
     }
 
@@ -552,8 +552,7 @@ public final class TapLab implements KernelLab {
             retransmission = linuxRetransmission(ourView, raw);
         }
         long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(
-                now, connection, id, linux, ours, retransmission, TcpCodec.describe(ip), null));
+        events.emit(new LabEvent.SegmentSent(now, connection, id, linux, ours, retransmission, false, ip, null));
         transmit(linux, connection, id, ip, new TcpFlags(raw == null ? 0 : raw.flags()), retransmission);
     }
 
@@ -600,7 +599,7 @@ public final class TapLab implements KernelLab {
                 deliver(from, connection, id, ip);
                 long copy = ++segmentIds;
                 events.emit(new LabEvent.SegmentSent(
-                        nowUs(), connection, copy, from, from.other(), false, TcpCodec.describe(ip), "duplicate"));
+                        nowUs(), connection, copy, from, from.other(), false, false, ip, "duplicate"));
                 deliver(from, connection, copy, ip);
                 break;
             }

@@ -12,8 +12,12 @@ import org.tcplab.engine.event.LabEvent.Narration;
 import org.tcplab.engine.event.LabEvent.SegmentSent;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpState;
+import org.tcplab.engine.wire.Ipv4Address;
+import org.tcplab.engine.wire.TcpCodec;
+import org.tcplab.engine.wire.TcpDatagram;
+import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.engine.wire.TcpOption;
-import org.tcplab.engine.wire.WireSegment;
+import org.tcplab.engine.wire.TcpSegment;
 
 /** The observer alone, fed hand-made event sequences (no kernel needed). Linux is the server. */
 class LinuxDifferencesTest {
@@ -49,30 +53,21 @@ class LinuxDifferencesTest {
                     "1"));
     private long ids;
 
-    private static WireSegment seg(
-            long seq, long ack, int window, int payload, List<TcpOption> options, String... flags) {
-        return new WireSegment(
-                "198.51.100.1",
-                "198.51.100.2",
-                8080,
-                40000,
-                seq,
-                ack,
-                20,
-                List.of(flags),
-                window,
-                0,
-                true,
-                0,
-                options,
-                payload,
-                "",
-                "",
-                null);
+    private static byte[] seg(long seq, long ack, int window, int payload, List<TcpOption> options, String... flags) {
+        TcpFlags f = TcpFlags.parse(List.of(flags));
+        TcpSegment.Builder b = TcpSegment.builder(8080, 40000)
+                .seq(seq)
+                .rawFlags(f)
+                .window(window)
+                .options(options)
+                .payload(new byte[payload]);
+        if (f.ack()) b.ack(ack);
+        return TcpCodec.encode(
+                new TcpDatagram(Ipv4Address.parse("198.51.100.1"), Ipv4Address.parse("198.51.100.2"), b.build()));
     }
 
-    private SegmentSent sent(long t, HostName from, boolean retx, WireSegment s) {
-        SegmentSent e = new SegmentSent(t, "1", ++ids, from, from.other(), retx, s, null);
+    private SegmentSent sent(long t, HostName from, boolean retx, byte[] s) {
+        SegmentSent e = new SegmentSent(t, "1", ++ids, from, from.other(), retx, false, s, null);
         diff.emit(e);
         return e;
     }
@@ -145,10 +140,10 @@ class LinuxDifferencesTest {
         // Linux is the client here: its SYN goes out first.
         LinuxDifferences client = new LinuxDifferences(
                 out::add, HostName.CLIENT, TcpConfig.defaults(), Map.of("tcp_syn_linear_timeouts", "4"));
-        WireSegment syn = seg(7000, 0, 64240, 0, LINUX_SYN_OPTIONS, "SYN");
-        client.emit(new SegmentSent(0, "1", 1, HostName.CLIENT, HostName.SERVER, false, syn, null));
-        client.emit(new SegmentSent(1_020_000, "1", 2, HostName.CLIENT, HostName.SERVER, true, syn, null));
-        client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, syn, null));
+        byte[] syn = seg(7000, 0, 64240, 0, LINUX_SYN_OPTIONS, "SYN");
+        client.emit(new SegmentSent(0, "1", 1, HostName.CLIENT, HostName.SERVER, false, false, syn, null));
+        client.emit(new SegmentSent(1_020_000, "1", 2, HostName.CLIENT, HostName.SERVER, true, false, syn, null));
+        client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, false, syn, null));
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_RETRANSMISSION).get(0);
         assertThat(n.en())
@@ -240,9 +235,10 @@ class LinuxDifferencesTest {
         sent(0, OURS, false, seg(1000, 0, 65535, 0, ours, "SYN"));
         SegmentSent synAck = sent(1_000, LINUX, false, seg(5000, 1001, 65160, 0, LINUX_SYN_OPTIONS, "ACK", "SYN"));
         // A second connection's handshake says nothing more.
-        diff.emit(new SegmentSent(2_000, "2", ++ids, OURS, LINUX, false, seg(2000, 0, 65535, 0, ours, "SYN"), null));
         diff.emit(new SegmentSent(
-                3_000, "2", ++ids, LINUX, OURS, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
+                2_000, "2", ++ids, OURS, LINUX, false, false, seg(2000, 0, 65535, 0, ours, "SYN"), null));
+        diff.emit(new SegmentSent(
+                3_000, "2", ++ids, LINUX, OURS, false, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
 
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_OPTIONS).get(0);
@@ -297,9 +293,9 @@ class LinuxDifferencesTest {
     @Test
     void segmentsCraftedInLinuxsNameAreNotLinuxs() {
         handshake();
-        WireSegment data = seg(5001, 1001, 65535, 1000, List.of(), "ACK");
-        diff.emit(new SegmentSent(100_000, "1", ++ids, LINUX, OURS, false, data, "crafted"));
-        diff.emit(new SegmentSent(400_000, "1", ++ids, LINUX, OURS, true, data, "crafted"));
+        byte[] data = seg(5001, 1001, 65535, 1000, List.of(), "ACK");
+        diff.emit(new SegmentSent(100_000, "1", ++ids, LINUX, OURS, false, false, data, "crafted"));
+        diff.emit(new SegmentSent(400_000, "1", ++ids, LINUX, OURS, true, false, data, "crafted"));
         assertThat(narrations()).isEmpty();
     }
 

@@ -35,8 +35,14 @@ public final class EventLog implements EventSink {
 
     /** The events with id greater than {@code afterId}, in order. */
     public List<LoggedEvent> after(long afterId) {
+        return after(afterId, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} events with id greater than {@code afterId}, in order: one page of the log. */
+    public List<LoggedEvent> after(long afterId, int limit) {
         int from = (int) Math.max(0, Math.min(afterId, events.size()));
-        return Collections.unmodifiableList(new ArrayList<>(events.subList(from, events.size())));
+        int to = (int) Math.min(events.size(), (long) from + Math.max(0, limit));
+        return Collections.unmodifiableList(new ArrayList<>(events.subList(from, to)));
     }
 
     public List<LoggedEvent> all() {

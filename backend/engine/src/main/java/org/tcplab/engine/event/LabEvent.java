@@ -2,6 +2,9 @@ package org.tcplab.engine.event;
 
 import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.tcp.TimerKind;
+import org.tcplab.engine.wire.TcpCodec;
+import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.engine.wire.TcpHeaderFields;
 import org.tcplab.engine.wire.WireSegment;
 
 /**
@@ -20,6 +23,15 @@ public sealed interface LabEvent {
     /** The schema's {@code type}. */
     String type();
 
+    /**
+     * A segment put on the wire, as its bytes: the event keeps the very array the link carries (no
+     * copy, no hex, no flag names). The display view is made where it is shown ({@link #segment()}:
+     * JSON, pcap, verdicts), never on the simulation's hot path.
+     *
+     * @param probe a zero-window probe (RFC 9293 §3.8.6.1), not a retransmission
+     * @param packet the IPv4 packet (header, TCP header, payload) exactly as sent; never modified
+     * @param note why it exists when no stack sent it ({@code crafted}, {@code duplicate}), else null
+     */
     record SegmentSent(
             long timeUs,
             String connection,
@@ -27,11 +39,54 @@ public sealed interface LabEvent {
             HostName from,
             HostName to,
             boolean retransmission,
-            WireSegment segment,
+            boolean probe,
+            byte[] packet,
             String note)
             implements LabEvent {
         public String type() {
             return "segment.sent";
+        }
+
+        /** The display view (hex, flag names, options), built from the bytes on each call. */
+        public WireSegment segment() {
+            return TcpCodec.describe(packet);
+        }
+
+        /** The header's numbers and typed flags, read from the bytes without decoding them. */
+        public TcpHeaderFields header() {
+            return TcpCodec.header(packet);
+        }
+
+        public TcpFlags flags() {
+            return header().flags();
+        }
+
+        /** Value semantics over the packet's content (a record compares arrays by identity). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SegmentSent s
+                    && timeUs == s.timeUs
+                    && segmentId == s.segmentId
+                    && retransmission == s.retransmission
+                    && probe == s.probe
+                    && from == s.from
+                    && to == s.to
+                    && java.util.Objects.equals(connection, s.connection)
+                    && java.util.Objects.equals(note, s.note)
+                    && java.util.Arrays.equals(packet, s.packet);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(timeUs, connection, segmentId, from, to, retransmission, probe, note)
+                    + 31 * java.util.Arrays.hashCode(packet);
+        }
+
+        @Override
+        public String toString() {
+            return "SegmentSent[timeUs=" + timeUs + ", connection=" + connection + ", segmentId=" + segmentId
+                    + ", from=" + from + ", to=" + to + ", retransmission=" + retransmission + ", probe=" + probe
+                    + ", packet=" + org.tcplab.engine.wire.Hex.of(packet) + ", note=" + note + "]";
         }
     }
 

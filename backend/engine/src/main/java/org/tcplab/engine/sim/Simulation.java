@@ -25,7 +25,6 @@ import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
 import org.tcplab.engine.wire.TcpSegment;
-import org.tcplab.engine.wire.WireSegment;
 
 /**
  * A simulated lab: two {@link TcpHost}s (client 192.0.2.1, server 192.0.2.2) joined by a link
@@ -106,9 +105,19 @@ public final class Simulation {
         return namer.find(key);
     }
 
-    /** Every byte {@code side}'s application has read on the connection. */
+    /** What {@code side}'s application has read on the connection (the newest 64 KiB of it at most). */
     public byte[] received(String connection, HostName side) {
         return host(side).received(connectionKey(connection, side));
+    }
+
+    /** How many bytes {@code side}'s application has read on the connection. */
+    public long receivedTotal(String connection, HostName side) {
+        return host(side).receivedTotal(connectionKey(connection, side));
+    }
+
+    /** SHA-256 (lower-case hex) of every byte {@code side}'s application has read on the connection. */
+    public String receivedSha256(String connection, HostName side) {
+        return host(side).receivedSha256(connectionKey(connection, side));
     }
 
     public void listen(HostName host, int port) {
@@ -260,6 +269,14 @@ public final class Simulation {
         scheduler.runUntil(timeUs);
     }
 
+    /**
+     * Runs what is due up to {@code timeUs}, at most {@code maxSteps} occurrences; true when it got
+     * there (the clock then reads {@code timeUs}), false when the steps ran out first.
+     */
+    public boolean runUntil(long timeUs, long maxSteps) {
+        return scheduler.runUntil(timeUs, maxSteps);
+    }
+
     /** Runs the next pending occurrence (a delivery or a timer); false if nothing is pending. */
     public boolean step() {
         return scheduler.step();
@@ -308,29 +325,16 @@ public final class Simulation {
             connection = namer.find(new ConnectionKey(
                     d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(
-                nextSegmentId++,
-                from,
-                connection,
-                bytes,
-                TcpCodec.describeEncoded(bytes, o.datagram()),
-                o.retransmission(),
-                null);
+        enter(nextSegmentId++, from, connection, bytes, o.retransmission(), null);
     }
 
+    /**
+     * Logs the segment and puts it on the link. The event and the link share one array (the link
+     * never writes to it; a corrupting fault flips a bit in a copy), so a payload is held once.
+     */
     private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
-    }
-
-    private void enter(
-            long id,
-            HostName from,
-            String connection,
-            byte[] bytes,
-            WireSegment view,
-            boolean retransmission,
-            String note) {
-        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
+        events.emit(new LabEvent.SegmentSent(
+                nowUs(), connection, id, from, from.other(), retransmission, false, bytes, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
 
@@ -344,7 +348,8 @@ public final class Simulation {
                 original.from(),
                 original.to(),
                 false,
-                TcpCodec.describe(original.bytes()),
+                false,
+                original.bytes(),
                 "duplicate"));
         return original.withId(id);
     }

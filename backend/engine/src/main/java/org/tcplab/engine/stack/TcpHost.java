@@ -39,6 +39,9 @@ import org.tcplab.engine.wire.TcpSegment;
  */
 public final class TcpHost {
 
+    public static final int DEFAULT_RETAINED_BYTES = 64 * 1024;
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     private final HostName name;
     private final Ipv4Address address;
     private final TcpConfig config;
@@ -53,6 +56,7 @@ public final class TcpHost {
 
     private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new LinkedHashMap<>();
     private final Map<ConnectionKey, ReceivedBytes> received = new LinkedHashMap<>();
+    private int retainedBytes = DEFAULT_RETAINED_BYTES;
     private final ArrayList<Outbound> outbound = new ArrayList<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private long deadlineOrder;
@@ -189,10 +193,35 @@ public final class TcpHost {
         settle(tcb);
     }
 
-    /** Every byte the application has read on this connection so far (kept after the connection closes). */
+    /**
+     * What the application has read on this connection (kept after the connection closes): every
+     * byte while they fit in {@link #retainReceived(int)} bytes, else the newest that many.
+     */
     public byte[] received(ConnectionKey key) {
         ReceivedBytes r = received.get(key);
-        return r == null ? new byte[0] : r.toArray();
+        return r == null ? new byte[0] : r.tail();
+    }
+
+    /** How many bytes the application has read on this connection. */
+    public long receivedTotal(ConnectionKey key) {
+        ReceivedBytes r = received.get(key);
+        return r == null ? 0 : r.total();
+    }
+
+    /** SHA-256 (lower-case hex) of every byte the application has read on this connection. */
+    public String receivedSha256(ConnectionKey key) {
+        ReceivedBytes r = received.get(key);
+        return r == null ? EMPTY_SHA256 : r.sha256();
+    }
+
+    /**
+     * How many of the newest bytes read are kept per connection for {@link #received}: a lab may move
+     * gigabytes, so the default keeps {@value #DEFAULT_RETAINED_BYTES}; the count and the digest
+     * always cover everything. Applies to connections that receive from now on.
+     */
+    public void retainReceived(int bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("retained bytes must not be negative: " + bytes);
+        this.retainedBytes = bytes;
     }
 
     /** Loses every TCB and listener silently (a reboot): sends nothing, emits no state events. */
@@ -416,7 +445,8 @@ public final class TcpHost {
 
         @Override
         public long delivered(Tcb tcb, byte[] data, int off, int len) {
-            return received.computeIfAbsent(tcb.key(), k -> new ReceivedBytes()).append(data, off, len);
+            return received.computeIfAbsent(tcb.key(), k -> new ReceivedBytes(retainedBytes))
+                    .append(data, off, len);
         }
     }
 }

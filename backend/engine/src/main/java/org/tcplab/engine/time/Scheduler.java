@@ -77,6 +77,23 @@ public final class Scheduler {
         if (timeUs > nowUs) nowUs = timeUs;
     }
 
+    /**
+     * Runs what is due at or before {@code timeUs}, at most {@code maxSteps} occurrences. True when
+     * nothing due is left, and the clock then reads {@code timeUs} (if it is ahead); false when the
+     * steps ran out first, and the clock stays at the last occurrence run, so a caller can go on.
+     */
+    public boolean runUntil(long timeUs, long maxSteps) {
+        for (long i = 0; ; i++) {
+            Handle next = peek();
+            if (next == null || next.atUs > timeUs) {
+                if (timeUs > nowUs) nowUs = timeUs;
+                return true;
+            }
+            if (i >= maxSteps) return false;
+            step();
+        }
+    }
+
     private Handle peek() {
         // Cancelled occurrences stay in the heap until they surface: O(1) cancel, no reordering.
         Handle h = queue.peek();

@@ -121,11 +121,23 @@ public final class TcpCodec {
     }
 
     /**
-     * The display view of bytes this codec just encoded from {@code datagram}: the same as
-     * {@link #describe(byte[])} without decoding them again (the simulator's hot path).
+     * The TCP header's fields read straight from any bytes, without checksums, options or copies: what
+     * observers of the hot path need (flags, sequence numbers, lengths). Zero where the bytes are too
+     * short; {@link #describe(byte[])} is the full display view.
      */
-    public static WireSegment describeEncoded(byte[] b, TcpDatagram datagram) {
-        return describe(b, new Decoded.Accepted(datagram));
+    public static TcpHeaderFields header(byte[] b) {
+        int t = Math.max(IPV4_HEADER, (u8(b, 0) & 0x0f) * 4);
+        int total = u16(b, 2);
+        int end = total >= t && total <= b.length ? total : b.length;
+        int headerLen = Math.max(TCP_HEADER, (u8(b, t + 12) >>> 4) * 4);
+        return new TcpHeaderFields(
+                u16(b, t),
+                u16(b, t + 2),
+                u32(b, t + 4),
+                u32(b, t + 8),
+                new TcpFlags(u8(b, t + 13)),
+                u16(b, t + 14),
+                Math.max(0, end - t - headerLen));
     }
 
     private static WireSegment describe(byte[] b, Decoded decoded) {

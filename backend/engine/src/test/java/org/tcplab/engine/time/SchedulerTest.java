@@ -96,4 +96,31 @@ class SchedulerTest {
         scheduler.runUntilIdle(10);
         assertThatThrownBy(() -> scheduler.schedule(49, () -> {})).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aBoundedRunUntilStopsShortOfALoopAndCanGoOn() {
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            ran.add("tick");
+            scheduler.schedule(scheduler.nowUs(), loop[0]);
+        };
+        scheduler.schedule(7, loop[0]);
+        assertThat(scheduler.runUntil(100, 50)).isFalse();
+        assertThat(ran).hasSize(50);
+        assertThat(scheduler.nowUs()).as("the clock stays where the work is").isEqualTo(7);
+        assertThat(scheduler.runUntil(100, 50)).isFalse();
+        assertThat(ran).hasSize(100);
+    }
+
+    @Test
+    void aBoundedRunUntilReachesItsTimeWhenNothingIsDue() {
+        at(10, "a");
+        at(200, "late");
+        assertThat(scheduler.runUntil(100, 5)).isTrue();
+        assertThat(ran).containsExactly("a@10");
+        assertThat(scheduler.nowUs()).isEqualTo(100);
+        // An empty queue ends even an endless target at once.
+        Scheduler empty = new Scheduler();
+        assertThat(empty.runUntil(Long.MAX_VALUE, 5)).isTrue();
+    }
 }

@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -52,6 +54,14 @@ class LabController {
 
     static <T> Mono<T> blocking(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Finds the lab (a map lookup and a token check), then runs {@code work} on the lab's own
+     * executor: no thread waits while the lab is busy, and a lab that stays busy answers 503.
+     */
+    static <T> Mono<T> onLab(Supplier<Lab> find, Function<Lab, T> work) {
+        return Mono.fromSupplier(find).flatMap(lab -> lab.async(() -> work.apply(lab)));
     }
 
     @PostMapping
@@ -112,10 +122,7 @@ class LabController {
             summary = "Snapshot of a lab",
             description = "Hosts and listeners, connections with each side's TCB, faults, clock, limits.")
     Mono<Map<String, Object>> get(@PathVariable("lab") String id) {
-        return blocking(() -> {
-            Lab lab = labs.get(id);
-            return lab.read(v -> LabMapping.snapshot(lab, v, props));
-        });
+        return onLab(() -> labs.get(id), lab -> lab.read(v -> LabMapping.snapshot(lab, v, props)));
     }
 
     @DeleteMapping("/{lab}")
@@ -136,8 +143,7 @@ class LabController {
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Clock body) {
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.setClock(body.clock() == null ? null : ClockMode.parse(body.clock()), body.timeScale(), body.paused());
             return lab.read(v -> {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -159,8 +165,7 @@ class LabController {
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Link body) {
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 d.setLink(LabMapping.linkConfig(body, d.link()));
                 return null;
@@ -176,8 +181,7 @@ class LabController {
             @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Listen body) {
         HostName host = HostName.parse(body.host());
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 d.listen(host, body.port());
                 return null;
@@ -201,8 +205,7 @@ class LabController {
             @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Connect body) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             String c = lab.change(d -> {
                 if (d.realTimeOnly()
                         && Boolean.TRUE.equals(body.autoListen())
@@ -257,14 +260,16 @@ class LabController {
     @GetMapping("/{lab}/connections/{c}")
     @Operation(summary = "One connection's two sides (extension)")
     Mono<Map<String, Object>> connection(@PathVariable("lab") String id, @PathVariable("c") String c) {
-        return blocking(() -> labs.get(id).read(v -> {
-            Map<String, Object> view = connectionView(v.driver(), c);
-            if (view.get("client") == null && view.get("server") == null) {
-                throw LabProblem.notFound(
-                        "lab " + id + " has no connection " + c + " (closed connections leave only their events)");
-            }
-            return view;
-        }));
+        return onLab(
+                () -> labs.get(id),
+                lab -> lab.read(v -> {
+                    Map<String, Object> view = connectionView(v.driver(), c);
+                    if (view.get("client") == null && view.get("server") == null) {
+                        throw LabProblem.notFound("lab " + id + " has no connection " + c
+                                + " (closed connections leave only their events)");
+                    }
+                    return view;
+                }));
     }
 
     @PostMapping("/{lab}/connections/{c}/send")
@@ -278,8 +283,7 @@ class LabController {
             @Valid @RequestBody LabRequests.Send body) {
         HostName side = LabMapping.host(body.side(), HostName.CLIENT);
         byte[] data = payload(body, props.getMaxSendBytes());
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 requireConnection(d, id, c);
                 d.send(c, side, data);
@@ -367,8 +371,7 @@ class LabController {
             LabRequests.Side body,
             java.util.function.BiConsumer<LabDriver, HostName> call) {
         HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 requireConnection(d, id, c);
                 call.accept(d, side);
@@ -388,8 +391,7 @@ class LabController {
             throw LabProblem.badInput("host", "must be client or server");
         }
         HostName host = HostName.parse(hostName);
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 d.crash(host);
                 return null;
@@ -414,8 +416,7 @@ class LabController {
             throw LabProblem.badInput("segment", e.getMessage());
         }
         long delayUs = body.delayMs() == null ? 0 : LabMapping.us(body.delayMs());
-        return blocking(() -> {
-            Lab lab = labs.authorized(id, auth);
+        return onLab(() -> labs.authorized(id, auth), lab -> {
             long segmentId = lab.change(d -> d.inject(from, segment, delayUs));
             return accepted(lab, Map.of("segmentId", segmentId, "from", from.id()));
         });
@@ -432,7 +433,8 @@ class LabController {
         if ((body.ms() == null) == (body.steps() == null)) {
             throw LabProblem.badInput(body.ms() == null ? "ms" : "steps", "give exactly one of ms, steps");
         }
-        return blocking(() ->
-                labs.authorized(id, auth).advance(body.ms() == null ? null : LabMapping.us(body.ms()), body.steps()));
+        return onLab(
+                () -> labs.authorized(id, auth),
+                lab -> lab.advance(body.ms() == null ? null : LabMapping.us(body.ms()), body.steps()));
     }
 }

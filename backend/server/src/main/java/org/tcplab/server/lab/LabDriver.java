@@ -60,6 +60,16 @@ public interface LabDriver {
     /** Runs everything due up to {@code timeUs}, then sets the clock to it. */
     void runUntil(long timeUs);
 
+    /**
+     * Runs what is due up to {@code timeUs}, at most {@code maxSteps} occurrences: true when it got
+     * there, false when the steps ran out first (the lab calls again, checking the wall clock
+     * between calls). A driver whose {@link #runUntil(long)} is bounded by itself needs no more.
+     */
+    default boolean runUntil(long timeUs, long maxSteps) {
+        runUntil(timeUs);
+        return true;
+    }
+
     /** Runs the next pending occurrence; false if nothing is pending. */
     boolean step();
 

@@ -211,6 +211,7 @@ public final class LabMapping {
         m.put("faults", faults);
         m.put("lastEventId", v.lastEventId());
         m.put("eventCount", v.eventCount());
+        m.put("retainedBytes", v.retainedBytes());
         m.put("viewers", lab.viewers());
         m.put("limits", limits(props));
         m.put("scenario", lab.scenario() == null ? null : scenarioView(lab, v));
@@ -238,7 +239,14 @@ public final class LabMapping {
         m.put("maxRequestBytes", p.getMaxRequestBytes());
         m.put("maxSendBytes", p.getMaxSendBytes());
         m.put("instantMaxSteps", p.getInstantMaxSteps());
+        m.put("maxBytesPerLab", p.getMaxBytesPerLab());
+        m.put("maxRunTimeMs", p.getMaxRunTime().toMillis());
+        m.put("labBusyTimeoutMs", p.getLabBusyTimeout().toMillis());
         m.put("viewerBuffer", p.getViewerBuffer());
+        m.put("viewerBufferBytes", p.getViewerBufferBytes());
+        m.put("viewerPingIntervalSeconds", p.getViewerPingInterval().toSeconds());
+        m.put("maxViewersPerLab", p.getMaxViewersPerLab());
+        m.put("maxViewers", p.getMaxViewers());
         m.put("maxInboundFrameBytes", p.getMaxInboundFrameBytes());
         m.put("maxInboundFramesPerSecond", p.getMaxInboundFramesPerSecond());
         return m;

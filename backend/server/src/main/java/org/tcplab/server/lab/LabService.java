@@ -7,7 +7,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -15,6 +19,7 @@ import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.TcpLabProperties;
+import org.tcplab.server.system.WallClock;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -36,13 +41,26 @@ public class LabService {
     private final ObjectProvider<LabDriverFactory> factories;
     private final LabMetrics metrics;
     private final JsonMapper json;
-    private final LongSupplier wallNanos = System::nanoTime;
+    private final LongSupplier wallNanos;
     private final Scheduler clockScheduler = Schedulers.newSingle("tcplab-clock", true);
+    /**
+     * Runs every lab's work (each lab in order on its own serial executor): requests, ticks, scenario
+     * steps. More threads than cores, so a lab that spends its whole run budget leaves the others
+     * threads; each task is bounded by tcplab.max-run-time.
+     */
+    private final ExecutorService labPool = Executors.newFixedThreadPool(
+            Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), daemonThreads("tcplab-lab-"));
+
     private final Disposable ticker;
     private final Disposable sweeper;
 
     public LabService(
-            TcpLabProperties props, ObjectProvider<LabDriverFactory> factories, LabMetrics metrics, JsonMapper json) {
+            TcpLabProperties props,
+            ObjectProvider<LabDriverFactory> factories,
+            LabMetrics metrics,
+            JsonMapper json,
+            WallClock wallClock) {
+        this.wallNanos = wallClock::nanos;
         this.props = props;
         this.factories = factories;
         this.metrics = metrics;
@@ -75,17 +93,9 @@ public class LabService {
         }
         String id = randomId(16);
         String token = randomId(24);
-        LabStream stream = new LabStream(json, metrics::event);
-        Lab lab = new Lab(
-                id,
-                token,
-                settings,
-                clock,
-                timeScale,
-                props.getMaxEventsPerLab(),
-                props.getInstantMaxSteps(),
-                wallNanos,
-                stream);
+        LabStream stream =
+                new LabStream(json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
+        Lab lab = new Lab(id, token, settings, clock, timeScale, LabLimits.of(props), wallNanos, stream, labPool);
         lab.attach(factory.create(settings, lab.sink()));
         labs.put(id, lab);
         metrics.labCreated();
@@ -162,13 +172,17 @@ public class LabService {
         }
     }
 
-    /** Removes labs untouched for the idle timeout; a lab with open viewers is in use. */
+    /**
+     * Removes labs untouched for the idle timeout. Requests touch a lab, and so do its viewers while
+     * they show they are reading (each answered ping, each frame taken): a viewer that stalled does
+     * not keep a lab alive.
+     */
     public int removeIdle() {
         long now = wallNanos.getAsLong();
         long idle = props.getIdleTimeout().toNanos();
         int removed = 0;
         for (Lab lab : labs.values()) {
-            if (lab.viewers() == 0 && now - lab.lastTouchedNanos() > idle) {
+            if (now - lab.lastTouchedNanos() > idle) {
                 delete(lab);
                 removed++;
             }
@@ -185,6 +199,16 @@ public class LabService {
         for (Lab lab : all()) {
             delete(lab);
         }
+        labPool.shutdown();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** A fixed one-minute window per client address. */

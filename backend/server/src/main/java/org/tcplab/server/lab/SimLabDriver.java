@@ -126,6 +126,11 @@ public final class SimLabDriver implements LabDriver {
     }
 
     @Override
+    public boolean runUntil(long timeUs, long maxSteps) {
+        return sim.runUntil(timeUs, maxSteps);
+    }
+
+    @Override
     public boolean step() {
         return sim.step();
     }

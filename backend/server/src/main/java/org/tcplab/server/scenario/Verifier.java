@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
-import org.tcplab.engine.wire.WireSegment;
+import org.tcplab.engine.wire.TcpFlag;
+import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.engine.wire.TcpHeaderFields;
 
 /**
  * Compares an {@link Expectation} with a lab log: the {@code segment.sent} events of the run's ports
@@ -83,15 +85,15 @@ final class Verifier {
         List<ActualSegment> out = new ArrayList<>();
         for (LoggedEvent e : log) {
             if (e.event() instanceof LabEvent.SegmentSent s && s.timeUs() >= startUs) {
-                WireSegment w = s.segment();
+                TcpHeaderFields w = s.header();
                 if (!ports.contains(w.srcPort()) || !ports.contains(w.dstPort())) continue;
-                boolean ack = w.flags().contains("ACK");
+                boolean ack = w.flags().ack();
                 out.add(new ActualSegment(
                         out.size() + 1,
                         e.id(),
                         s.timeUs() / 1000.0,
                         s.from().id(),
-                        w.flags(),
+                        w.flags().names(),
                         w.seq(),
                         ack ? w.ack() : null,
                         w.payloadLength(),
@@ -108,10 +110,10 @@ final class Verifier {
     static boolean matches(ExpectedSegment e, ActualSegment a) {
         if (!e.from().equals(a.from())) return false;
         // PSH is the sender's choice (RFC 9293 §3.9.1.2): compare it only when the expectation names it
-        List<String> got = e.flags().contains("PSH")
-                ? a.flags()
-                : a.flags().stream().filter(f -> !f.equals("PSH")).toList();
-        if (!got.equals(e.flags())) return false;
+        TcpFlags want = TcpFlags.parse(e.flags());
+        TcpFlags got = TcpFlags.parse(a.flags());
+        if (!want.has(TcpFlag.PSH)) got = got.without(TcpFlag.PSH);
+        if (!got.equals(want)) return false;
         if (e.seq() != null && e.seq() != a.seq()) return false;
         if (e.ack() != null && !e.ack().equals(a.ack())) return false;
         if (e.length() != null && e.length() != a.length()) return false;

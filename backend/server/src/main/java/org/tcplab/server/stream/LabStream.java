@@ -1,98 +1,171 @@
 package org.tcplab.server.stream;
 
 import java.util.List;
-import java.util.function.LongFunction;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import org.tcplab.engine.event.LoggedEvent;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A lab's live events for its viewers: one hot source per lab, a bounded buffer per viewer.
+ * A lab's live events for its viewers: each event serialised once, into a shared window, and every
+ * viewer a cursor into it.
  *
- * <p>The hot source is {@code multicast().directBestEffort()}: it never waits for anyone, so no
- * viewer slows the lab. Each viewer drains its own bounded queue; when the queue is full the viewer
- * fails with {@link ViewerTooSlowException} (the WebSocket handler closes it with 4008) and may
- * reconnect with {@code after=<last id>}. Healthy viewers lose nothing.
+ * <p>The window holds the newest events in serialised form (UTF-8 JSON), as far back as the slowest
+ * live viewer needs and never more than {@code bufferEvents} events or {@code bufferBytes} bytes. A
+ * viewer owns nothing but its cursor (and, while it catches up with older events, one page of the
+ * log): it sends the window's bytes as they are, so the only thing made per viewer per event is the
+ * frame. A live viewer whose next event has left the window fell further behind than the bounds
+ * allow; it is cut off ({@link ViewerTooSlowException}, closed with 4008) and may resume from its
+ * last id, while the lab and the other viewers never wait for it.
+ *
+ * <p>{@link #publish} is called with the log's lock held, in id order; viewers read the window
+ * without locks (each slot holds an immutable event whose id says whether it is the one wanted).
  */
 public final class LabStream {
 
-    private final Sinks.Many<StreamEvent> hot = Sinks.many().multicast().directBestEffort();
     private final JsonMapper json;
     private final Runnable onEvent;
+    private final int bufferEvents;
+    private final long bufferBytes;
+    private final LongSupplier nanos;
+    private final AtomicReferenceArray<StreamEvent> window;
+    private final List<Viewer> viewers = new CopyOnWriteArrayList<>();
 
-    public LabStream(JsonMapper json, Runnable onEvent) {
+    /** Newest id in the window (0: none yet); written under the log's lock, read by viewers. */
+    private volatile long headId;
+    /** Oldest id still in the window. */
+    private volatile long tailId = 1;
+
+    private long headBytes;
+    private volatile boolean completed;
+
+    /**
+     * @param bufferEvents how many events a live viewer may fall behind
+     * @param bufferBytes how many bytes of JSON a live viewer may fall behind
+     * @param nanos when an event is created, for latency figures ({@link StreamEvent#createdNanos})
+     */
+    public LabStream(JsonMapper json, Runnable onEvent, int bufferEvents, long bufferBytes, LongSupplier nanos) {
         this.json = json;
         this.onEvent = onEvent;
+        this.bufferEvents = Math.max(1, bufferEvents);
+        this.bufferBytes = Math.max(1, bufferBytes);
+        this.nanos = nanos;
+        this.window = new AtomicReferenceArray<>(this.bufferEvents + 1);
     }
 
-    /** Called by the lab (under its lock, so one thread at a time) for each logged event. */
+    /** Called by the lab for each logged event, in id order, with the log's lock held. */
     public void publish(LoggedEvent logged) {
         onEvent.run();
-        if (hot.currentSubscriberCount() == 0) {
-            return; // nobody watching: skip the serialisation
+        long id = logged.id();
+        if (viewers.isEmpty()) {
+            // Nobody watching: skip the serialisation; a viewer that comes reads the log. One that
+            // joined just now either sees this head or is told to look (head first, then the list).
+            tailId = id + 1;
+            headId = id;
+            for (Viewer v : viewers) v.published(this);
+            return;
         }
-        hot.tryEmitNext(toStreamEvent(logged));
+        byte[] utf8 = serialise(logged);
+        headBytes += utf8.length;
+        StreamEvent e = new StreamEvent(id, utf8, nanos.getAsLong(), headBytes);
+        window.set(slot(id), e);
+        headId = id;
+        trim(id);
+        for (Viewer v : viewers) {
+            v.published(this);
+        }
     }
 
+    /**
+     * Drops what no viewer needs any more and what lies beyond the bounds. A viewer that still needed
+     * a dropped event reads it from the log if it was catching up, or is cut off if it was live.
+     */
+    private void trim(long head) {
+        long keepFrom = head + 1;
+        for (Viewer v : viewers) {
+            keepFrom = Math.min(keepFrom, v.next());
+        }
+        long tail = Math.max(tailId, head - bufferEvents + 1);
+        StreamEvent newest = window.get(slot(head));
+        while (tail <= head) {
+            StreamEvent oldest = window.get(slot(tail));
+            boolean tooMuch = oldest == null
+                    || oldest.id() != tail
+                    || newest.cumulativeBytes() - oldest.cumulativeBytes() + oldest.utf8().length > bufferBytes;
+            if (!tooMuch && tail >= keepFrom) break;
+            if (oldest != null && oldest.id() == tail) window.set(slot(tail), null);
+            tail++;
+        }
+        tailId = tail;
+    }
+
+    private int slot(long id) {
+        return (int) (id % window.length());
+    }
+
+    /** The event {@code id} from the window, or null if it is not (or no longer) there. */
+    StreamEvent windowed(long id) {
+        if (id < tailId || id > headId) return null;
+        StreamEvent e = window.get(slot(id));
+        return e != null && e.id() == id ? e : null;
+    }
+
+    long headId() {
+        return headId;
+    }
+
+    long tailId() {
+        return tailId;
+    }
+
+    boolean completed() {
+        return completed;
+    }
+
+    /** A stored event (a viewer catching up from the log), serialised for that viewer alone. */
     public StreamEvent toStreamEvent(LoggedEvent logged) {
-        return new StreamEvent(logged.id(), json.writeValueAsString(EventJson.toMap(logged)), System.nanoTime());
+        return new StreamEvent(logged.id(), serialise(logged), 0, 0);
+    }
+
+    private byte[] serialise(LoggedEvent logged) {
+        return json.writeValueAsBytes(EventJson.toMap(logged));
     }
 
     /** Deleting the lab completes every viewer. */
     public void complete() {
-        hot.tryEmitComplete();
+        completed = true;
+        for (Viewer v : viewers) {
+            v.published(this);
+        }
     }
 
     public int viewers() {
-        return hot.currentSubscriberCount();
+        return viewers.size();
     }
 
-    /**
-     * The events with id greater than {@code after}: stored ones, then live ones, in id order, no gaps,
-     * no repeats. Subscribes to the live source first, then reads the stored events (which must read the
-     * log under the lab's lock), then skips live ids already sent.
-     *
-     * @param stored returns the logged events after an id (called once, after the live subscription)
-     * @param buffer the viewer's queue; a viewer more than this many events behind fails
-     */
-    public Flux<StreamEvent> viewer(long after, LongFunction<List<LoggedEvent>> stored, int buffer) {
-        return Flux.defer(() -> {
-            Sinks.Many<StreamEvent> queue = Sinks.many()
-                    .unicast()
-                    .onBackpressureBuffer(Queues.<StreamEvent>get(buffer).get());
-            // A queue's error would wait behind the events it holds; a stalled viewer must fail now.
-            Sinks.One<Boolean> tooSlow = Sinks.one();
-            Disposable live = hot.asFlux()
-                    .subscribe(
-                            e -> {
-                                if (queue.tryEmitNext(e).isFailure()) {
-                                    tooSlow.tryEmitValue(true);
-                                }
-                            },
-                            queue::tryEmitError,
-                            () -> {
-                                queue.tryEmitComplete();
-                                tooSlow.tryEmitValue(false);
-                            });
-            List<LoggedEvent> before = stored.apply(after);
-            long[] last = {after};
-            Flux<StreamEvent> events = Flux.fromIterable(before)
-                    .map(this::toStreamEvent)
-                    .concatWith(queue.asFlux())
-                    .filter(e -> {
-                        if (e.id() <= last[0]) {
-                            return false;
-                        }
-                        last[0] = e.id();
-                        return true;
-                    });
-            Mono<StreamEvent> cutOff = tooSlow.asMono()
-                    .flatMap(slow -> slow ? Mono.error(new ViewerTooSlowException(buffer)) : Mono.empty());
-            return events.mergeWith(cutOff).doFinally(s -> live.dispose());
-        });
+    void add(Viewer v) {
+        viewers.add(v);
+    }
+
+    void remove(Viewer v) {
+        viewers.remove(v);
+    }
+
+    int bufferEvents() {
+        return bufferEvents;
+    }
+
+    long bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** What the stream needs of a viewer. */
+    interface Viewer {
+        /** The next id this viewer will send. */
+        long next();
+
+        /** New events are in the window (or the stream completed): catch up when there is demand. */
+        void published(LabStream stream);
     }
 }

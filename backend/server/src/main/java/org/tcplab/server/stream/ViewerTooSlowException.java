@@ -1,8 +1,8 @@
 package org.tcplab.server.stream;
 
-/** A viewer's buffer overflowed: it is closed rather than allowed to slow the lab or the others. */
+/** A viewer fell further behind than its buffer allows: it is closed rather than allowed to slow the lab or the others. */
 public final class ViewerTooSlowException extends RuntimeException {
-    public ViewerTooSlowException(int buffer) {
-        super("viewer fell more than " + buffer + " events behind", null, false, false);
+    public ViewerTooSlowException(int events, long bytes) {
+        super("viewer fell more than " + events + " events or " + bytes + " bytes behind", null, false, false);
     }
 }

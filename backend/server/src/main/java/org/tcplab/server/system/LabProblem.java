@@ -11,6 +11,7 @@ public class LabProblem extends RuntimeException {
     private final HttpStatus status;
     private final String title;
     private final String field;
+    private Long retryAfterSeconds;
 
     public LabProblem(HttpStatus status, String title, String detail, String field) {
         super(detail);
@@ -45,6 +46,18 @@ public class LabProblem extends RuntimeException {
 
     public static LabProblem unavailable(String detail) {
         return new LabProblem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, null);
+    }
+
+    /** 503 for a lab whose earlier work keeps it busy; the answer says when to retry. */
+    public static LabProblem busy(String detail, long retryAfterSeconds) {
+        LabProblem p = new LabProblem(HttpStatus.SERVICE_UNAVAILABLE, "Lab busy", detail, null);
+        p.retryAfterSeconds = retryAfterSeconds;
+        return p;
+    }
+
+    /** Seconds for a {@code Retry-After} header, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public HttpStatus status() {

@@ -41,7 +41,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             pd.setProperty("field", e.field());
             pd.setProperty("errors", List.of(error(e.field(), e.getMessage())));
         }
-        return respond(pd);
+        ResponseEntity<ProblemDetail> answer = respond(pd);
+        if (e.retryAfterSeconds() != null) {
+            return ResponseEntity.status(answer.getStatusCode())
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                    .body(pd);
+        }
+        return answer;
     }
 
     /** The engine refuses a user call in this state (RFC 9293 §3.10 wording): 409. */

@@ -1,40 +1,28 @@
 package org.tcplab.server.bench;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.tcplab.engine.event.HostName;
-import org.tcplab.engine.wire.TcpFlag;
-import org.tcplab.engine.wire.TcpSegment;
+import org.tcplab.engine.event.LabEvent;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.lab.LabRequests;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.lab.LabSettings;
-import reactor.core.Disposable;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Not a test (Maven profile {@code bench}): one lab producing about 100 events/s on the real engine,
- * watched by 100, 500 and 1,000 WebSocket viewers on loopback, with and without 10 viewers that
- * never read; then heap per idle lab with 1,000 labs. Prints {@code BENCH <name> <value> <unit>}.
- * Viewers run in the same JVM as the server, so heap figures cover both ends of each socket.
+ * Not a test (Maven profile {@code bench}): one lab producing 100 events/s, watched by 100, 500 and
+ * 1,000 WebSocket viewers on loopback, with and without 10 viewers that never read; the viewers
+ * run in a JVM of their own ({@link FanOutClient}), so heap figures are the server's alone. Then
+ * heap per idle lab with 1,000 labs, and heap per lab under issue 8's big-send case. Prints
+ * {@code BENCH <name> <value> <unit>} and the machine's load average beside them.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -42,6 +30,8 @@ import reactor.netty.resources.ConnectionProvider;
             "tcplab.max-labs=5000",
             "tcplab.labs-per-client-per-minute=100000",
             "tcplab.max-events-per-lab=10000000",
+            "tcplab.max-viewers-per-lab=5000",
+            "tcplab.max-viewers=5000",
             "logging.level.root=WARN"
         })
 class StreamBench {
@@ -54,9 +44,6 @@ class StreamBench {
 
     @Autowired
     LabService labs;
-
-    final ReactorNettyWebSocketClient client =
-            new ReactorNettyWebSocketClient(HttpClient.create(ConnectionProvider.newConnection()));
 
     static void bench(String name, double value, String unit) {
         System.out.printf(java.util.Locale.ROOT, "BENCH %s %.3f %s%n", name, value, unit);
@@ -79,112 +66,80 @@ class StreamBench {
 
     @Test
     void fanOut() throws Exception {
-        for (int viewers : new int[] {100, 500, 1000}) {
-            run(viewers, 0);
-            run(viewers, 10);
+        if (System.getProperty("bench.only", "").equals("bigsend")) {
+            bigSends();
+            return;
         }
+        bench("machine.loadavg1.start", loadAverage(), "");
+        for (int viewers : new int[] {100, 500, 1000}) {
+            run(viewers, 0, false);
+            run(viewers, 10, false);
+        }
+        run(1000, 0, true);
+        bench("machine.loadavg1.end", loadAverage(), "");
         idleLabs();
+        bigSends();
     }
 
-    void run(int viewers, int stalled) throws Exception {
-        String name = "fanout." + viewers + (stalled > 0 ? ".stalled" + stalled : "");
+    static double loadAverage() throws Exception {
+        return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                .split(" ")[0]);
+    }
+
+    void run(int viewers, int stalled, boolean batch) throws Exception {
+        String name = "fanout." + viewers + (stalled > 0 ? ".stalled" + stalled : "") + (batch ? ".batch" : "");
         Lab lab = newLab();
-        lab.change(d -> {
-            d.listen(HostName.SERVER, 80);
-            return null;
-        });
-        Map<Long, Long> created = new ConcurrentHashMap<>();
-        LongAdder received = new LongAdder();
-        long[] latencies = new long[viewers * (RATE * (int) RUN.toSeconds() + 200) * 4];
-        AtomicLong latencyCount = new AtomicLong();
-        List<long[]> lastIds = new ArrayList<>();
+        long startId = lab.lastEventId();
         long baseline = usedHeap();
-        List<Disposable> sessions = new ArrayList<>();
-        long startId = lab.read(v -> v.lastEventId());
-        URI uri = URI.create("ws://localhost:" + port + "/api/labs/" + lab.id() + "/events/stream?after=" + startId);
-        for (int i = 0; i < viewers; i++) {
-            long[] last = {startId, 0};
-            lastIds.add(last);
-            sessions.add(client.execute(uri, session -> session.receive()
-                            .doOnNext(m -> {
-                                long now = System.nanoTime();
-                                String t = m.getPayloadAsText();
-                                long id = Long.parseLong(t.substring(6, t.indexOf(',')));
-                                if (id != last[0] + 1) last[1]++; // a gap or a repeat
-                                last[0] = id;
-                                received.increment();
-                                Long c = created.get(id);
-                                if (c != null) {
-                                    long k = latencyCount.getAndIncrement();
-                                    if (k < latencies.length) latencies[(int) k] = now - c;
-                                }
-                            })
-                            .then())
-                    .subscribe());
-        }
-        List<Socket> stalledSockets = new ArrayList<>();
-        for (int i = 0; i < stalled; i++) {
-            Socket s = new Socket();
-            s.setReceiveBufferSize(4096);
-            s.connect(new InetSocketAddress("localhost", port));
-            s.getOutputStream()
-                    .write(("GET " + uri.getRawPath() + "?after=" + startId + " HTTP/1.1\r\nHost: localhost:" + port
-                                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                    + "Sec-WebSocket-Version: 13\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            stalledSockets.add(s);
-        }
+        String uri = "ws://localhost:" + port + "/api/labs/" + lab.id() + "/events/stream?after=" + startId
+                + (batch ? "&batch=1" : "");
+        Process client = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FanOutClient.class.getName(),
+                        uri,
+                        Integer.toString(viewers),
+                        Integer.toString(stalled))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()));
+        String ready = out.readLine();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (lab.viewers() < viewers + stalled && System.nanoTime() < deadline) Thread.sleep(20);
-        if (stalled == 0) {
+        if (stalled == 0 && !batch) {
             bench(name + ".heapPerIdleViewer", (usedHeap() - baseline) / 1024.0 / viewers, "KiB");
         }
-        // About 100 events/s: an injected SYN to a closed port logs about six events (sent, delivered,
-        // the RST sent and delivered, ...), so one inject every 60 ms gives about 100 events/s.
-        long emitted = 0;
+        // 100 events/s, each a note of about a segment event's size carrying its creation time.
+        String pad = "x".repeat(500);
         long t0 = System.nanoTime();
-        long ticks = RUN.toMillis() / 60;
-        for (long k = 0; k < ticks; k++) {
-            long due = t0 + k * 60_000_000L;
+        long events = RATE * RUN.toSeconds();
+        for (long k = 0; k < events; k++) {
+            long due = t0 + k * 1_000_000_000L / RATE;
             while (System.nanoTime() < due) Thread.sleep(1);
-            long before = lab.read(v -> v.lastEventId());
-            long now = System.nanoTime();
-            for (long id = before + 1; id <= before + 8; id++) created.put(id, now);
-            int sport = 1024 + (int) (k % 60000);
-            long seq = k;
-            lab.change(d -> d.inject(
-                    HostName.CLIENT,
-                    TcpSegment.builder(sport, 9)
-                            .seq(seq)
-                            .flags(TcpFlag.SYN)
-                            .window(1000)
-                            .build(),
-                    0));
-            long after = lab.read(v -> v.lastEventId());
-            emitted += after - before;
+            lab.sink().emit(new LabEvent.Note(k, null, "t=" + System.nanoTime() + " " + pad));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long expected = emitted * viewers;
-        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (received.sum() < expected && System.nanoTime() < deadline) Thread.sleep(20);
-        long lost = expected - received.sum();
-        long gaps = lastIds.stream().mapToLong(l -> l[1]).sum();
-        bench(name + ".eventsProduced", emitted / seconds, "events/s");
-        bench(name + ".delivered", received.sum() / seconds, "events/s");
-        bench(name + ".lostByHealthyViewers", lost + gaps, "events");
-        long n = Math.min(latencyCount.get(), latencies.length);
-        long[] sorted = Arrays.copyOf(latencies, (int) n);
-        Arrays.sort(sorted);
-        if (n > 0) {
-            bench(name + ".latency.p50", sorted[(int) (n * 0.50)] / 1e6, "ms");
-            bench(name + ".latency.p99", sorted[(int) Math.min(n - 1, n * 0.99)] / 1e6, "ms");
-            bench(name + ".latency.p999", sorted[(int) Math.min(n - 1, n * 0.999)] / 1e6, "ms");
+        java.io.OutputStream in = client.getOutputStream();
+        in.write((events + "\n").getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        String result = out.readLine();
+        client.waitFor();
+        String[] r = result == null ? new String[0] : result.split(" ");
+        if (r.length == 6) {
+            bench(name + ".eventsProduced", events / seconds, "events/s");
+            bench(name + ".delivered", Long.parseLong(r[1]) / seconds, "events/s");
+            bench(name + ".lostByHealthyViewers", Long.parseLong(r[2]), "events");
+            bench(name + ".latency.p50", Double.parseDouble(r[3]), "ms");
+            bench(name + ".latency.p99", Double.parseDouble(r[4]), "ms");
+            bench(name + ".latency.p999", Double.parseDouble(r[5]), "ms");
+        } else {
+            System.out.println("BENCH " + name + " failed: " + ready + " / " + result);
         }
-        if (stalled > 0) {
-            bench(name + ".stalledStillOpen", lab.viewers() - viewers, "viewers");
-        }
-        sessions.forEach(Disposable::dispose);
-        for (Socket s : stalledSockets) s.close();
+        if (stalled > 0) bench(name + ".stalledStillOpen", Math.max(0, lab.viewers() - viewers), "viewers");
+        bench(name + ".loadavg1", loadAverage(), "");
         labs.delete(lab);
         Thread.sleep(500);
     }
@@ -196,5 +151,63 @@ class StreamBench {
         long after = usedHeap();
         bench("labs.1000.heapPerIdleLab", (after - before) / 1024.0 / 1000, "KiB");
         made.forEach(labs::delete);
+    }
+
+    /**
+     * Issue 8's case: MTU 65535, MSS 65495, a 1 GiB window, {@code send {"bytes":131072}} 50 times
+     * per lab. "before" re-creates what main kept for the same run: every segment's hex display view
+     * in its event and every received byte; "now" is what a lab keeps.
+     */
+    void bigSends() throws Exception {
+        int sends = 50;
+        int n = 4;
+        List<Object> keep = new ArrayList<>();
+        long before = usedHeap();
+        for (int i = 0; i < n; i++) keep.add(bigLab(sends));
+        long after = usedHeap();
+        double now = (after - before) / 1024.0 / n;
+        bench("bigsend.heapPerLab.now", now / 1024.0, "MiB");
+        bench("bigsend.heapPerSend.now", now / sends, "KiB");
+        for (Object o : keep) {
+            Lab lab = (Lab) o;
+            List<Object> old = new ArrayList<>();
+            for (var e : lab.events(0, Integer.MAX_VALUE)) {
+                if (e.event() instanceof LabEvent.SegmentSent s) old.add(s.segment());
+            }
+            old.add(new byte[sends * 131072]); // the received bytes main kept whole
+            keep.add(old);
+        }
+        long old = usedHeap();
+        double was = (old - before) / 1024.0 / n;
+        bench("bigsend.heapPerLab.before", was / 1024.0, "MiB");
+        bench("bigsend.heapPerSend.before", was / sends, "KiB");
+        keep.clear();
+    }
+
+    Lab bigLab(int sends) {
+        LabRequests.CreateLab req = new LabRequests.CreateLab(null, 1L, null, null, null, null, null);
+        var d = LabMapping.simConfig(req, 1);
+        var tcp = d.client().withMss(65495).withWindow(1 << 30);
+        var config = new org.tcplab.engine.sim.SimConfig(
+                1,
+                new org.tcplab.engine.link.LinkConfig(
+                        d.link().latencyUs(), 0, 0, 65535, d.link().queuePackets()),
+                tcp,
+                tcp,
+                d.clientIp(),
+                d.serverIp());
+        Lab lab = labs.create(new LabSettings("sim", config, "server"), ClockMode.INSTANT, 1.0, "bench");
+        lab.change(x -> {
+            x.listen(HostName.SERVER, 80);
+            return null;
+        });
+        String c = lab.change(x -> x.connect(HostName.CLIENT, 40000, 80, null, null, false));
+        for (int i = 0; i < sends; i++) {
+            lab.change(x -> {
+                x.send(c, HostName.CLIENT, new byte[131072]);
+                return null;
+            });
+        }
+        return lab;
     }
 }

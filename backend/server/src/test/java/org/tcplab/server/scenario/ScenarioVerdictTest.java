@@ -10,7 +10,9 @@ import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.engine.tcp.TcpState;
-import org.tcplab.engine.wire.WireSegment;
+import org.tcplab.engine.wire.Ipv4Address;
+import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.server.support.Packets;
 
 /**
  * The verdict against hand-written logs (what the engine would emit), so the comparison itself is
@@ -28,28 +30,25 @@ class ScenarioVerdictTest {
         int clientPort = 40000;
         int serverPort = 80;
 
+        static Ipv4Address address(HostName h) {
+            return h == HostName.CLIENT ? Ipv4Address.CLIENT_DEFAULT : Ipv4Address.SERVER_DEFAULT;
+        }
+
         long sent(long ms, HostName from, List<String> flags, long seq, long ack, int len, boolean retransmission) {
             int src = from == HostName.CLIENT ? clientPort : serverPort;
             int dst = from == HostName.CLIENT ? serverPort : clientPort;
-            WireSegment w = new WireSegment(
-                    "192.0.2.1",
-                    "192.0.2.2",
+            byte[] packet = Packets.ipv4Tcp(
+                    address(from).toBytes(),
+                    address(from.other()).toBytes(),
                     src,
                     dst,
                     seq,
                     ack,
-                    5,
-                    flags,
+                    TcpFlags.parse(flags),
                     65535,
-                    0,
-                    true,
-                    0,
-                    List.of(),
-                    len,
-                    "",
-                    "",
-                    null);
-            add(new LabEvent.SegmentSent(ms * 1000, "1", ++segmentId, from, from.other(), retransmission, w, null));
+                    new byte[len]);
+            add(new LabEvent.SegmentSent(
+                    ms * 1000, "1", ++segmentId, from, from.other(), retransmission, false, packet, null));
             return segmentId;
         }
 
@@ -239,7 +238,8 @@ class ScenarioVerdictTest {
                     s.from(),
                     s.to(),
                     s.retransmission(),
-                    s.segment(),
+                    s.probe(),
+                    s.packet(),
                     s.note());
         }
         if (e instanceof LabEvent.StateChanged s) {

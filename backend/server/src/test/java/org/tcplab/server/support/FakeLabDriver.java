@@ -19,7 +19,6 @@ import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.engine.wire.TcpSegment;
-import org.tcplab.engine.wire.WireSegment;
 import org.tcplab.server.lab.LabDriver;
 import org.tcplab.server.lab.LabSettings;
 
@@ -167,9 +166,8 @@ public final class FakeLabDriver implements LabDriver {
             String note) {
         byte[] packet = Packets.ipv4Tcp(
                 address(from).toBytes(), address(from.other()).toBytes(), sp, dp, seq, ack, flags, 65535, payload);
-        WireSegment w = Packets.wire(packet, flags, seq, ack, 65535, payload.length);
         long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(now, conn, id, from, from.other(), false, w, note));
+        events.emit(new LabEvent.SegmentSent(now, conn, id, from, from.other(), false, false, packet, note));
         return id;
     }
 
@@ -279,6 +277,18 @@ public final class FakeLabDriver implements LabDriver {
     }
 
     @Override
+    public boolean runUntil(long timeUs, long maxSteps) {
+        for (long i = 0; ; i++) {
+            if (pending.isEmpty() || pending.peek().at > timeUs) {
+                now = Math.max(now, timeUs);
+                return true;
+            }
+            if (i >= maxSteps) return false;
+            step();
+        }
+    }
+
+    @Override
     public boolean step() {
         Pending p = pending.poll();
         if (p == null) return false;
@@ -290,6 +300,30 @@ public final class FakeLabDriver implements LabDriver {
     @Override
     public long nextEventUs() {
         return pending.isEmpty() ? Long.MAX_VALUE : pending.peek().at;
+    }
+
+    /**
+     * A runaway: an occurrence that runs {@code body} and schedules itself again at the same virtual
+     * instant, forever (what an ACK war looks like to the clock).
+     */
+    public void loopForever(Runnable body) {
+        schedule(now, new Runnable() {
+            @Override
+            public void run() {
+                body.run();
+                schedule(now, this);
+            }
+        });
+    }
+
+    /** Forgets everything pending (ends a {@link #loopForever}). */
+    public void clearPending() {
+        pending.clear();
+    }
+
+    /** Emits an event as the driver would (for tests that fill a lab). */
+    public void emit(LabEvent e) {
+        events.emit(e);
     }
 
     /** A timer-like occurrence at {@code atUs} that logs a note: lets clock tests see time move. */

@@ -1,10 +1,7 @@
 package org.tcplab.server.support;
 
 import java.nio.ByteBuffer;
-import java.util.List;
-import org.tcplab.engine.wire.Hex;
 import org.tcplab.engine.wire.TcpFlags;
-import org.tcplab.engine.wire.WireSegment;
 
 /** Hand-built IPv4+TCP packets with correct checksums (RFC 791, RFC 9293 §3.1), for fakes and checks. */
 public final class Packets {
@@ -65,32 +62,5 @@ public final class Packets {
         if (data.length % 2 == 1) sum += (data[data.length - 1] & 0xff) << 8;
         while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
         return (int) (~sum & 0xffff);
-    }
-
-    /** The display view of a packet built by {@link #ipv4Tcp}. */
-    public static WireSegment wire(byte[] packet, TcpFlags flags, long seq, long ack, int window, int payloadLength) {
-        ByteBuffer b = ByteBuffer.wrap(packet);
-        String src =
-                (packet[12] & 0xff) + "." + (packet[13] & 0xff) + "." + (packet[14] & 0xff) + "." + (packet[15] & 0xff);
-        String dst =
-                (packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "." + (packet[19] & 0xff);
-        return new WireSegment(
-                src,
-                dst,
-                b.getShort(20) & 0xffff,
-                b.getShort(22) & 0xffff,
-                seq,
-                ack,
-                5,
-                flags.names(),
-                window,
-                b.getShort(36) & 0xffff,
-                true,
-                0,
-                List.of(),
-                payloadLength,
-                Hex.of(packet, 20, packet.length),
-                Hex.of(packet, 0, 20),
-                null);
     }
 }

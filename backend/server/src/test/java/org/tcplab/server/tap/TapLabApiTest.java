@@ -159,7 +159,7 @@ class TapLabApiTest {
             assertGaplessInOrder(events);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (live.size() < events.size() && System.nanoTime() < deadline) Thread.sleep(10);
-            assertThat(live.subList(0, events.size()))
+            assertThat(List.copyOf(live).subList(0, events.size()))
                     .as("the WebSocket viewer's ids")
                     .isEqualTo(events.stream()
                             .map(e -> ((Number) e.get("id")).longValue())
