@@ -4,15 +4,22 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.lab.LabCapabilities;
+import org.tcplab.engine.lab.LabCommand;
+import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ScriptStatus;
+import org.tcplab.engine.lab.Scripts;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.FaultyLink;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
 import org.tcplab.engine.stack.ConnectionKey;
+import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
 import org.tcplab.engine.stack.Outbound;
 import org.tcplab.engine.stack.Rfc6528IsnSource;
@@ -21,10 +28,8 @@ import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.time.Scheduler;
 import org.tcplab.engine.wire.Ipv4Address;
-import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
-import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.engine.wire.WireSegment;
 
 /**
@@ -33,14 +38,15 @@ import org.tcplab.engine.wire.WireSegment;
  * randomness comes from the seed, ties break by insertion order, nothing reads the wall clock.
  * Single-threaded; the owner serialises calls.
  *
- * <p>User actions happen at the current virtual time and do not advance it; time moves only
- * through {@link #runUntilIdle}, {@link #runUntil} and {@link #step}.
+ * <p>A {@link LabWorld}: every change is a {@link LabCommand} ({@link #apply}). User commands
+ * happen at the current virtual time and do not advance it; time moves only through the time
+ * commands ({@link LabCommand.RunUntilIdle}, {@link LabCommand.RunUntil}, {@link LabCommand.Step}).
  *
  * <p>The hosts are driven sans-I/O: after every user call and every delivery the host is polled
  * and what it returns goes onto the link as encoded bytes; each host has one wake-up scheduled at
  * its {@link TcpHost#pollAt()}, re-planned after each interaction.
  */
-public final class Simulation {
+public final class Simulation implements LabWorld {
 
     private final SimConfig config;
     private final EventSink events;
@@ -49,6 +55,8 @@ public final class Simulation {
     private final Map<HostName, TcpHost> hosts = new EnumMap<>(HostName.class);
     private final Map<HostName, Scheduler.Handle> wakes = new EnumMap<>(HostName.class);
     private final FaultyLink link;
+    private final Scripts scripts;
+    private final Commands commands = new Commands();
     private long nextSegmentId = 1;
 
     public Simulation(SimConfig config, EventSink events) {
@@ -61,7 +69,7 @@ public final class Simulation {
         SplittableRandom faultRandom = root.split();
         hosts.put(HostName.CLIENT, newHost(HostName.CLIENT, config.clientIp(), config.client(), isnRandom));
         hosts.put(HostName.SERVER, newHost(HostName.SERVER, config.serverIp(), config.server(), isnRandom));
-        LinkConfig linkConfig = checked(config.link());
+        LinkConfig linkConfig = LinkConfig.check(config.link());
         this.link = new FaultyLink(
                 receiver -> new SimulatedLink(linkConfig, scheduler, events, jitterRandom, receiver),
                 scheduler,
@@ -69,6 +77,7 @@ public final class Simulation {
                 faultRandom,
                 this::deliver,
                 this::copy);
+        this.scripts = new Scripts(scheduler, events, this);
     }
 
     private TcpHost newHost(HostName name, Ipv4Address ip, TcpConfig tcp, SplittableRandom isnRandom) {
@@ -78,16 +87,49 @@ public final class Simulation {
         return new TcpHost(name, ip, tcp, new Rfc6528IsnSource(key), namer, events);
     }
 
+    @Override
+    public LabCapabilities capabilities() {
+        return LabCapabilities.SIMULATION;
+    }
+
+    @Override
+    public <R> R apply(LabCommand<R> command) {
+        return InvalidArgumentException.required("command", command).applyTo(commands);
+    }
+
+    // ---- reads ----
+
     public SimConfig config() {
         return config;
     }
 
+    @Override
     public long nowUs() {
         return scheduler.nowUs();
     }
 
     public TcpHost host(HostName name) {
-        return hosts.get(requireHost(name));
+        return hosts.get(InvalidArgumentException.required("host", name));
+    }
+
+    @Override
+    public Ipv4Address address(HostName host) {
+        return host(host).address();
+    }
+
+    @Override
+    public TcpConfig tcp(HostName host) {
+        return host(host).config();
+    }
+
+    @Override
+    public List<Integer> listeners(HostName host) {
+        return host(host).listeners();
+    }
+
+    @Override
+    public List<ConnectionSnapshot> connections(HostName host) {
+        return host(host).connections();
     }
 
     /** The lab's connection ids given so far, in order. */
@@ -95,9 +137,14 @@ public final class Simulation {
         return namer.ids();
     }
 
-    /** Connection {@code id} as seen from {@code side}; IllegalArgumentException if unknown. */
+    @Override
+    public boolean knowsConnection(String connection) {
+        return namer.ids().contains(connection);
+    }
+
+    /** Connection {@code id} as seen from {@code side}; InvalidArgumentException if unknown. */
     public ConnectionKey connectionKey(String connection, HostName side) {
-        if (connection == null) throw new IllegalArgumentException("connection is required");
+        InvalidArgumentException.required("connection", connection);
         return namer.key(connection, host(side).address());
     }
 
@@ -106,114 +153,45 @@ public final class Simulation {
         return namer.find(key);
     }
 
-    /** Every byte {@code side}'s application has read on the connection. */
+    @Override
     public byte[] received(String connection, HostName side) {
         return host(side).received(connectionKey(connection, side));
     }
 
-    public void listen(HostName host, int port) {
-        checkPort("port", port);
-        TcpHost h = host(host);
-        h.listen(nowUs(), port, h.config().backlog());
-        pump(h);
+    @Override
+    public List<FaultRule> faults() {
+        return link.rules();
     }
 
-    public void unlisten(HostName host, int port) {
-        checkPort("port", port);
-        TcpHost h = host(host);
-        h.unlisten(nowUs(), port);
-        pump(h);
+    @Override
+    public LinkConfig link() {
+        return link.config();
     }
 
-    /**
-     * Opens a connection from {@code from}:{@code localPort} to the other host's {@code remotePort}
-     * and returns its lab connection id ("1", "2", ...). {@code isn} and {@code peerIsn} fix the two
-     * ISNs (null: from the seed). With {@code simultaneous}, the other host opens actively at the
-     * same instant from {@code remotePort} to {@code localPort} (RFC 9293 figure 7).
-     */
-    public String connect(
-            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
-        checkPort("localPort", localPort);
-        checkPort("remotePort", remotePort);
-        TcpHost opener = host(from);
-        TcpHost peer = host(from.other());
-        ConnectionKey key = new ConnectionKey(opener.address(), localPort, peer.address(), remotePort);
-        if (simultaneous) {
-            // Both SYNs leave at the same instant; the peer's ISN is simply the one it opens with.
-            opener.open(nowUs(), localPort, peer.address(), remotePort, isn);
-            peer.open(nowUs(), remotePort, opener.address(), localPort, peerIsn);
-        } else {
-            if (peerIsn != null) peer.pinIsn(key.reversed(), peerIsn);
-            opener.open(nowUs(), localPort, peer.address(), remotePort, isn);
-        }
-        String id = namer.name(from, key);
-        pump(opener);
-        pump(peer);
-        return id;
+    @Override
+    public ScriptStatus script(int id) {
+        return scripts.status(id);
     }
 
-    public void send(String connection, HostName side, byte[] data) {
-        if (data == null) throw new IllegalArgumentException("data is required");
-        TcpHost h = host(side);
-        h.send(nowUs(), connectionKey(connection, side), data);
-        pump(h);
+    /** The time of the next pending occurrence, or Long.MAX_VALUE. */
+    @Override
+    public long nextEventUs() {
+        return scheduler.nextEventUs();
     }
 
-    public void close(String connection, HostName side) {
-        TcpHost h = host(side);
-        h.close(nowUs(), connectionKey(connection, side));
-        pump(h);
-    }
-
-    public void abort(String connection, HostName side) {
-        TcpHost h = host(side);
-        h.abort(nowUs(), connectionKey(connection, side));
-        pump(h);
-    }
-
-    public void setReading(String connection, HostName side, boolean reading) {
-        TcpHost h = host(side);
-        h.setReading(nowUs(), connectionKey(connection, side), reading);
-        pump(h);
-    }
-
-    /** The host forgets everything silently; packets already on the wire still arrive there. */
-    public void crash(HostName host) {
-        TcpHost h = host(host);
-        h.crash();
-        pump(h);
+    /** How many occurrences (deliveries, wake-ups, actions) have run: a measure of work done. */
+    public long stepsRun() {
+        return scheduler.executed();
     }
 
     /**
-     * A crafted segment enters the link after {@code delayUs} as if {@code from} sent it; returns its
-     * segment id. The id is taken when the call is made, so with a delay other segments sent in the
-     * meantime get higher ids although they enter the link first.
-     */
-    public long inject(HostName from, TcpSegment segment, long delayUs) {
-        if (segment == null) throw new IllegalArgumentException("segment is required");
-        if (delayUs < 0) throw new IllegalArgumentException("delayMs must not be negative: " + delayUs);
-        TcpHost h = host(from);
-        TcpHost to = host(from.other());
-        byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), segment));
-        String connection =
-                namer.name(from, new ConnectionKey(h.address(), segment.srcPort(), to.address(), segment.dstPort()));
-        long id = nextSegmentId++;
-        if (delayUs == 0) {
-            enter(id, from, connection, bytes, false, "crafted");
-        } else {
-            scheduler.schedule(nowUs() + delayUs, () -> enter(id, from, connection, bytes, false, "crafted"));
-        }
-        return id;
-    }
-
-    /**
-     * Runs {@code action} at virtual time {@code atUs} (not before now), in order with everything else
-     * due then. Scenarios are compiled into such actions, so every clock mode plays them the same.
-     * An action the lab's state forbids (a {@link TcpUserException} or bad input) does not stop the
-     * run: it becomes a {@code note} event.
+     * Runs {@code action} at virtual time {@code atUs} (not before now), in order with everything
+     * else due then: for tests and benchmarks that script a run in Java (labs schedule commands with
+     * {@link LabCommand.RunScript}). A refusal ({@link TcpUserException} or bad input) does not stop
+     * the run: it becomes a {@code note} event.
      */
     public void schedule(long atUs, Runnable action) {
-        if (action == null) throw new IllegalArgumentException("action is required");
+        InvalidArgumentException.required("action", action);
         if (atUs < nowUs()) {
             throw new IllegalArgumentException(
                     "cannot schedule at " + atUs + " us: the clock is at " + nowUs() + " us");
@@ -227,52 +205,140 @@ public final class Simulation {
         });
     }
 
-    /** Adds a rule (its id is assigned here) and returns it. */
-    public FaultRule addFault(FaultRule rule) {
-        if (rule == null) throw new IllegalArgumentException("fault is required");
-        return link.add(rule);
-    }
+    // ---- the commands ----
 
-    public boolean removeFault(int id) {
-        return link.remove(id);
-    }
+    private final class Commands implements LabCommand.Handler {
 
-    public List<FaultRule> faults() {
-        return link.rules();
-    }
+        @Override
+        public void listen(LabCommand.Listen c) {
+            TcpHost h = host(c.host());
+            if (c.ifNotListening() && h.listeners().contains(c.port())) return;
+            h.listen(nowUs(), c.port(), h.config().backlog());
+            pump(h);
+        }
 
-    public LinkConfig link() {
-        return link.config();
-    }
+        @Override
+        public void unlisten(LabCommand.Unlisten c) {
+            TcpHost h = host(c.host());
+            h.unlisten(nowUs(), c.port());
+            pump(h);
+        }
 
-    /** Applies to packets sent from now on. */
-    public void setLink(LinkConfig newLink) {
-        link.configure(checked(newLink));
-    }
+        @Override
+        public String connect(LabCommand.Connect c) {
+            InvalidArgumentException.checkPort("localPort", c.localPort());
+            TcpHost opener = host(c.from());
+            TcpHost peer = host(c.from().other());
+            ConnectionKey key = new ConnectionKey(opener.address(), c.localPort(), peer.address(), c.remotePort());
+            if (c.simultaneous()) {
+                // Both SYNs leave at the same instant; the peer's ISN is simply the one it opens with.
+                opener.open(nowUs(), c.localPort(), peer.address(), c.remotePort(), c.isn());
+                peer.open(nowUs(), c.remotePort(), opener.address(), c.localPort(), c.peerIsn());
+            } else {
+                if (c.peerIsn() != null) peer.pinIsn(key.reversed(), c.peerIsn());
+                opener.open(nowUs(), c.localPort(), peer.address(), c.remotePort(), c.isn());
+            }
+            String id = namer.name(c.from(), key);
+            pump(opener);
+            pump(peer);
+            return id;
+        }
 
-    /** Runs until nothing is pending (timers included). Returns false if {@code maxSteps} ran out first. */
-    public boolean runUntilIdle(long maxSteps) {
-        return scheduler.runUntilIdle(maxSteps);
-    }
+        @Override
+        public void send(LabCommand.Send c) {
+            TcpHost h = host(c.side());
+            h.send(nowUs(), connectionKey(c.connection(), c.side()), c.data());
+            pump(h);
+        }
 
-    /** Runs everything due up to and including {@code timeUs}, then sets the clock to it. */
-    public void runUntil(long timeUs) {
-        scheduler.runUntil(timeUs);
-    }
+        @Override
+        public void close(LabCommand.Close c) {
+            TcpHost h = host(c.side());
+            h.close(nowUs(), connectionKey(c.connection(), c.side()));
+            pump(h);
+        }
 
-    /** Runs the next pending occurrence (a delivery or a timer); false if nothing is pending. */
-    public boolean step() {
-        return scheduler.step();
-    }
+        @Override
+        public void abort(LabCommand.Abort c) {
+            TcpHost h = host(c.side());
+            h.abort(nowUs(), connectionKey(c.connection(), c.side()));
+            pump(h);
+        }
 
-    /** The time of the next pending occurrence, or Long.MAX_VALUE. */
-    public long nextEventUs() {
-        return scheduler.nextEventUs();
-    }
+        @Override
+        public void setReading(LabCommand.SetReading c) {
+            TcpHost h = host(c.side());
+            h.setReading(nowUs(), connectionKey(c.connection(), c.side()), c.reading());
+            pump(h);
+        }
 
-    /** How many occurrences (deliveries, wake-ups, actions) have run: a measure of work done. */
-    public long stepsRun() {
-        return scheduler.executed();
+        /** The host forgets everything silently; packets already on the wire still arrive there. */
+        @Override
+        public void crash(LabCommand.Crash c) {
+            TcpHost h = host(c.host());
+            h.crash();
+            pump(h);
+        }
+
+        @Override
+        public long inject(LabCommand.Inject c) {
+            HostName from = c.from();
+            TcpHost h = host(from);
+            TcpHost to = host(from.other());
+            byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), c.segment()));
+            String connection = namer.name(
+                    from, new ConnectionKey(h.address(), c.segment().srcPort(), to.address(), c.segment().dstPort()));
+            long id = nextSegmentId++;
+            if (c.delayUs() == 0) {
+                enter(id, from, connection, bytes, false, "crafted");
+            } else {
+                scheduler.schedule(nowUs() + c.delayUs(), () -> enter(id, from, connection, bytes, false, "crafted"));
+            }
+            return id;
+        }
+
+        @Override
+        public void pinIsn(LabCommand.PinIsn c) {
+            TcpHost h = host(c.host());
+            TcpHost peer = host(c.host().other());
+            h.pinIsn(new ConnectionKey(h.address(), c.localPort(), peer.address(), c.remotePort()), c.isn());
+        }
+
+        @Override
+        public FaultRule addFault(LabCommand.AddFault c) {
+            return link.add(c.rule());
+        }
+
+        @Override
+        public boolean removeFault(LabCommand.RemoveFault c) {
+            return link.remove(c.id());
+        }
+
+        /** Applies to packets sent from now on. */
+        @Override
+        public void setLink(LabCommand.SetLink c) {
+            link.configure(c.link());
+        }
+
+        @Override
+        public void runUntil(LabCommand.RunUntil c) {
+            scheduler.runUntil(c.timeUs());
+        }
+
+        @Override
+        public boolean runUntilIdle(LabCommand.RunUntilIdle c) {
+            return scheduler.runUntilIdle(c.maxSteps());
+        }
+
+        @Override
+        public boolean step(LabCommand.Step c) {
+            return scheduler.step();
+        }
+
+        @Override
+        public int runScript(LabCommand.RunScript c) {
+            return scripts.start(c);
+        }
     }
 
     // ---- driving the hosts ----
@@ -356,22 +422,4 @@ public final class Simulation {
         pump(to);
     }
 
-    private static HostName requireHost(HostName name) {
-        if (name == null) throw new IllegalArgumentException("host is required");
-        return name;
-    }
-
-    private static void checkPort(String field, int port) {
-        if (port < 1 || port > 65535) throw new IllegalArgumentException(field + " must be 1..65535: " + port);
-    }
-
-    private static LinkConfig checked(LinkConfig l) {
-        if (l == null) throw new IllegalArgumentException("link is required");
-        if (l.latencyUs() < 0) throw new IllegalArgumentException("link.latencyMs must not be negative");
-        if (l.jitterUs() < 0) throw new IllegalArgumentException("link.jitterMs must not be negative");
-        if (l.bandwidthKbps() < 0) throw new IllegalArgumentException("link.bandwidthKbps must not be negative");
-        if (l.mtu() < 68) throw new IllegalArgumentException("link.mtu must be at least 68 (RFC 791): " + l.mtu());
-        if (l.queuePackets() < 0) throw new IllegalArgumentException("link.queuePackets must not be negative");
-        return l;
-    }
 }
