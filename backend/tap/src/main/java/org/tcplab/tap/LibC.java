@@ -29,6 +29,17 @@ interface LibC extends Library {
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
     int EAGAIN = 11;
+    int AF_INET = 2;
+    int SOCK_DGRAM = 2;
+    int AF_PACKET = 17;
+    long SIOCETHTOOL = 0x8946;
+    int ETHTOOL_STXCSUM = 0x17;
+    int SOCK_RAW = 3;
+    int SOCK_NONBLOCK = 0x800;
+    int SOCK_CLOEXEC = 0x80000;
+    /** htons(ETH_P_ALL): every protocol, in network order, as the native short a sockaddr_ll holds. */
+    int ETH_P_ALL_NETWORK = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0x0300 : 0x0003;
+
     int EINTR = 4;
 
     int open(String path, int flags) throws LastErrorException;
@@ -58,4 +69,8 @@ interface LibC extends Library {
     NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
 
     int geteuid();
+
+    int bind(int fd, Pointer addr, int addrLen) throws LastErrorException;
+
+    int if_nametoindex(String ifname);
 }

@@ -23,6 +23,8 @@ interface StackHost {
 
     void listen(long nowUs, int port, int backlog);
 
+    void unlisten(long nowUs, int port);
+
     ConnectionKey open(long nowUs, int localPort, Ipv4Address remoteIp, int remotePort, SeqNum isn);
 
     void pinIsn(ConnectionKey key, SeqNum isn);
@@ -67,6 +69,10 @@ interface StackHost {
         return new StackHost() {
             public void listen(long nowUs, int port, int backlog) {
                 h.listen(nowUs, port, backlog);
+            }
+
+            public void unlisten(long nowUs, int port) {
+                h.unlisten(nowUs, port);
             }
 
             public ConnectionKey open(long nowUs, int lp, Ipv4Address ip, int rp, SeqNum isn) {

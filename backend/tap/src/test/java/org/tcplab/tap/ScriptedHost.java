@@ -89,6 +89,11 @@ final class ScriptedHost implements StackHost {
     }
 
     @Override
+    public void unlisten(long nowUs, int port) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void pinIsn(ConnectionKey key, SeqNum isn) {}
 
     @Override

@@ -41,6 +41,20 @@ public final class TapBench {
         int handshakes = Integer.getInteger("bench.handshakes", 1000);
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "2"));
 
+        if (System.getProperty("bench.profile") != null) {
+            // One part alone, for a profiler: -Dbench.profile=up|down|handshakes
+            switch (System.getProperty("bench.profile")) {
+                case "up" -> bench("tap_bulk_ours_to_linux", bulk(true, megabytes), "Mbit/s");
+                case "down" -> bench("tap_bulk_linux_to_ours", bulk(false, megabytes), "Mbit/s");
+                default -> {
+                    double[] hs = handshakes(handshakes);
+                    bench("tap_handshakes_with_linux", hs[0], "handshakes/s");
+                    bench("tap_handshake_p50", hs[1], "us");
+                    bench("tap_handshake_p99", hs[2], "us");
+                }
+            }
+            return;
+        }
         double up = bulk(true, megabytes);
         bench("tap_bulk_ours_to_linux", up, "Mbit/s");
         double down = bulk(false, megabytes);

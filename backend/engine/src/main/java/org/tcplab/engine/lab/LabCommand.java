@@ -121,8 +121,7 @@ public sealed interface LabCommand<R> {
      * {@code simultaneous} the other host opens actively at the same instant (RFC 9293 figure 7).
      * {@code localPort} 0 lets a world that can pick a port pick one.
      */
-    record Connect(
-            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous)
+    record Connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous)
             implements LabCommand<String> {
         public Connect {
             required("from", from);

@@ -64,7 +64,8 @@ public final class Scripts {
         void execute(ScriptStep step) {
             try {
                 if (step.en() != null) {
-                    String alias = step.command() == null ? null : step.command().connection();
+                    String alias =
+                            step.command() == null ? null : step.command().connection();
                     events.emit(new LabEvent.Narration(
                             scheduler.nowUs(),
                             alias == null ? null : connections.get(alias),

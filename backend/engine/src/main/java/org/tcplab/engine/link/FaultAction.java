@@ -24,7 +24,6 @@ public enum FaultAction {
         for (FaultAction a : values()) {
             if (a.name().equalsIgnoreCase(s)) return a;
         }
-        throw new InvalidArgumentException(
-                "action", "action must be drop, delay, duplicate, reorder or corrupt: " + s);
+        throw new InvalidArgumentException("action", "action must be drop, delay, duplicate, reorder or corrupt: " + s);
     }
 }

@@ -49,7 +49,8 @@ public final class LabConnectionNamer implements ConnectionNamer {
         } catch (NumberFormatException e) {
             index = -1;
         }
-        if (index < 0 || index >= tuples.size()) throw new InvalidArgumentException("connection", "unknown connection: " + id);
+        if (index < 0 || index >= tuples.size())
+            throw new InvalidArgumentException("connection", "unknown connection: " + id);
         Tuple t = tuples.get(index);
         if (t.hiIp == localIp.bits() && t.loIp != localIp.bits()) {
             return new ConnectionKey(localIp, t.hiPort, new Ipv4Address(t.loIp), t.loPort);

@@ -27,6 +27,7 @@ import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.time.Scheduler;
+import org.tcplab.engine.time.Wakeup;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
@@ -53,7 +54,7 @@ public final class Simulation implements LabWorld {
     private final Scheduler scheduler = new Scheduler();
     private final LabConnectionNamer namer = new LabConnectionNamer();
     private final Map<HostName, TcpHost> hosts = new EnumMap<>(HostName.class);
-    private final Map<HostName, Scheduler.Handle> wakes = new EnumMap<>(HostName.class);
+    private final Map<HostName, Wakeup> wakes = new EnumMap<>(HostName.class);
     private final FaultyLink link;
     private final Scripts scripts;
     private final Commands commands = new Commands();
@@ -69,6 +70,7 @@ public final class Simulation implements LabWorld {
         SplittableRandom faultRandom = root.split();
         hosts.put(HostName.CLIENT, newHost(HostName.CLIENT, config.clientIp(), config.client(), isnRandom));
         hosts.put(HostName.SERVER, newHost(HostName.SERVER, config.serverIp(), config.server(), isnRandom));
+        for (TcpHost h : hosts.values()) wakes.put(h.name(), new Wakeup(scheduler, () -> pump(h)));
         LinkConfig linkConfig = LinkConfig.check(config.link());
         this.link = new FaultyLink(
                 receiver -> new SimulatedLink(linkConfig, scheduler, events, jitterRandom, receiver),
@@ -287,7 +289,12 @@ public final class Simulation implements LabWorld {
             TcpHost to = host(from.other());
             byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), c.segment()));
             String connection = namer.name(
-                    from, new ConnectionKey(h.address(), c.segment().srcPort(), to.address(), c.segment().dstPort()));
+                    from,
+                    new ConnectionKey(
+                            h.address(),
+                            c.segment().srcPort(),
+                            to.address(),
+                            c.segment().dstPort()));
             long id = nextSegmentId++;
             if (c.delayUs() == 0) {
                 enter(id, from, connection, bytes, false, "crafted");
@@ -353,17 +360,7 @@ public final class Simulation implements LabWorld {
     }
 
     private void replan(TcpHost host) {
-        long at = host.pollAt();
-        Scheduler.Handle wake = wakes.get(host.name());
-        if (at == Long.MAX_VALUE) {
-            if (wake != null) wake.cancel();
-            wakes.remove(host.name());
-            return;
-        }
-        at = Math.max(at, nowUs());
-        if (wake != null && wake.pending() && wake.atUs() == at) return;
-        if (wake != null) wake.cancel();
-        wakes.put(host.name(), scheduler.schedule(at, () -> pump(host)));
+        wakes.get(host.name()).at(host.pollAt());
     }
 
     private void transmit(HostName from, Outbound o) {
@@ -421,5 +418,4 @@ public final class Simulation implements LabWorld {
         to.receive(nowUs(), new Frame(packet.segmentId(), packet.connection(), packet.bytes()));
         pump(to);
     }
-
 }

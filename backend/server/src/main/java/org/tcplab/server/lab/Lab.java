@@ -9,6 +9,7 @@ import org.tcplab.engine.event.EventLog;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabProblem;
 
@@ -39,7 +40,7 @@ public final class Lab {
     private final long instantMaxSteps;
     private final LongSupplier wallNanos;
     private final AtomicInteger viewers = new AtomicInteger();
-    private LabDriver driver;
+    private LabWorld driver;
 
     private ClockMode clock;
     private double timeScale;
@@ -81,7 +82,7 @@ public final class Lab {
         return this::append;
     }
 
-    void attach(LabDriver driver) {
+    void attach(LabWorld driver) {
         this.driver = driver;
         rebase();
     }
@@ -180,7 +181,7 @@ public final class Lab {
      * Applies a change under the lock, then lets an instant clock run to idle so the answer (and the
      * next read) sees every consequence. Refused with 409 once the event limit stopped the lab.
      */
-    public <T> T change(Function<LabDriver, T> action) {
+    public <T> T change(Function<LabWorld, T> action) {
         lock.lock();
         try {
             touch();
@@ -238,7 +239,7 @@ public final class Lab {
         lock.lock();
         try {
             touch();
-            if (driver != null && driver.realTimeOnly()) {
+            if (driver != null && driver.capabilities().realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {
                     throw LabProblem.badInput(
@@ -296,7 +297,7 @@ public final class Lab {
         try {
             stopped = true;
             if (driver != null) {
-                driver.shutdown();
+                driver.close();
             }
         } finally {
             lock.unlock();
@@ -306,7 +307,7 @@ public final class Lab {
 
     /** What readers may look at while they hold the lock. */
     public final class LabView {
-        public LabDriver driver() {
+        public LabWorld driver() {
             return driver;
         }
 
