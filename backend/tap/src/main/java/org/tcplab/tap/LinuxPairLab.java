@@ -368,6 +368,12 @@ public final class LinuxPairLab implements KernelLab {
         return running;
     }
 
+    /** Waits for the driver to have exited (tests). */
+    boolean awaitDriverExit(long ms) throws InterruptedException {
+        driver.join(ms);
+        return !driver.isAlive();
+    }
+
     // ---- the driver --------------------------------------------------------------------------
 
     private void drive() {

@@ -16,7 +16,7 @@ import org.tcplab.engine.InvalidArgumentException;
 public record ScriptStep(long atUs, String name, String en, String zh, String as, LabCommand<?> command) {
 
     public ScriptStep {
-        if (atUs < 0) throw new InvalidArgumentException("at", "a step's time must not be negative: " + atUs);
+        if (atUs < 0) throw new InvalidArgumentException("at", "a step's time (at) must not be negative: " + atUs);
         required("name", name);
         if ((en == null) != (zh == null)) {
             throw new InvalidArgumentException("narration", "narration needs both en and zh, or neither");
@@ -28,7 +28,7 @@ public record ScriptStep(long atUs, String name, String en, String zh, String as
                 || command instanceof LabCommand.RunUntilIdle
                 || command instanceof LabCommand.Step
                 || command instanceof LabCommand.RunScript) {
-            throw new InvalidArgumentException("command", "a script step cannot move time or start a script");
+            throw new InvalidArgumentException("command", "a script step's command cannot move time or start a script");
         }
     }
 }

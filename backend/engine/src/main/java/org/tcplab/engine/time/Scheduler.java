@@ -83,10 +83,13 @@ public final class Scheduler {
         return true;
     }
 
-    /** Runs until nothing is pending; false if {@code maxSteps} occurrences ran and more are pending. */
+    /**
+     * Runs until nothing is pending; false if {@code maxSteps} occurrences ran and more are pending
+     * (or, on real time, what is pending is not due yet).
+     */
     public boolean runUntilIdle(long maxSteps) {
         for (long i = 0; i < maxSteps; i++) {
-            if (!step()) return true;
+            if (!step()) return idle();
         }
         return idle();
     }
