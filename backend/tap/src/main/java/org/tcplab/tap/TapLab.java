@@ -27,6 +27,7 @@ import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.RetransmissionDetector;
 import org.tcplab.engine.link.SimulatedLink;
+import org.tcplab.engine.link.Transmitter;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
@@ -99,6 +100,7 @@ public final class TapLab implements KernelLab {
     private final StackHost host;
     private final Wakeup hostWakeup;
     private final FaultyLink wire;
+    private final Transmitter transmitter;
     private final ConnectionIds ids = new ConnectionIds();
     private final LinuxHost linuxHost;
     private final Map<String, TcpState> linuxStates = new ConcurrentHashMap<>();
@@ -113,7 +115,6 @@ public final class TapLab implements KernelLab {
     private final long closeWaitMs;
     private volatile boolean running = true;
     private volatile Throwable failure;
-    private long segmentIds;
     private int nextEphemeral = 49152;
 
     private TapLab(
@@ -146,13 +147,15 @@ public final class TapLab implements KernelLab {
             if (e instanceof LabEvent.FaultApplied f && f.action().equals("corrupt")) corrupted.add(f.segmentId());
             this.events.emit(e);
         };
+        this.transmitter = new Transmitter(scheduler, this.events);
         this.wire = new FaultyLink(
                 receiver -> new SimulatedLink(DIRECT, scheduler, wireEvents, jitter, receiver),
                 scheduler,
                 wireEvents,
                 faults,
                 this::deliver,
-                this::copy);
+                transmitter::copy);
+        transmitter.onto(wire);
         this.linuxHost =
                 new LinuxHost(link.namespace(), config.linuxIp(), linuxListener(), linuxKey -> accepted(linuxKey));
         this.observer = new LinuxObserver(link.namespace(), config.linuxIp());
@@ -477,16 +480,12 @@ public final class TapLab implements KernelLab {
             HostName from = c.from();
             TcpSegment segment = c.segment();
             byte[] ip = TcpCodec.encode(new TcpDatagram(address(from), address(from.other()), segment));
-            long id = ++segmentIds;
+            long id = transmitter.nextId();
             ConnectionKey ourView = from == ours
                     ? new ConnectionKey(config.ourIp(), segment.srcPort(), config.linuxIp(), segment.dstPort())
                     : new ConnectionKey(config.ourIp(), segment.dstPort(), config.linuxIp(), segment.srcPort());
             String connection = ids.id(ourView);
-            Runnable enter = () -> {
-                events.emit(new LabEvent.SegmentSent(
-                        clock.nowUs(), connection, id, from, from.other(), false, TcpCodec.describe(ip), "crafted"));
-                wire.transmit(new Packet(id, from, connection, ip));
-            };
+            Runnable enter = () -> transmitter.enter(id, from, connection, ip, TcpCodec.describe(ip), false, "crafted");
             if (c.delayUs() == 0) {
                 enter.run();
             } else {
@@ -619,29 +618,13 @@ public final class TapLab implements KernelLab {
     /** Polls our host, puts what it returns on the wire, and re-plans its wake-up. */
     private void pump() {
         for (Outbound o : host.poll(clock.nowUs())) {
-            toLinux(o);
+            transmitter.send(ours, o, o.connection());
         }
         hostWakeup.at(host.pollAt());
     }
 
-    private void toLinux(Outbound o) {
-        byte[] ip = TcpCodec.encode(o.datagram());
-        long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(
-                clock.nowUs(),
-                o.connection(),
-                id,
-                ours,
-                linux,
-                o.retransmission(),
-                TcpCodec.describeEncoded(ip, o.datagram()),
-                null));
-        wire.transmit(new Packet(id, ours, o.connection(), ip));
-    }
-
     /** A frame Linux sent: parsed once (the log's view, the connection, whether it re-sends), then onto the wire. */
     private void fromLinux(byte[] ip) {
-        long id = ++segmentIds;
         String connection = null;
         boolean retransmission = false;
         WireSegment view;
@@ -654,8 +637,7 @@ public final class TapLab implements KernelLab {
         } else {
             view = TcpCodec.describe(ip);
         }
-        events.emit(new LabEvent.SegmentSent(clock.nowUs(), connection, id, linux, ours, retransmission, view, null));
-        wire.transmit(new Packet(id, linux, connection, ip));
+        transmitter.enter(transmitter.nextId(), linux, connection, ip, view, retransmission, null);
     }
 
     /** The far end of the link: our host takes the segment, or the device carries it to Linux. */
@@ -698,21 +680,6 @@ public final class TapLab implements KernelLab {
             if (key != null) observer.otherEndClosed(key.reversed());
         }
         events.emit(e);
-    }
-
-    /** A duplicate fault's copy: a segment of its own, logged as sent with note "duplicate". */
-    private Packet copy(Packet original) {
-        long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(
-                clock.nowUs(),
-                original.connection(),
-                id,
-                original.from(),
-                original.to(),
-                false,
-                TcpCodec.describe(original.bytes()),
-                "duplicate"));
-        return original.withId(id);
     }
 
     private void observeLinux() {
@@ -769,13 +736,14 @@ public final class TapLab implements KernelLab {
 
     /**
      * The Linux end for a user call. One that has no socket yet (Linux has not accepted) is fine
-     * while our end lives, since the call waits for the accept; with our end gone too, the
-     * connection does not exist.
+     * while our end or Linux's connection lives, since the call waits for the accept; with both gone,
+     * the connection does not exist (and never will be accepted).
      */
     private LinuxConnection linuxEnd(String connection) {
         LinuxConnection c = linuxHost.existing(connection);
         ConnectionKey key = ids.key(connection);
         if (!c.hasSocketOrConnecting()
+                && linuxState(connection) == TcpState.CLOSED
                 && host.connections().stream().noneMatch(s -> s.key().equals(key))) {
             throw new TcpUserException("connection does not exist");
         }

@@ -18,6 +18,7 @@ import org.tcplab.engine.link.FaultyLink;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
+import org.tcplab.engine.link.Transmitter;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
@@ -31,7 +32,6 @@ import org.tcplab.engine.time.Wakeup;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
-import org.tcplab.engine.wire.WireSegment;
 
 /**
  * A simulated lab: two {@link TcpHost}s (client 192.0.2.1, server 192.0.2.2) joined by a link
@@ -58,7 +58,7 @@ public final class Simulation implements LabWorld {
     private final FaultyLink link;
     private final Scripts scripts;
     private final Commands commands = new Commands();
-    private long nextSegmentId = 1;
+    private final Transmitter transmitter;
 
     public Simulation(SimConfig config, EventSink events) {
         this.config = config;
@@ -72,13 +72,15 @@ public final class Simulation implements LabWorld {
         hosts.put(HostName.SERVER, newHost(HostName.SERVER, config.serverIp(), config.server(), isnRandom));
         for (TcpHost h : hosts.values()) wakes.put(h.name(), new Wakeup(scheduler, () -> pump(h)));
         LinkConfig linkConfig = LinkConfig.check(config.link());
+        this.transmitter = new Transmitter(scheduler, events);
         this.link = new FaultyLink(
                 receiver -> new SimulatedLink(linkConfig, scheduler, events, jitterRandom, receiver),
                 scheduler,
                 events,
                 faultRandom,
                 this::deliver,
-                this::copy);
+                transmitter::copy);
+        transmitter.onto(link);
         this.scripts = new Scripts(scheduler, events, this);
     }
 
@@ -295,11 +297,13 @@ public final class Simulation implements LabWorld {
                             c.segment().srcPort(),
                             to.address(),
                             c.segment().dstPort()));
-            long id = nextSegmentId++;
+            long id = transmitter.nextId();
+            Runnable enter =
+                    () -> transmitter.enter(id, from, connection, bytes, TcpCodec.describe(bytes), false, "crafted");
             if (c.delayUs() == 0) {
-                enter(id, from, connection, bytes, false, "crafted");
+                enter.run();
             } else {
-                scheduler.schedule(nowUs() + c.delayUs(), () -> enter(id, from, connection, bytes, false, "crafted"));
+                scheduler.schedule(nowUs() + c.delayUs(), enter);
             }
             return id;
         }
@@ -364,52 +368,13 @@ public final class Simulation implements LabWorld {
     }
 
     private void transmit(HostName from, Outbound o) {
-        byte[] bytes = TcpCodec.encode(o.datagram());
         String connection = o.connection();
         if (connection == null) {
             TcpDatagram d = o.datagram();
             connection = namer.find(new ConnectionKey(
                     d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(
-                nextSegmentId++,
-                from,
-                connection,
-                bytes,
-                TcpCodec.describeEncoded(bytes, o.datagram()),
-                o.retransmission(),
-                null);
-    }
-
-    private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
-    }
-
-    private void enter(
-            long id,
-            HostName from,
-            String connection,
-            byte[] bytes,
-            WireSegment view,
-            boolean retransmission,
-            String note) {
-        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
-        link.transmit(new Packet(id, from, connection, bytes));
-    }
-
-    /** A duplicate fault's copy: a segment of its own, logged as sent with note "duplicate". */
-    private Packet copy(Packet original) {
-        long id = nextSegmentId++;
-        events.emit(new LabEvent.SegmentSent(
-                nowUs(),
-                original.connection(),
-                id,
-                original.from(),
-                original.to(),
-                false,
-                TcpCodec.describe(original.bytes()),
-                "duplicate"));
-        return original.withId(id);
+        transmitter.send(from, o, connection);
     }
 
     private void deliver(Packet packet) {
