@@ -53,10 +53,17 @@ class TapLabLifecycleTest {
     @Test
     void aDelayFaultHoldsOurSynUntilTheLabsClockSaysSo() throws Exception {
         HandClock clock = new HandClock();
-        TapLabConfig d = TapLabConfig.defaults("server");
+        TapLabConfig base = TapLabConfig.defaults("server");
         // Linux's states are looked at once, at the start: the only thing pending is then the held SYN.
         TapLabConfig config = new TapLabConfig(
-                d.linuxSide(), d.linuxIp(), d.ourIp(), d.prefixLength(), d.tcp(), d.seed(), d.sysctls(), 60_000_000);
+                base.linuxSide(),
+                base.linuxIp(),
+                base.ourIp(),
+                base.prefixLength(),
+                base.tcp(),
+                base.seed(),
+                base.sysctls(),
+                60_000_000);
         try (TapLab lab = TapLab.start(config, rec, StackHost.ENGINE, clock, 10_000)) {
             HostName ours = lab.ourHost();
             HostName linux = lab.linuxHost();
