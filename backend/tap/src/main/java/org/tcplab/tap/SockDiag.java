@@ -1,6 +1,5 @@
 package org.tcplab.tap;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -77,15 +76,16 @@ final class SockDiag implements AutoCloseable {
                 .putInt(0)
                 .putInt(0);
         b.order(ByteOrder.nativeOrder()).putInt(0).putInt(-1).putInt(-1); // INET_DIAG_NOCOOKIE
-        try {
-            LibCDirect.sendto(fd, request, REQUEST_LENGTH, 0, kernel, 12);
-            // The kernel answers within sendto, so the reply is already queued.
-            long n = LibCDirect.recv(fd, reply, REPLY_SIZE, MSG_DONTWAIT);
-            if (n < 16) {
-                throw new TapException("sock_diag: short reply (" + n + " bytes)");
-            }
-        } catch (LastErrorException e) {
-            throw new TapException("sock_diag: errno " + e.getErrorCode(), e);
+        if (LibCDirect.sendto(fd, request, REQUEST_LENGTH, 0, kernel, 12) < 0) {
+            throw new TapException("sock_diag: errno " + LibCDirect.errno());
+        }
+        // The kernel answers within sendto, so the reply is already queued.
+        long n = LibCDirect.recv(fd, reply, REPLY_SIZE, MSG_DONTWAIT);
+        if (n < 0) {
+            throw new TapException("sock_diag: errno " + LibCDirect.errno());
+        }
+        if (n < 16) {
+            throw new TapException("sock_diag: short reply (" + n + " bytes)");
         }
         short type = reply.getShort(4);
         if (type == NLMSG_ERROR) {

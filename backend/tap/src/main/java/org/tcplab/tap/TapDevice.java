@@ -96,20 +96,15 @@ public final class TapDevice implements AutoCloseable {
         pollFds.setInt(8, wakeFd);
         pollFds.setShort(12, LibC.POLLIN);
         pollFds.setShort(14, (short) 0);
-        try {
-            LibCDirect.poll(pollFds, 2, timeoutMs);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EINTR) {
+        if (LibCDirect.poll(pollFds, 2, timeoutMs) < 0) {
+            int errno = LibCDirect.errno();
+            if (errno == LibC.EINTR) {
                 return false;
             }
-            throw new TapException("poll on " + name + ": errno " + e.getErrorCode(), e);
+            throw new TapException("poll on " + name + ": errno " + errno);
         }
         if ((pollFds.getShort(14) & LibC.POLLIN) != 0) {
-            try {
-                LibCDirect.read(wakeFd, eight, 8);
-            } catch (LastErrorException ignored) {
-                // another wake-up already drained it
-            }
+            LibCDirect.read(wakeFd, eight, 8); // -1 (EAGAIN): another wake-up already drained it
         }
         return (pollFds.getShort(6) & LibC.POLLIN) != 0;
     }
@@ -147,11 +142,7 @@ public final class TapDevice implements AutoCloseable {
             if (closed) {
                 return;
             }
-            try {
-                LibCDirect.write(wakeFd, one, 8);
-            } catch (LastErrorException ignored) {
-                // counter saturated: the reader is going to wake anyway
-            }
+            LibCDirect.write(wakeFd, one, 8); // -1 (EAGAIN): counter saturated, the reader wakes anyway
         }
     }
 
@@ -160,16 +151,15 @@ public final class TapDevice implements AutoCloseable {
         if (closed) {
             return null;
         }
-        long n;
-        try {
-            n = LibCDirect.read(fd, readBuf, READ_SIZE);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
+        long n = LibCDirect.read(fd, readBuf, READ_SIZE);
+        if (n < 0) {
+            int errno = LibCDirect.errno();
+            if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
                 return null;
             }
-            throw new TapException("read " + name + ": errno " + e.getErrorCode(), e);
+            throw new TapException("read " + name + ": errno " + errno);
         }
-        return n <= 0 ? null : readBuf.getByteArray(0, (int) n);
+        return n == 0 ? null : readBuf.getByteArray(0, (int) n);
     }
 
     /** Writes one whole Ethernet frame (the kernel takes it as received on the interface). */
@@ -178,10 +168,8 @@ public final class TapDevice implements AutoCloseable {
             return;
         }
         writeBuf.write(0, frame, 0, frame.length);
-        try {
-            LibCDirect.write(fd, writeBuf, frame.length);
-        } catch (LastErrorException e) {
-            throw new TapException("write " + name + ": errno " + e.getErrorCode(), e);
+        if (LibCDirect.write(fd, writeBuf, frame.length) < 0) {
+            throw new TapException("write " + name + ": errno " + LibCDirect.errno());
         }
     }
 

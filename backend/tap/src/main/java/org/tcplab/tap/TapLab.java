@@ -107,6 +107,16 @@ public final class TapLab implements KernelLab {
     private final RetransmissionDetector linuxRetransmissions = new RetransmissionDetector();
     private final LinuxObserver observer;
     private final Wakeup observation;
+    /** Linux's frames as parsed when they came off the device, until delivered (bounded: drops never are). */
+    private final Map<Long, Parsed> parsed = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Parsed> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private record Parsed(byte[] bytes, TcpDatagram datagram) {}
+
     /** Segments a corrupt fault spoiled on their way to Linux, which drops them without a word. */
     private final Set<Long> corrupted = new HashSet<>();
 
@@ -139,7 +149,7 @@ public final class TapLab implements KernelLab {
         IsnSource isns = (nowUs, key) -> SeqNum.of(nowUs / 4 + mix(secret ^ key.hashCode()));
         this.host =
                 hosts.create(ours, config.ourIp(), config.tcp(), isns, (h, key) -> register(key), this::fromOurHost);
-        this.hostWakeup = new Wakeup(scheduler, this::pump);
+        this.hostWakeup = Wakeup.mayComeEarly(scheduler, this::pump);
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom jitter = root.split();
         SplittableRandom faults = root.split();
@@ -625,6 +635,7 @@ public final class TapLab implements KernelLab {
 
     /** A frame Linux sent: parsed once (the log's view, the connection, whether it re-sends), then onto the wire. */
     private void fromLinux(byte[] ip) {
+        long id = transmitter.nextId();
         String connection = null;
         boolean retransmission = false;
         WireSegment view;
@@ -634,18 +645,25 @@ public final class TapLab implements KernelLab {
             connection = ids.id(ourView);
             retransmission = linuxRetransmissions.observe(ourView.reversed(), seg);
             view = TcpCodec.describeEncoded(ip, a.datagram());
+            parsed.put(id, new Parsed(ip, a.datagram()));
         } else {
             view = TcpCodec.describe(ip);
         }
-        transmitter.enter(transmitter.nextId(), linux, connection, ip, view, retransmission, null);
+        transmitter.enter(id, linux, connection, ip, view, retransmission, null);
     }
 
     /** The far end of the link: our host takes the segment, or the device carries it to Linux. */
     private void deliver(Packet p) {
         if (p.to() == ours) {
             events.emit(new LabEvent.SegmentDelivered(clock.nowUs(), p.connection(), p.segmentId(), ours));
+            Parsed known = parsed.remove(p.segmentId());
             try {
-                host.receive(clock.nowUs(), new Frame(p.segmentId(), p.connection(), p.bytes()));
+                if (known != null && known.bytes() == p.bytes()) {
+                    host.receive(clock.nowUs(), p.segmentId(), p.connection(), known.datagram());
+                } else {
+                    // a copy (duplicate) or bytes a fault changed: parse what arrives
+                    host.receive(clock.nowUs(), new Frame(p.segmentId(), p.connection(), p.bytes()));
+                }
             } catch (RuntimeException e) {
                 // A stack bug on one segment must not take the wire (and Linux's sockets) down with it.
                 events.emit(new LabEvent.ErrorRaised(

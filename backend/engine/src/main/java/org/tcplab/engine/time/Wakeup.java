@@ -9,11 +9,28 @@ public final class Wakeup {
 
     private final Scheduler scheduler;
     private final Runnable action;
+    private final boolean early;
     private Scheduler.Handle pending;
 
+    /** Wakes exactly at the last plan (the simulation: a stepping student sees only real deadlines). */
     public Wakeup(Scheduler scheduler, Runnable action) {
+        this(scheduler, action, false);
+    }
+
+    private Wakeup(Scheduler scheduler, Runnable action, boolean early) {
         this.scheduler = scheduler;
         this.action = action;
+        this.early = early;
+    }
+
+    /**
+     * A wake-up that may come early: a plan moved later keeps the earlier occurrence (whose action
+     * plans again), so a deadline pushed back on every segment (a retransmission timer under an ACK
+     * clock) costs nothing instead of a cancelled entry in the scheduler's heap each time. For real
+     * time, where nobody steps through the occurrences.
+     */
+    public static Wakeup mayComeEarly(Scheduler scheduler, Runnable action) {
+        return new Wakeup(scheduler, action, true);
     }
 
     /** Whether a wake-up is planned and has not run yet. */
@@ -32,7 +49,7 @@ public final class Wakeup {
             return;
         }
         long at = Math.max(atUs, scheduler.nowUs());
-        if (pending != null && pending.pending() && pending.atUs() == at) return;
+        if (pending != null && pending.pending() && (pending.atUs() == at || (early && pending.atUs() < at))) return;
         if (pending != null) pending.cancel();
         pending = scheduler.schedule(at, action);
     }
