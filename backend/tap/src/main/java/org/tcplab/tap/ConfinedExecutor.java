@@ -7,6 +7,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.tcplab.engine.tcp.TcpUserException;
 
 /**
  * Runs work on the one thread that owns some state (thread confinement): a lab's driver owns its
@@ -89,6 +90,18 @@ final class ConfinedExecutor {
         }
     }
 
+    /**
+     * {@link #call} for a lab's command: an owner that cannot answer (stopped, stuck) is a refusal
+     * the lab's user sees as a conflict ({@code TcpUserException}, 409), saying why.
+     */
+    <T> T command(Callable<T> work) {
+        try {
+            return call(work);
+        } catch (TapException e) {
+            throw new TcpUserException(name + " cannot do this now: " + e.getMessage());
+        }
+    }
+
     /** Runs {@code work} on the owner later (inline if the owner calls); dropped once closed. */
     void post(Runnable work) {
         if (onOwner()) {
@@ -132,10 +145,6 @@ final class ConfinedExecutor {
         // A runUntilClosed owner blocked in take() sees the flag once it has something to take.
         queue.add(() -> {});
         wake.run();
-    }
-
-    boolean closed() {
-        return closedBecause != null;
     }
 
     private void submit(Runnable work) {

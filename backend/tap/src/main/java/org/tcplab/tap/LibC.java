@@ -7,9 +7,10 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc calls Java has no API for: the TUN ioctl, setns, poll, eventfd and raw read/write on a
- * descriptor. Reads and writes go through here rather than a RandomAccessFile channel, whose position
- * lock would let a blocked reader stall the writer (environment.md pitfall).
+ * The few libc calls Java has no API for, made once per lab or socket: the TUN ioctl, setns,
+ * eventfd, sockets for netlink and packet capture. The per-frame calls (read, write, poll, and the
+ * netlink exchange) are {@link LibCDirect}'s. Frames go through JNA rather than a RandomAccessFile
+ * channel, whose position lock would let a blocked reader stall the writer (environment.md pitfall).
  */
 interface LibC extends Library {
 
@@ -48,13 +49,6 @@ interface LibC extends Library {
 
     int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
 
-    NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-    NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-    /** {@code fds} is an array of struct pollfd {int fd; short events; short revents;}. */
-    int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
-
     int setns(int fd, int nstype) throws LastErrorException;
 
     int eventfd(int initval, int flags) throws LastErrorException;
@@ -62,11 +56,6 @@ interface LibC extends Library {
     int gettid();
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen)
-            throws LastErrorException;
-
-    NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
 
     int geteuid();
 

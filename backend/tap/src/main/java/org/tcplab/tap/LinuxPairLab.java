@@ -17,6 +17,7 @@ import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.ObservedSide;
+import org.tcplab.engine.lab.ScheduledTime;
 import org.tcplab.engine.lab.ScriptStatus;
 import org.tcplab.engine.lab.TapInfo;
 import org.tcplab.engine.link.FaultRule;
@@ -81,6 +82,7 @@ public final class LinuxPairLab implements KernelLab {
     private LinuxPairLab(TapLabConfig config, EventSink events) {
         this.config = config;
         this.events = events;
+        TapDevice captured = null;
         try {
             NetNamespace c = NetNamespace.create();
             ns.put(HostName.CLIENT, c);
@@ -101,19 +103,26 @@ public final class LinuxPairLab implements KernelLab {
             s.ip("addr", "add", config.ourIp() + "/" + config.prefixLength(), "dev", SERVER_DEVICE);
             c.ip("link", "set", CLIENT_DEVICE, "up");
             s.ip("link", "set", SERVER_DEVICE, "up");
+            captured = TapDevice.capture(c, CLIENT_DEVICE);
+            this.executor = new ConfinedExecutor("the Linux pair lab " + c.name(), captured::wake, 30_000);
             for (HostName h : HostName.values()) {
                 Ipv4Address ip = h == HostName.CLIENT ? config.linuxIp() : config.ourIp();
                 observers.put(h, new LinuxObserver(ns.get(h), ip));
-                hosts.put(h, new LinuxHost(ns.get(h), ip, listener(h), linuxKey -> accepted(h, linuxKey)));
+                hosts.put(
+                        h,
+                        new LinuxHost(
+                                ns.get(h),
+                                ip,
+                                LinuxConnection.Listener.events(h, executor, clock, events),
+                                linuxKey -> accepted(h, linuxKey)));
             }
-            this.capture = TapDevice.capture(c, CLIENT_DEVICE);
         } catch (RuntimeException e) {
+            if (captured != null) captured.close();
             observers.values().forEach(LinuxObserver::close);
             ns.values().forEach(NetNamespace::close);
             throw e;
         }
-        this.executor = new ConfinedExecutor(
-                "the Linux pair lab " + ns.get(HostName.CLIENT).name(), capture::wake, 30_000);
+        this.capture = captured;
         this.driver = new Thread(
                 this::drive, "tcplab-linux-pair-" + ns.get(HostName.CLIENT).name());
         driver.setDaemon(true);
@@ -144,7 +153,7 @@ public final class LinuxPairLab implements KernelLab {
 
     @Override
     public long nextEventUs() {
-        return call(scheduler::nextEventUs);
+        return executor.command(scheduler::nextEventUs);
     }
 
     @Override
@@ -237,10 +246,16 @@ public final class LinuxPairLab implements KernelLab {
     @Override
     public <R> R apply(LabCommand<R> command) {
         required("command", command);
-        return call(() -> command.applyTo(commands));
+        return executor.command(() -> command.applyTo(commands));
     }
 
-    private final class Commands implements LabCommand.Handler {
+    private final class Commands implements ScheduledTime {
+
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
+
         @Override
         public void listen(LabCommand.Listen c) {
             LinuxHost h = hosts.get(c.host());
@@ -322,23 +337,6 @@ public final class LinuxPairLab implements KernelLab {
         @Override
         public void setLink(LabCommand.SetLink c) {
             throw new TcpUserException("this lab's link is a real veth pair; its latency cannot be set");
-        }
-
-        @Override
-        public void runUntil(LabCommand.RunUntil c) {
-            scheduler.runUntil(Math.min(c.timeUs(), clock.nowUs()));
-        }
-
-        @Override
-        public boolean runUntilIdle(LabCommand.RunUntilIdle c) {
-            long ran = 0;
-            while (ran < c.maxSteps() && scheduler.step()) ran++;
-            return ran < c.maxSteps();
-        }
-
-        @Override
-        public boolean step(LabCommand.Step c) {
-            return scheduler.step();
         }
 
         @Override
@@ -478,28 +476,6 @@ public final class LinuxPairLab implements KernelLab {
     private String accepted(HostName host, ConnectionKey linuxKey) {
         ConnectionKey clientKey = host == HostName.CLIENT ? linuxKey : linuxKey.reversed();
         String id = ids.id(clientKey);
-        return id != null ? id : call(() -> register(clientKey));
-    }
-
-    private LinuxConnection.Listener listener(HostName host) {
-        return new LinuxConnection.Listener() {
-            @Override
-            public void data(LinuxConnection c, int bytes, long total) {
-                executor.post(() -> events.emit(new LabEvent.DataDelivered(clock.nowUs(), c.id(), host, bytes, total)));
-            }
-
-            @Override
-            public void error(LinuxConnection c, String error, String detail) {
-                executor.post(() -> events.emit(new LabEvent.ErrorRaised(clock.nowUs(), c.id(), host, error, detail)));
-            }
-        };
-    }
-
-    private <T> T call(java.util.concurrent.Callable<T> work) {
-        try {
-            return executor.call(work);
-        } catch (TapException e) {
-            throw new TcpUserException("the Linux pair lab cannot do this now: " + e.getMessage());
-        }
+        return id != null ? id : executor.command(() -> register(clientKey));
     }
 }

@@ -19,6 +19,7 @@ import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.ObservedSide;
+import org.tcplab.engine.lab.ScheduledTime;
 import org.tcplab.engine.lab.ScriptStatus;
 import org.tcplab.engine.lab.TapInfo;
 import org.tcplab.engine.link.FaultRule;
@@ -166,8 +167,11 @@ public final class TapLab implements KernelLab {
                 this::deliver,
                 transmitter::copy);
         transmitter.onto(wire);
-        this.linuxHost =
-                new LinuxHost(link.namespace(), config.linuxIp(), linuxListener(), linuxKey -> accepted(linuxKey));
+        this.linuxHost = new LinuxHost(
+                link.namespace(),
+                config.linuxIp(),
+                LinuxConnection.Listener.events(linux, executor, clock, this.events),
+                linuxKey -> accepted(linuxKey));
         this.observer = new LinuxObserver(link.namespace(), config.linuxIp());
         this.observation = new Wakeup(scheduler, this::observeLinux);
         this.driver =
@@ -234,7 +238,7 @@ public final class TapLab implements KernelLab {
 
     @Override
     public long nextEventUs() {
-        return call(scheduler::nextEventUs);
+        return executor.command(scheduler::nextEventUs);
     }
 
     @Override
@@ -249,12 +253,12 @@ public final class TapLab implements KernelLab {
 
     @Override
     public List<Integer> listeners(HostName h) {
-        return required("host", h) == ours ? call(host::listeners) : linuxHost.listeners();
+        return required("host", h) == ours ? executor.command(host::listeners) : linuxHost.listeners();
     }
 
     @Override
     public List<ConnectionSnapshot> connections(HostName h) {
-        return required("host", h) == ours ? call(host::connections) : List.of();
+        return required("host", h) == ours ? executor.command(host::connections) : List.of();
     }
 
     /** Our stack's connections (a copy, taken on the driver thread). */
@@ -305,19 +309,19 @@ public final class TapLab implements KernelLab {
     public byte[] received(String connection, HostName side) {
         if (required("side", side) == ours) {
             ConnectionKey key = key(connection);
-            return call(() -> host.received(key));
+            return executor.command(() -> host.received(key));
         }
         return linuxHost.existing(connection).received();
     }
 
     @Override
     public List<FaultRule> faults() {
-        return call(wire::rules);
+        return executor.command(wire::rules);
     }
 
     @Override
     public LinkConfig link() {
-        return call(wire::config);
+        return executor.command(wire::config);
     }
 
     @Override
@@ -354,7 +358,7 @@ public final class TapLab implements KernelLab {
     @Override
     public <R> R apply(LabCommand<R> command) {
         required("command", command);
-        return call(() -> command.applyTo(commands));
+        return executor.command(() -> command.applyTo(commands));
     }
 
     /** Runs {@code action} on the driver thread at lab time {@code atUs} (tests and benchmarks). */
@@ -362,7 +366,12 @@ public final class TapLab implements KernelLab {
         executor.post(() -> scheduler.schedule(atUs, action));
     }
 
-    private final class Commands implements LabCommand.Handler {
+    private final class Commands implements ScheduledTime {
+
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
 
         @Override
         public void listen(LabCommand.Listen c) {
@@ -524,24 +533,6 @@ public final class TapLab implements KernelLab {
         @Override
         public void setLink(LabCommand.SetLink c) {
             wire.configure(c.link());
-        }
-
-        /** Real time: what is due by now runs; time cannot be moved ahead. */
-        @Override
-        public void runUntil(LabCommand.RunUntil c) {
-            scheduler.runUntil(Math.min(c.timeUs(), clock.nowUs()));
-        }
-
-        @Override
-        public boolean runUntilIdle(LabCommand.RunUntilIdle c) {
-            long ran = 0;
-            while (ran < c.maxSteps() && scheduler.step()) ran++;
-            return ran < c.maxSteps();
-        }
-
-        @Override
-        public boolean step(LabCommand.Step c) {
-            return scheduler.step();
         }
 
         @Override
@@ -743,7 +734,7 @@ public final class TapLab implements KernelLab {
     private String accepted(ConnectionKey linuxKey) {
         String id = ids.id(linuxKey.reversed());
         // A connection the lab did not open (cannot normally happen): give it an id of its own.
-        return id != null ? id : call(() -> register(linuxKey.reversed()));
+        return id != null ? id : executor.command(() -> register(linuxKey.reversed()));
     }
 
     private ConnectionKey key(String connection) {
@@ -766,30 +757,6 @@ public final class TapLab implements KernelLab {
             throw new TcpUserException("connection does not exist");
         }
         return c;
-    }
-
-    private LinuxConnection.Listener linuxListener() {
-        return new LinuxConnection.Listener() {
-            @Override
-            public void data(LinuxConnection c, int bytes, long total) {
-                executor.post(
-                        () -> events.emit(new LabEvent.DataDelivered(clock.nowUs(), c.id(), linux, bytes, total)));
-            }
-
-            @Override
-            public void error(LinuxConnection c, String error, String detail) {
-                executor.post(() -> events.emit(new LabEvent.ErrorRaised(clock.nowUs(), c.id(), linux, error, detail)));
-            }
-        };
-    }
-
-    /** Runs {@code work} on the driver; a lab that cannot (stopped, stuck) refuses with 409's exception. */
-    private <T> T call(java.util.concurrent.Callable<T> work) {
-        try {
-            return executor.call(work);
-        } catch (TapException e) {
-            throw new TcpUserException("the tap lab cannot do this now: " + e.getMessage());
-        }
     }
 
     private static long mix(long z) {

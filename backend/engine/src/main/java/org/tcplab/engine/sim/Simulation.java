@@ -11,6 +11,7 @@ import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ScheduledTime;
 import org.tcplab.engine.lab.ScriptStatus;
 import org.tcplab.engine.lab.Scripts;
 import org.tcplab.engine.link.FaultRule;
@@ -211,7 +212,12 @@ public final class Simulation implements LabWorld {
 
     // ---- the commands ----
 
-    private final class Commands implements LabCommand.Handler {
+    private final class Commands implements ScheduledTime {
+
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
 
         @Override
         public void listen(LabCommand.Listen c) {
@@ -329,21 +335,6 @@ public final class Simulation implements LabWorld {
         @Override
         public void setLink(LabCommand.SetLink c) {
             link.configure(c.link());
-        }
-
-        @Override
-        public void runUntil(LabCommand.RunUntil c) {
-            scheduler.runUntil(c.timeUs());
-        }
-
-        @Override
-        public boolean runUntilIdle(LabCommand.RunUntilIdle c) {
-            return scheduler.runUntilIdle(c.maxSteps());
-        }
-
-        @Override
-        public boolean step(LabCommand.Step c) {
-            return scheduler.step();
         }
 
         @Override
