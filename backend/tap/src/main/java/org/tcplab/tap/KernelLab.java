@@ -1,23 +1,18 @@
 package org.tcplab.tap;
 
-import java.util.List;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
-import org.tcplab.engine.link.FaultRule;
-import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.tcp.TcpState;
-import org.tcplab.engine.wire.Ipv4Address;
-import org.tcplab.engine.wire.SeqNum;
-import org.tcplab.engine.wire.TcpSegment;
 
 /**
- * A lab with the Linux kernel on at least one side, as the server's lab code drives it: the same
- * user operations as the simulator, events into an {@link EventSink} from one thread of the lab's,
- * {@link #close()} removes every namespace and device. {@code linuxSide} {@code server} or
- * {@code client} is a {@link TapLab} (our stack on a tap facing Linux); {@code both} is a
- * {@link LinuxPairLab} (two Linux sockets over a veth pair, watched by a capture).
+ * A lab world with the Linux kernel on at least one side: {@code linuxSide} {@code server} or
+ * {@code client} is a {@link TapLab} (our stack on a TAP device facing Linux), {@code both} a
+ * {@link LinuxPairLab} (two Linux sockets over a veth pair, watched by a capture). Real time, its
+ * own thread; events arrive from that thread, one at a time, in order. {@link #close()} removes
+ * every namespace, device and socket.
  */
-public interface KernelLab extends AutoCloseable {
+public interface KernelLab extends LabWorld {
 
     /** Starts the lab {@code config.linuxSide()} asks for; check {@link TapSupport#check()} first. */
     static KernelLab start(TapLabConfig config, EventSink events) {
@@ -26,54 +21,6 @@ public interface KernelLab extends AutoCloseable {
 
     TapLabConfig config();
 
-    /** The IPv4 address of a host of the lab. */
-    Ipv4Address address(HostName host);
-
-    /** Microseconds since the lab started (the events' clock). */
-    long nowUs();
-
-    TapLab.TapInfo info();
-
-    List<Integer> listeners(HostName host);
-
+    /** A side's state of a connection: our stack's TCB, or Linux's as last observed (CLOSED when gone). */
     TcpState state(String connection, HostName side);
-
-    /** Every byte the application on {@code side} has read on this connection. */
-    byte[] received(String connection, HostName side);
-
-    /** Our stack's connections (the TCB variables), empty when both hosts are Linux. */
-    List<ConnectionSnapshot> ourConnections();
-
-    void listen(HostName side, int port);
-
-    String connect(HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn);
-
-    void send(String connection, HostName side, byte[] data);
-
-    void close(String connection, HostName side);
-
-    void abort(String connection, HostName side);
-
-    void setReading(String connection, HostName side, boolean reading);
-
-    void crash(HostName side);
-
-    /**
-     * A crafted segment enters the wire after {@code delayUs} as if {@code from} sent it (logged as
-     * {@code segment.sent} with note {@code crafted}); returns its segment id.
-     */
-    long inject(HostName from, TcpSegment segment, long delayUs);
-
-    /** Runs {@code action} on the lab's thread at lab time {@code atUs} (now if already past). */
-    void schedule(long atUs, Runnable action);
-
-    FaultRule addFault(FaultRule rule);
-
-    boolean removeFault(int id);
-
-    List<FaultRule> faults();
-
-    /** Stops the lab and removes its namespaces (and so its devices and sockets). */
-    @Override
-    void close();
 }

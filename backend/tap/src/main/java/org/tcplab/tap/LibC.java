@@ -7,9 +7,10 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc calls Java has no API for: the TUN ioctl, setns, poll, eventfd and raw read/write on a
- * descriptor. Reads and writes go through here rather than a RandomAccessFile channel, whose position
- * lock would let a blocked reader stall the writer (environment.md pitfall).
+ * The few libc calls Java has no API for, made once per lab or socket: the TUN ioctl, setns,
+ * eventfd, sockets for netlink and packet capture. The per-frame calls (read, write, poll, and the
+ * netlink exchange) are {@link LibCDirect}'s. Frames go through JNA rather than a RandomAccessFile
+ * channel, whose position lock would let a blocked reader stall the writer (environment.md pitfall).
  */
 interface LibC extends Library {
 
@@ -29,6 +30,17 @@ interface LibC extends Library {
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
     int EAGAIN = 11;
+    int AF_INET = 2;
+    int SOCK_DGRAM = 2;
+    int AF_PACKET = 17;
+    long SIOCETHTOOL = 0x8946;
+    int ETHTOOL_STXCSUM = 0x17;
+    int SOCK_RAW = 3;
+    int SOCK_NONBLOCK = 0x800;
+    int SOCK_CLOEXEC = 0x80000;
+    /** htons(ETH_P_ALL): every protocol, in network order, as the native short a sockaddr_ll holds. */
+    int ETH_P_ALL_NETWORK = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0x0300 : 0x0003;
+
     int EINTR = 4;
 
     int open(String path, int flags) throws LastErrorException;
@@ -36,13 +48,6 @@ interface LibC extends Library {
     int close(int fd) throws LastErrorException;
 
     int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
-
-    NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-    NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-    /** {@code fds} is an array of struct pollfd {int fd; short events; short revents;}. */
-    int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
 
     int setns(int fd, int nstype) throws LastErrorException;
 
@@ -52,10 +57,9 @@ interface LibC extends Library {
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
-    NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen)
-            throws LastErrorException;
-
-    NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
-
     int geteuid();
+
+    int bind(int fd, Pointer addr, int addrLen) throws LastErrorException;
+
+    int if_nametoindex(String ifname);
 }

@@ -1,13 +1,16 @@
 package org.tcplab.tap;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * The per-frame libc calls with JNA direct mapping: several times cheaper per call than the
- * interface proxy of {@link LibC}, which matters at hundreds of thousands of frames a second.
+ * The per-frame (and per-poll) libc calls with JNA direct mapping: several times cheaper per call
+ * than the interface proxy of {@link LibC}, which matters at hundreds of thousands of frames a
+ * second. Sizes are primitive {@code long} ({@code size_t}/{@code ssize_t} on LP64 Linux, where TAP
+ * runs), not JNA's {@code NativeLong}, whose conversion builds an object by reflection on every call.
+ * Failures come back as -1 with {@link #errno()}, not as {@code LastErrorException}: the driver ends
+ * every burst of reads with an EAGAIN, and an exception (a stack trace and strerror) for each cost
+ * more than the frames themselves.
  */
 final class LibCDirect {
 
@@ -17,9 +20,18 @@ final class LibCDirect {
 
     private LibCDirect() {}
 
-    static native NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+    static native long read(int fd, Pointer buf, long count);
 
-    static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+    static native long write(int fd, Pointer buf, long count);
 
-    static native int poll(Pointer fds, NativeLong nfds, int timeoutMs) throws LastErrorException;
+    static native int poll(Pointer fds, long nfds, int timeoutMs);
+
+    static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
+
+    static native long recv(int fd, Pointer buf, long len, int flags);
+
+    /** The errno of this thread's last call here that answered -1. */
+    static int errno() {
+        return Native.getLastError();
+    }
 }

@@ -11,6 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.time.LabClock;
 
 /**
  * The Linux end of one lab connection: a real kernel socket in the lab's namespace, driven by the
@@ -30,6 +34,21 @@ final class LinuxConnection {
         void data(LinuxConnection c, int bytes, long total);
 
         void error(LinuxConnection c, String error, String detail);
+
+        /** Tells the lab as events of {@code host}'s, emitted on the lab's own thread at its time. */
+        static Listener events(HostName host, ConfinedExecutor lab, LabClock clock, EventSink events) {
+            return new Listener() {
+                @Override
+                public void data(LinuxConnection c, int bytes, long total) {
+                    lab.post(() -> events.emit(new LabEvent.DataDelivered(clock.nowUs(), c.id(), host, bytes, total)));
+                }
+
+                @Override
+                public void error(LinuxConnection c, String error, String detail) {
+                    lab.post(() -> events.emit(new LabEvent.ErrorRaised(clock.nowUs(), c.id(), host, error, detail)));
+                }
+            };
+        }
     }
 
     private final String id;

@@ -17,7 +17,7 @@ import org.tcplab.engine.wire.Ipv4Address;
  * Linux sees it) is looked up exactly with {@link SockDiag}; if netlink is unavailable the whole
  * {@code /proc/net/tcp} is read instead (slow: it walks the shared connection hash). A tuple stays
  * watched while the kernel has it, and until 30 s after it was registered if the kernel never
- * showed it. Used by one thread (the lab's driver).
+ * showed it (or until the kernel lacks it after our end closed). Used by one thread (the lab's driver).
  */
 final class LinuxObserver implements AutoCloseable {
 
@@ -29,6 +29,8 @@ final class LinuxObserver implements AutoCloseable {
     private final LinuxStateTracker tracker = new LinuxStateTracker();
     private final Map<ConnectionKey, Long> watched = new LinkedHashMap<>();
     private final Set<ConnectionKey> seen = new LinkedHashSet<>();
+    /** Connections whose other end (our stack) has closed: once the kernel lacks them too, they are done. */
+    private final Set<ConnectionKey> otherEndClosed = new LinkedHashSet<>();
 
     LinuxObserver(NetNamespace ns, Ipv4Address ip) {
         this.ns = ns;
@@ -51,6 +53,16 @@ final class LinuxObserver implements AutoCloseable {
     void watch(ConnectionKey linuxKey, long nowUs) {
         watched.put(linuxKey, nowUs);
         seen.remove(linuxKey);
+        otherEndClosed.remove(linuxKey);
+    }
+
+    /**
+     * The other end of a watched connection has closed: when the kernel does not have it either, it
+     * is over, even if no poll ever saw it (a handshake and a reset can both fall between two polls).
+     * Without this, such a connection would stay watched, and looked up on every poll, for 30 s.
+     */
+    void otherEndClosed(ConnectionKey linuxKey) {
+        if (watched.containsKey(linuxKey)) otherEndClosed.add(linuxKey);
     }
 
     /** Whether anything is watched (else polling can stop). */
@@ -91,10 +103,13 @@ final class LinuxObserver implements AutoCloseable {
         for (Iterator<Map.Entry<ConnectionKey, Long>> it = watched.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<ConnectionKey, Long> w = it.next();
             boolean gone = !found.containsKey(w.getKey())
-                    && (seen.contains(w.getKey()) || nowUs - w.getValue() > UNSEEN_TIMEOUT_US);
+                    && (seen.contains(w.getKey())
+                            || otherEndClosed.contains(w.getKey())
+                            || nowUs - w.getValue() > UNSEEN_TIMEOUT_US);
             if (gone) {
                 it.remove();
                 seen.remove(w.getKey());
+                otherEndClosed.remove(w.getKey());
             }
         }
         return out;

@@ -12,9 +12,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,13 +49,16 @@ public final class NetNamespace implements AutoCloseable {
     }
 
     private final String name;
-    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    /** Work for the thread inside; it has nothing else to do, so it blocks for the next piece. */
+    private final ConfinedExecutor executor;
+
     private final Thread thread;
     private volatile int tid;
     private volatile boolean closed;
 
     private NetNamespace(String name) {
         this.name = name;
+        this.executor = new ConfinedExecutor("network namespace " + name, () -> {}, 30_000);
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         this.thread = new Thread(() -> loop(ready), "tcplab-netns-" + name);
         thread.setDaemon(true);
@@ -146,31 +146,7 @@ public final class NetNamespace implements AutoCloseable {
 
     /** Runs {@code work} on the thread inside the namespace and returns its result. */
     public <T> T inside(Callable<T> work) {
-        if (Thread.currentThread() == thread) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new TapException(e.getMessage(), e);
-            }
-        }
-        if (closed) {
-            throw new TapException("namespace " + name + " is closed");
-        }
-        FutureTask<T> task = new FutureTask<>(work);
-        tasks.add(task);
-        try {
-            return task.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new TapException(cause.getMessage(), cause);
-        } catch (Exception e) {
-            throw new TapException("in namespace " + name + ": " + rootMessage(e), e);
-        }
+        return executor.call(work);
     }
 
     /** Writes a sysctl of this namespace, e.g. {@code net.ipv4.tcp_max_tw_buckets}. */
@@ -178,6 +154,33 @@ public final class NetNamespace implements AutoCloseable {
         inside(() -> {
             // /proc/sys/net is per namespace of the opening thread, so this stays inside the lab.
             Files.writeString(Path.of("/proc/sys/" + key.replace('.', '/')), value);
+            return null;
+        });
+    }
+
+    /**
+     * Turns {@code ifname}'s transmit checksum offload off (SIOCETHTOOL, ETHTOOL_STXCSUM), so the
+     * kernel computes TCP checksums before a frame leaves and a capture on the interface sees them
+     * (with offload, captured outgoing frames carry a partial checksum the hardware would finish).
+     */
+    public void checksumOffloadOff(String ifname) {
+        inside(() -> {
+            int fd = LibC.INSTANCE.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            try {
+                com.sun.jna.Memory value = new com.sun.jna.Memory(8);
+                value.setInt(0, LibC.ETHTOOL_STXCSUM);
+                value.setInt(4, 0);
+                com.sun.jna.Memory ifr = new com.sun.jna.Memory(40);
+                ifr.clear();
+                byte[] name = ifname.getBytes(StandardCharsets.US_ASCII);
+                ifr.write(0, name, 0, Math.min(15, name.length));
+                ifr.setPointer(16, value);
+                LibC.INSTANCE.ioctl(fd, new com.sun.jna.NativeLong(LibC.SIOCETHTOOL), ifr);
+            } catch (com.sun.jna.LastErrorException e) {
+                throw new TapException("checksum offload of " + ifname + ": errno " + e.getErrorCode(), e);
+            } finally {
+                LibC.INSTANCE.close(fd);
+            }
             return null;
         });
     }
@@ -202,7 +205,7 @@ public final class NetNamespace implements AutoCloseable {
             return;
         }
         closed = true;
-        thread.interrupt();
+        executor.close("namespace " + name + " is closed");
         delete(name);
     }
 
@@ -215,18 +218,13 @@ public final class NetNamespace implements AutoCloseable {
             } finally {
                 LibC.INSTANCE.close(fd);
             }
+            executor.own();
             ready.complete(LibC.INSTANCE.gettid());
         } catch (Throwable t) {
             ready.completeExceptionally(t);
             return;
         }
-        while (!closed) {
-            try {
-                tasks.take().run();
-            } catch (InterruptedException e) {
-                break;
-            }
-        }
+        executor.runUntilClosed();
     }
 
     /** Runs a command, returns stdout; a non-zero exit throws with its output. */

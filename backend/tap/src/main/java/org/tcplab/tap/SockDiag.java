@@ -1,8 +1,6 @@
 package org.tcplab.tap;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tcplab.engine.stack.ConnectionKey;
@@ -13,7 +11,9 @@ import org.tcplab.engine.tcp.TcpState;
  * {@code ss} uses), in the namespace the netlink socket was created in. Reading the whole
  * {@code /proc/net/tcp} walks every bucket of the kernel's connection hash, which namespaces share
  * by default: about 10 ms a read on this machine, far too slow to poll every few milliseconds. An
- * exact lookup is a hash probe. Used by one thread.
+ * exact lookup is a hash probe (a netlink dump walks the shared hash too: no cheaper). Used by one
+ * thread; the calls go through JNA's direct mapping ({@link LibCDirect}), as every poll makes one per
+ * connection watched.
  */
 final class SockDiag implements AutoCloseable {
 
@@ -26,10 +26,14 @@ final class SockDiag implements AutoCloseable {
     private static final short NLM_F_REQUEST = 1;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int REQUEST_LENGTH = 16 + 56;
+    private static final int REPLY_SIZE = 8192;
 
     private final int fd;
     private final Memory request = new Memory(REQUEST_LENGTH);
-    private final Memory reply = new Memory(8192);
+    private final Memory reply = new Memory(REPLY_SIZE);
+    /** One view of the request, made once: JNA registers every view it hands out, which is not cheap. */
+    private final ByteBuffer requestView = request.getByteBuffer(0, REQUEST_LENGTH);
+
     private final Memory kernel = new Memory(12);
     private int seq;
     private boolean closed;
@@ -51,7 +55,7 @@ final class SockDiag implements AutoCloseable {
      * none (listeners do not count: a lookup that falls back to one means the connection is gone).
      */
     TcpState state(ConnectionKey key) {
-        ByteBuffer b = request.getByteBuffer(0, REQUEST_LENGTH).order(ByteOrder.nativeOrder());
+        ByteBuffer b = requestView.clear().order(ByteOrder.nativeOrder());
         b.putInt(REQUEST_LENGTH)
                 .putShort(SOCK_DIAG_BY_FAMILY)
                 .putShort(NLM_F_REQUEST)
@@ -72,17 +76,16 @@ final class SockDiag implements AutoCloseable {
                 .putInt(0)
                 .putInt(0);
         b.order(ByteOrder.nativeOrder()).putInt(0).putInt(-1).putInt(-1); // INET_DIAG_NOCOOKIE
-        try {
-            LibC.INSTANCE.sendto(fd, request, new NativeLong(REQUEST_LENGTH), 0, kernel, 12);
-            // The kernel answers within sendto, so the reply is already queued.
-            long n = LibC.INSTANCE
-                    .recv(fd, reply, new NativeLong(reply.size()), MSG_DONTWAIT)
-                    .longValue();
-            if (n < 16) {
-                throw new TapException("sock_diag: short reply (" + n + " bytes)");
-            }
-        } catch (LastErrorException e) {
-            throw new TapException("sock_diag: errno " + e.getErrorCode(), e);
+        if (LibCDirect.sendto(fd, request, REQUEST_LENGTH, 0, kernel, 12) < 0) {
+            throw new TapException("sock_diag: errno " + LibCDirect.errno());
+        }
+        // The kernel answers within sendto, so the reply is already queued.
+        long n = LibCDirect.recv(fd, reply, REPLY_SIZE, MSG_DONTWAIT);
+        if (n < 0) {
+            throw new TapException("sock_diag: errno " + LibCDirect.errno());
+        }
+        if (n < 16) {
+            throw new TapException("sock_diag: short reply (" + n + " bytes)");
         }
         short type = reply.getShort(4);
         if (type == NLMSG_ERROR) {

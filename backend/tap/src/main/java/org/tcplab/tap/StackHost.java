@@ -13,6 +13,7 @@ import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
+import org.tcplab.engine.wire.TcpDatagram;
 
 /**
  * The part of {@link TcpHost} the TAP driver uses. In production it is the engine's host; the seam
@@ -22,6 +23,8 @@ import org.tcplab.engine.wire.SeqNum;
 interface StackHost {
 
     void listen(long nowUs, int port, int backlog);
+
+    void unlisten(long nowUs, int port);
 
     ConnectionKey open(long nowUs, int localPort, Ipv4Address remoteIp, int remotePort, SeqNum isn);
 
@@ -40,6 +43,9 @@ interface StackHost {
     void crash();
 
     void receive(long nowUs, Frame frame);
+
+    /** A frame the driver already parsed (and verified), so it is not parsed twice. */
+    void receive(long nowUs, long segmentId, String connection, TcpDatagram datagram);
 
     List<Outbound> poll(long nowUs);
 
@@ -70,6 +76,10 @@ interface StackHost {
         return new StackHost() {
             public void listen(long nowUs, int port, int backlog) {
                 h.listen(nowUs, port, backlog);
+            }
+
+            public void unlisten(long nowUs, int port) {
+                h.unlisten(nowUs, port);
             }
 
             public ConnectionKey open(long nowUs, int lp, Ipv4Address ip, int rp, SeqNum isn) {
@@ -106,6 +116,10 @@ interface StackHost {
 
             public void receive(long nowUs, Frame frame) {
                 h.receive(nowUs, frame);
+            }
+
+            public void receive(long nowUs, long segmentId, String connection, TcpDatagram datagram) {
+                h.receive(nowUs, segmentId, connection, datagram);
             }
 
             public List<Outbound> poll(long nowUs) {

@@ -10,14 +10,17 @@ import java.nio.charset.StandardCharsets;
  * namespace, read and written through JNA on one non-blocking descriptor. An eventfd lets other
  * threads wake a reader waiting in {@link #await}. Reads belong to one thread, writes to one thread
  * (they may be different: nothing here serialises them).
+ *
+ * <p>{@link #capture} gives the same frames-on-a-descriptor handling for an AF_PACKET socket on an
+ * interface (what libpcap opens underneath): every frame the interface sends or receives, waited
+ * for with {@code poll(2)} like the tap's.
  */
 public final class TapDevice implements AutoCloseable {
 
     /** Largest frame we read: Ethernet header + 1500-byte MTU, with room for a VLAN tag. */
     public static final int MAX_FRAME = 1522;
 
-    private static final NativeLong TWO = new NativeLong(2);
-    private static final NativeLong READ_SIZE = new NativeLong(65536);
+    private static final int READ_SIZE = 65536;
 
     private final String name;
     private final int fd;
@@ -26,12 +29,17 @@ public final class TapDevice implements AutoCloseable {
     private final Memory writeBuf = new Memory(65536);
     private final Memory pollFds = new Memory(16);
     private final Memory eight = new Memory(8);
+    private final Memory one = new Memory(8);
+    /** Orders {@link #wake} (any thread) against {@link #close}, so no wake-up lands on a reused descriptor. */
+    private final Object lifecycle = new Object();
+
     private volatile boolean closed;
 
     private TapDevice(String name, int fd, int wakeFd) {
         this.name = name;
         this.fd = fd;
         this.wakeFd = wakeFd;
+        one.setLong(0, 1L);
     }
 
     /**
@@ -88,35 +96,53 @@ public final class TapDevice implements AutoCloseable {
         pollFds.setInt(8, wakeFd);
         pollFds.setShort(12, LibC.POLLIN);
         pollFds.setShort(14, (short) 0);
-        try {
-            LibCDirect.poll(pollFds, TWO, timeoutMs);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EINTR) {
+        if (LibCDirect.poll(pollFds, 2, timeoutMs) < 0) {
+            int errno = LibCDirect.errno();
+            if (errno == LibC.EINTR) {
                 return false;
             }
-            throw new TapException("poll on " + name + ": errno " + e.getErrorCode(), e);
+            throw new TapException("poll on " + name + ": errno " + errno);
         }
         if ((pollFds.getShort(14) & LibC.POLLIN) != 0) {
-            try {
-                LibC.INSTANCE.read(wakeFd, eight, new NativeLong(8));
-            } catch (LastErrorException ignored) {
-                // another wake-up already drained it
-            }
+            LibCDirect.read(wakeFd, eight, 8); // -1 (EAGAIN): another wake-up already drained it
         }
         return (pollFds.getShort(6) & LibC.POLLIN) != 0;
     }
 
+    /**
+     * Every frame {@code ifname} (in {@code ns}) sends or receives, read from an AF_PACKET socket
+     * bound to it (ETH_P_ALL, as {@code tcpdump -i ifname}). Writing to it would send on the wire.
+     */
+    static TapDevice capture(NetNamespace ns, String ifname) {
+        return ns.inside(() -> {
+            int ifindex = LibC.INSTANCE.if_nametoindex(ifname);
+            if (ifindex == 0) throw new TapException("no interface " + ifname + " in " + ns.name());
+            int fd = LibC.INSTANCE.socket(
+                    LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, LibC.ETH_P_ALL_NETWORK);
+            try {
+                // struct sockaddr_ll: family, protocol (network order), ifindex, then zeros.
+                Memory ll = new Memory(20);
+                ll.clear();
+                ll.setShort(0, (short) LibC.AF_PACKET);
+                ll.setShort(2, (short) LibC.ETH_P_ALL_NETWORK);
+                ll.setInt(4, ifindex);
+                LibC.INSTANCE.bind(fd, ll, 20);
+                int wake = LibC.INSTANCE.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+                return new TapDevice("capture on " + ifname, fd, wake);
+            } catch (LastErrorException e) {
+                LibC.INSTANCE.close(fd);
+                throw new TapException("AF_PACKET socket on " + ifname + ": errno " + e.getErrorCode(), e);
+            }
+        });
+    }
+
     /** Makes a thread blocked in {@link #await} return now. Any thread may call this. */
     public void wake() {
-        if (closed) {
-            return;
-        }
-        Memory one = new Memory(8);
-        one.setLong(0, 1L);
-        try {
-            LibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
-        } catch (LastErrorException ignored) {
-            // counter saturated: the reader is going to wake anyway
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            LibCDirect.write(wakeFd, one, 8); // -1 (EAGAIN): counter saturated, the reader wakes anyway
         }
     }
 
@@ -125,16 +151,15 @@ public final class TapDevice implements AutoCloseable {
         if (closed) {
             return null;
         }
-        long n;
-        try {
-            n = LibCDirect.read(fd, readBuf, READ_SIZE).longValue();
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
+        long n = LibCDirect.read(fd, readBuf, READ_SIZE);
+        if (n < 0) {
+            int errno = LibCDirect.errno();
+            if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
                 return null;
             }
-            throw new TapException("read " + name + ": errno " + e.getErrorCode(), e);
+            throw new TapException("read " + name + ": errno " + errno);
         }
-        return n <= 0 ? null : readBuf.getByteArray(0, (int) n);
+        return n == 0 ? null : readBuf.getByteArray(0, (int) n);
     }
 
     /** Writes one whole Ethernet frame (the kernel takes it as received on the interface). */
@@ -143,21 +168,30 @@ public final class TapDevice implements AutoCloseable {
             return;
         }
         writeBuf.write(0, frame, 0, frame.length);
-        try {
-            LibCDirect.write(fd, writeBuf, new NativeLong(frame.length));
-        } catch (LastErrorException e) {
-            throw new TapException("write " + name + ": errno " + e.getErrorCode(), e);
+        if (LibCDirect.write(fd, writeBuf, frame.length) < 0) {
+            throw new TapException("write " + name + ": errno " + LibCDirect.errno());
         }
     }
 
+    /** Whether {@link #close} ran. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Closes the descriptors (which removes the non-persistent device from its namespace). Call it
+     * from the thread that reads and polls, or once that thread has stopped: a descriptor closed
+     * under a reader may be reused by the next {@code open} anywhere in the process.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            LibC.INSTANCE.close(fd);
+            LibC.INSTANCE.close(wakeFd);
         }
-        closed = true;
-        // Closing the descriptor removes the (non-persistent) device from its namespace.
-        LibC.INSTANCE.close(fd);
-        LibC.INSTANCE.close(wakeFd);
     }
 }

@@ -20,24 +20,11 @@ public final class TapSupport {
     private static final long CAP_NET_ADMIN = 1L << 12;
 
     /**
-     * As {@link #check()}, for one {@code linuxSide}: {@code both} also needs libpcap (its frames
-     * are watched by a capture, {@code apt-get install libpcap0.8}).
+     * As {@link #check()}, for one {@code linuxSide}: every side needs the same (a Linux pair's
+     * capture is an AF_PACKET socket, no libpcap).
      */
     public static Availability check(String linuxSide) {
-        Availability base = check();
-        if (!"both".equals(linuxSide)) {
-            return base;
-        }
-        String pcap = null;
-        try {
-            org.pcap4j.core.Pcaps.libVersion();
-        } catch (Throwable t) {
-            pcap = "libpcap is missing (apt-get install libpcap0.8): " + t.getMessage();
-        }
-        if (pcap == null) {
-            return base;
-        }
-        return new Availability(false, base.available() ? pcap : base.reason() + "; " + pcap);
+        return check();
     }
 
     public static Availability check() {

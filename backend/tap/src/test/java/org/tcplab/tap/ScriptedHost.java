@@ -54,6 +54,11 @@ final class ScriptedHost implements StackHost {
     }
 
     @Override
+    public void receive(long nowUs, long segmentId, String connection, TcpDatagram datagram) {
+        receive(nowUs, new Frame(segmentId, connection, TcpCodec.encode(datagram)));
+    }
+
+    @Override
     public void receive(long nowUs, Frame frame) {
         if (!(TcpCodec.decode(frame.ipPacket()) instanceof TcpCodec.Decoded.Accepted a)) {
             return;
@@ -85,6 +90,11 @@ final class ScriptedHost implements StackHost {
 
     @Override
     public void listen(long nowUs, int port, int backlog) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void unlisten(long nowUs, int port) {
         throw new UnsupportedOperationException();
     }
 

@@ -1,5 +1,7 @@
 package org.tcplab.engine.event;
 
+import org.tcplab.engine.InvalidArgumentException;
+
 /** The two hosts of a lab. */
 public enum HostName {
     CLIENT,
@@ -18,7 +20,7 @@ public enum HostName {
         return switch (s) {
             case "client" -> CLIENT;
             case "server" -> SERVER;
-            default -> throw new IllegalArgumentException("host must be client or server: " + s);
+            default -> throw new InvalidArgumentException("host", "host must be client or server: " + s);
         };
     }
 }

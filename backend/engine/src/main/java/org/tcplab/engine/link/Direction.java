@@ -1,5 +1,6 @@
 package org.tcplab.engine.link;
 
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.HostName;
 
 /** Which way a fault rule applies. */
@@ -26,6 +27,7 @@ public enum Direction {
         for (Direction d : values()) {
             if (d.id.equals(s)) return d;
         }
-        throw new IllegalArgumentException("direction must be client-to-server, server-to-client or both: " + s);
+        throw new InvalidArgumentException(
+                "direction", "direction must be client-to-server, server-to-client or both: " + s);
     }
 }

@@ -1,6 +1,7 @@
 package org.tcplab.engine.link;
 
 import java.util.Locale;
+import org.tcplab.engine.InvalidArgumentException;
 
 /** What a fault rule does to a matching segment. */
 public enum FaultAction {
@@ -20,6 +21,9 @@ public enum FaultAction {
     }
 
     public static FaultAction parse(String s) {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        for (FaultAction a : values()) {
+            if (a.name().equalsIgnoreCase(s)) return a;
+        }
+        throw new InvalidArgumentException("action", "action must be drop, delay, duplicate, reorder or corrupt: " + s);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.wire.TcpFlags;
 
@@ -62,16 +63,20 @@ public final class FaultRules {
         return null;
     }
 
-    /** The checks and messages the server turns into 400s naming the field. */
+    /** The checks the server turns into 400s naming the field (the lab API's names). */
     private static void validate(FaultRule r) {
-        if (r.direction() == null) throw new IllegalArgumentException("direction is required");
-        if (r.action() == null) throw new IllegalArgumentException("action is required");
-        if (r.nth() < 0) throw new IllegalArgumentException("match.nth must be at least 1: " + r.nth());
-        if (r.count() < 0) throw new IllegalArgumentException("match.count must not be negative: " + r.count());
+        if (r.direction() == null) bad("direction", "direction is required");
+        if (r.action() == null) bad("action", "action is required");
+        if (r.nth() < 0) bad("match.nth", "match.nth must be at least 1: " + r.nth());
+        if (r.count() < 0) bad("match.count", "match.count must not be negative: " + r.count());
         if (!(r.probability() >= 0 && r.probability() <= 1)) {
-            throw new IllegalArgumentException("match.probability must be between 0 and 1: " + r.probability());
+            bad("match.probability", "match.probability must be between 0 and 1: " + r.probability());
         }
-        if (r.delayUs() < 0) throw new IllegalArgumentException("delayMs must not be negative: " + r.delayUs());
+        if (r.delayUs() < 0) bad("delayMs", "delayMs must not be negative: " + r.delayUs());
+    }
+
+    private static void bad(String field, String message) {
+        throw new InvalidArgumentException(field, message);
     }
 
     private final class RuleState {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionNamer;
@@ -39,7 +40,7 @@ public final class LabConnectionNamer implements ConnectionNamer {
     /**
      * The connection {@code id} as seen from the end whose address is {@code localIp}.
      *
-     * @throws IllegalArgumentException for an id never given out
+     * @throws InvalidArgumentException for an id never given out (field {@code connection})
      */
     public ConnectionKey key(String id, Ipv4Address localIp) {
         int index;
@@ -48,7 +49,8 @@ public final class LabConnectionNamer implements ConnectionNamer {
         } catch (NumberFormatException e) {
             index = -1;
         }
-        if (index < 0 || index >= tuples.size()) throw new IllegalArgumentException("unknown connection: " + id);
+        if (index < 0 || index >= tuples.size())
+            throw new InvalidArgumentException("connection", "unknown connection: " + id);
         Tuple t = tuples.get(index);
         if (t.hiIp == localIp.bits() && t.loIp != localIp.bits()) {
             return new ConnectionKey(localIp, t.hiPort, new Ipv4Address(t.loIp), t.loPort);

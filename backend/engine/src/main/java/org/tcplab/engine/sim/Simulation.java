@@ -4,15 +4,24 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.lab.LabCapabilities;
+import org.tcplab.engine.lab.LabCommand;
+import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ScheduledTime;
+import org.tcplab.engine.lab.ScriptStatus;
+import org.tcplab.engine.lab.Scripts;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.FaultyLink;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
+import org.tcplab.engine.link.Transmitter;
 import org.tcplab.engine.stack.ConnectionKey;
+import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
 import org.tcplab.engine.stack.Outbound;
 import org.tcplab.engine.stack.Rfc6528IsnSource;
@@ -20,11 +29,10 @@ import org.tcplab.engine.stack.TcpHost;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.time.Scheduler;
+import org.tcplab.engine.time.Wakeup;
 import org.tcplab.engine.wire.Ipv4Address;
-import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
-import org.tcplab.engine.wire.TcpSegment;
 
 /**
  * A simulated lab: two {@link TcpHost}s (client 192.0.2.1, server 192.0.2.2) joined by a link
@@ -32,23 +40,26 @@ import org.tcplab.engine.wire.TcpSegment;
  * randomness comes from the seed, ties break by insertion order, nothing reads the wall clock.
  * Single-threaded; the owner serialises calls.
  *
- * <p>User actions happen at the current virtual time and do not advance it; time moves only
- * through {@link #runUntilIdle}, {@link #runUntil} and {@link #step}.
+ * <p>A {@link LabWorld}: every change is a {@link LabCommand} ({@link #apply}). User commands
+ * happen at the current virtual time and do not advance it; time moves only through the time
+ * commands ({@link LabCommand.RunUntilIdle}, {@link LabCommand.RunUntil}, {@link LabCommand.Step}).
  *
  * <p>The hosts are driven sans-I/O: after every user call and every delivery the host is polled
  * and what it returns goes onto the link as encoded bytes; each host has one wake-up scheduled at
  * its {@link TcpHost#pollAt()}, re-planned after each interaction.
  */
-public final class Simulation {
+public final class Simulation implements LabWorld {
 
     private final SimConfig config;
     private final EventSink events;
     private final Scheduler scheduler = new Scheduler();
     private final LabConnectionNamer namer = new LabConnectionNamer();
     private final Map<HostName, TcpHost> hosts = new EnumMap<>(HostName.class);
-    private final Map<HostName, Scheduler.Handle> wakes = new EnumMap<>(HostName.class);
+    private final Map<HostName, Wakeup> wakes = new EnumMap<>(HostName.class);
     private final FaultyLink link;
-    private long nextSegmentId = 1;
+    private final Scripts scripts;
+    private final Commands commands = new Commands();
+    private final Transmitter transmitter;
 
     public Simulation(SimConfig config, EventSink events) {
         this.config = config;
@@ -60,14 +71,18 @@ public final class Simulation {
         SplittableRandom faultRandom = root.split();
         hosts.put(HostName.CLIENT, newHost(HostName.CLIENT, config.clientIp(), config.client(), isnRandom));
         hosts.put(HostName.SERVER, newHost(HostName.SERVER, config.serverIp(), config.server(), isnRandom));
-        LinkConfig linkConfig = checked(config.link());
+        for (TcpHost h : hosts.values()) wakes.put(h.name(), new Wakeup(scheduler, () -> pump(h)));
+        LinkConfig linkConfig = LinkConfig.check(config.link());
+        this.transmitter = new Transmitter(scheduler, events);
         this.link = new FaultyLink(
                 receiver -> new SimulatedLink(linkConfig, scheduler, events, jitterRandom, receiver),
                 scheduler,
                 events,
                 faultRandom,
                 this::deliver,
-                this::copy);
+                transmitter::copy);
+        transmitter.onto(link);
+        this.scripts = new Scripts(scheduler, events, this);
     }
 
     private TcpHost newHost(HostName name, Ipv4Address ip, TcpConfig tcp, SplittableRandom isnRandom) {
@@ -77,16 +92,49 @@ public final class Simulation {
         return new TcpHost(name, ip, tcp, new Rfc6528IsnSource(key), namer, events);
     }
 
+    @Override
+    public LabCapabilities capabilities() {
+        return LabCapabilities.SIMULATION;
+    }
+
+    @Override
+    public <R> R apply(LabCommand<R> command) {
+        return InvalidArgumentException.required("command", command).applyTo(commands);
+    }
+
+    // ---- reads ----
+
     public SimConfig config() {
         return config;
     }
 
+    @Override
     public long nowUs() {
         return scheduler.nowUs();
     }
 
     public TcpHost host(HostName name) {
-        return hosts.get(requireHost(name));
+        return hosts.get(InvalidArgumentException.required("host", name));
+    }
+
+    @Override
+    public Ipv4Address address(HostName host) {
+        return host(host).address();
+    }
+
+    @Override
+    public TcpConfig tcp(HostName host) {
+        return host(host).config();
+    }
+
+    @Override
+    public List<Integer> listeners(HostName host) {
+        return host(host).listeners();
+    }
+
+    @Override
+    public List<ConnectionSnapshot> connections(HostName host) {
+        return host(host).connections();
     }
 
     /** The lab's connection ids given so far, in order. */
@@ -94,9 +142,14 @@ public final class Simulation {
         return namer.ids();
     }
 
-    /** Connection {@code id} as seen from {@code side}; IllegalArgumentException if unknown. */
+    @Override
+    public boolean knowsConnection(String connection) {
+        return namer.ids().contains(connection);
+    }
+
+    /** Connection {@code id} as seen from {@code side}; InvalidArgumentException if unknown. */
     public ConnectionKey connectionKey(String connection, HostName side) {
-        if (connection == null) throw new IllegalArgumentException("connection is required");
+        InvalidArgumentException.required("connection", connection);
         return namer.key(connection, host(side).address());
     }
 
@@ -106,6 +159,7 @@ public final class Simulation {
     }
 
     /** What {@code side}'s application has read on the connection (the newest 64 KiB of it at most). */
+    @Override
     public byte[] received(String connection, HostName side) {
         return host(side).received(connectionKey(connection, side));
     }
@@ -120,109 +174,40 @@ public final class Simulation {
         return host(side).receivedSha256(connectionKey(connection, side));
     }
 
-    public void listen(HostName host, int port) {
-        checkPort("port", port);
-        TcpHost h = host(host);
-        h.listen(nowUs(), port, h.config().backlog());
-        pump(h);
+    @Override
+    public List<FaultRule> faults() {
+        return link.rules();
     }
 
-    public void unlisten(HostName host, int port) {
-        checkPort("port", port);
-        TcpHost h = host(host);
-        h.unlisten(nowUs(), port);
-        pump(h);
+    @Override
+    public LinkConfig link() {
+        return link.config();
     }
 
-    /**
-     * Opens a connection from {@code from}:{@code localPort} to the other host's {@code remotePort}
-     * and returns its lab connection id ("1", "2", ...). {@code isn} and {@code peerIsn} fix the two
-     * ISNs (null: from the seed). With {@code simultaneous}, the other host opens actively at the
-     * same instant from {@code remotePort} to {@code localPort} (RFC 9293 figure 7).
-     */
-    public String connect(
-            HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
-        checkPort("localPort", localPort);
-        checkPort("remotePort", remotePort);
-        TcpHost opener = host(from);
-        TcpHost peer = host(from.other());
-        ConnectionKey key = new ConnectionKey(opener.address(), localPort, peer.address(), remotePort);
-        if (simultaneous) {
-            // Both SYNs leave at the same instant; the peer's ISN is simply the one it opens with.
-            opener.open(nowUs(), localPort, peer.address(), remotePort, isn);
-            peer.open(nowUs(), remotePort, opener.address(), localPort, peerIsn);
-        } else {
-            if (peerIsn != null) peer.pinIsn(key.reversed(), peerIsn);
-            opener.open(nowUs(), localPort, peer.address(), remotePort, isn);
-        }
-        String id = namer.name(from, key);
-        pump(opener);
-        pump(peer);
-        return id;
+    @Override
+    public ScriptStatus script(int id) {
+        return scripts.status(id);
     }
 
-    public void send(String connection, HostName side, byte[] data) {
-        if (data == null) throw new IllegalArgumentException("data is required");
-        TcpHost h = host(side);
-        h.send(nowUs(), connectionKey(connection, side), data);
-        pump(h);
+    /** The time of the next pending occurrence, or Long.MAX_VALUE. */
+    @Override
+    public long nextEventUs() {
+        return scheduler.nextEventUs();
     }
 
-    public void close(String connection, HostName side) {
-        TcpHost h = host(side);
-        h.close(nowUs(), connectionKey(connection, side));
-        pump(h);
-    }
-
-    public void abort(String connection, HostName side) {
-        TcpHost h = host(side);
-        h.abort(nowUs(), connectionKey(connection, side));
-        pump(h);
-    }
-
-    public void setReading(String connection, HostName side, boolean reading) {
-        TcpHost h = host(side);
-        h.setReading(nowUs(), connectionKey(connection, side), reading);
-        pump(h);
-    }
-
-    /** The host forgets everything silently; packets already on the wire still arrive there. */
-    public void crash(HostName host) {
-        TcpHost h = host(host);
-        h.crash();
-        pump(h);
+    /** How many occurrences (deliveries, wake-ups, actions) have run: a measure of work done. */
+    public long stepsRun() {
+        return scheduler.executed();
     }
 
     /**
-     * A crafted segment enters the link after {@code delayUs} as if {@code from} sent it; returns its
-     * segment id. The id is taken when the call is made, so with a delay other segments sent in the
-     * meantime get higher ids although they enter the link first.
-     */
-    public long inject(HostName from, TcpSegment segment, long delayUs) {
-        if (segment == null) throw new IllegalArgumentException("segment is required");
-        if (delayUs < 0) throw new IllegalArgumentException("delayMs must not be negative: " + delayUs);
-        TcpHost h = host(from);
-        TcpHost to = host(from.other());
-        byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), segment));
-        String connection =
-                namer.name(from, new ConnectionKey(h.address(), segment.srcPort(), to.address(), segment.dstPort()));
-        long id = nextSegmentId++;
-        if (delayUs == 0) {
-            enter(id, from, connection, bytes, false, "crafted");
-        } else {
-            scheduler.schedule(nowUs() + delayUs, () -> enter(id, from, connection, bytes, false, "crafted"));
-        }
-        return id;
-    }
-
-    /**
-     * Runs {@code action} at virtual time {@code atUs} (not before now), in order with everything else
-     * due then. Scenarios are compiled into such actions, so every clock mode plays them the same.
-     * An action the lab's state forbids (a {@link TcpUserException} or bad input) does not stop the
-     * run: it becomes a {@code note} event.
+     * Runs {@code action} at virtual time {@code atUs} (not before now), in order with everything
+     * else due then: for tests and benchmarks that script a run in Java (labs schedule commands with
+     * {@link LabCommand.RunScript}). A refusal ({@link TcpUserException} or bad input) does not stop
+     * the run: it becomes a {@code note} event.
      */
     public void schedule(long atUs, Runnable action) {
-        if (action == null) throw new IllegalArgumentException("action is required");
+        InvalidArgumentException.required("action", action);
         if (atUs < nowUs()) {
             throw new IllegalArgumentException(
                     "cannot schedule at " + atUs + " us: the clock is at " + nowUs() + " us");
@@ -236,60 +221,137 @@ public final class Simulation {
         });
     }
 
-    /** Adds a rule (its id is assigned here) and returns it. */
-    public FaultRule addFault(FaultRule rule) {
-        if (rule == null) throw new IllegalArgumentException("fault is required");
-        return link.add(rule);
-    }
+    // ---- the commands ----
 
-    public boolean removeFault(int id) {
-        return link.remove(id);
-    }
+    private final class Commands implements ScheduledTime {
 
-    public List<FaultRule> faults() {
-        return link.rules();
-    }
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
 
-    public LinkConfig link() {
-        return link.config();
-    }
+        @Override
+        public void listen(LabCommand.Listen c) {
+            TcpHost h = host(c.host());
+            if (c.ifNotListening() && h.listeners().contains(c.port())) return;
+            h.listen(nowUs(), c.port(), h.config().backlog());
+            pump(h);
+        }
 
-    /** Applies to packets sent from now on. */
-    public void setLink(LinkConfig newLink) {
-        link.configure(checked(newLink));
-    }
+        @Override
+        public void unlisten(LabCommand.Unlisten c) {
+            TcpHost h = host(c.host());
+            h.unlisten(nowUs(), c.port());
+            pump(h);
+        }
 
-    /** Runs until nothing is pending (timers included). Returns false if {@code maxSteps} ran out first. */
-    public boolean runUntilIdle(long maxSteps) {
-        return scheduler.runUntilIdle(maxSteps);
-    }
+        @Override
+        public String connect(LabCommand.Connect c) {
+            InvalidArgumentException.checkPort("localPort", c.localPort());
+            TcpHost opener = host(c.from());
+            TcpHost peer = host(c.from().other());
+            ConnectionKey key = new ConnectionKey(opener.address(), c.localPort(), peer.address(), c.remotePort());
+            if (c.simultaneous()) {
+                // Both SYNs leave at the same instant; the peer's ISN is simply the one it opens with.
+                opener.open(nowUs(), c.localPort(), peer.address(), c.remotePort(), c.isn());
+                peer.open(nowUs(), c.remotePort(), opener.address(), c.localPort(), c.peerIsn());
+            } else {
+                if (c.peerIsn() != null) peer.pinIsn(key.reversed(), c.peerIsn());
+                opener.open(nowUs(), c.localPort(), peer.address(), c.remotePort(), c.isn());
+            }
+            String id = namer.name(c.from(), key);
+            pump(opener);
+            pump(peer);
+            return id;
+        }
 
-    /** Runs everything due up to and including {@code timeUs}, then sets the clock to it. */
-    public void runUntil(long timeUs) {
-        scheduler.runUntil(timeUs);
-    }
+        @Override
+        public void send(LabCommand.Send c) {
+            TcpHost h = host(c.side());
+            h.send(nowUs(), connectionKey(c.connection(), c.side()), c.data());
+            pump(h);
+        }
 
-    /**
-     * Runs what is due up to {@code timeUs}, at most {@code maxSteps} occurrences; true when it got
-     * there (the clock then reads {@code timeUs}), false when the steps ran out first.
-     */
-    public boolean runUntil(long timeUs, long maxSteps) {
-        return scheduler.runUntil(timeUs, maxSteps);
-    }
+        @Override
+        public void close(LabCommand.Close c) {
+            TcpHost h = host(c.side());
+            h.close(nowUs(), connectionKey(c.connection(), c.side()));
+            pump(h);
+        }
 
-    /** Runs the next pending occurrence (a delivery or a timer); false if nothing is pending. */
-    public boolean step() {
-        return scheduler.step();
-    }
+        @Override
+        public void abort(LabCommand.Abort c) {
+            TcpHost h = host(c.side());
+            h.abort(nowUs(), connectionKey(c.connection(), c.side()));
+            pump(h);
+        }
 
-    /** The time of the next pending occurrence, or Long.MAX_VALUE. */
-    public long nextEventUs() {
-        return scheduler.nextEventUs();
-    }
+        @Override
+        public void setReading(LabCommand.SetReading c) {
+            TcpHost h = host(c.side());
+            h.setReading(nowUs(), connectionKey(c.connection(), c.side()), c.reading());
+            pump(h);
+        }
 
-    /** How many occurrences (deliveries, wake-ups, actions) have run: a measure of work done. */
-    public long stepsRun() {
-        return scheduler.executed();
+        /** The host forgets everything silently; packets already on the wire still arrive there. */
+        @Override
+        public void crash(LabCommand.Crash c) {
+            TcpHost h = host(c.host());
+            h.crash();
+            pump(h);
+        }
+
+        @Override
+        public long inject(LabCommand.Inject c) {
+            HostName from = c.from();
+            TcpHost h = host(from);
+            TcpHost to = host(from.other());
+            byte[] bytes = TcpCodec.encode(new TcpDatagram(h.address(), to.address(), c.segment()));
+            String connection = namer.name(
+                    from,
+                    new ConnectionKey(
+                            h.address(),
+                            c.segment().srcPort(),
+                            to.address(),
+                            c.segment().dstPort()));
+            long id = transmitter.nextId();
+            Runnable enter =
+                    () -> transmitter.enter(id, from, connection, bytes, TcpCodec.describe(bytes), false, "crafted");
+            if (c.delayUs() == 0) {
+                enter.run();
+            } else {
+                scheduler.schedule(nowUs() + c.delayUs(), enter);
+            }
+            return id;
+        }
+
+        @Override
+        public void pinIsn(LabCommand.PinIsn c) {
+            TcpHost h = host(c.host());
+            TcpHost peer = host(c.host().other());
+            h.pinIsn(new ConnectionKey(h.address(), c.localPort(), peer.address(), c.remotePort()), c.isn());
+        }
+
+        @Override
+        public FaultRule addFault(LabCommand.AddFault c) {
+            return link.add(c.rule());
+        }
+
+        @Override
+        public boolean removeFault(LabCommand.RemoveFault c) {
+            return link.remove(c.id());
+        }
+
+        /** Applies to packets sent from now on. */
+        @Override
+        public void setLink(LabCommand.SetLink c) {
+            link.configure(c.link());
+        }
+
+        @Override
+        public int runScript(LabCommand.RunScript c) {
+            return scripts.start(c);
+        }
     }
 
     // ---- driving the hosts ----
@@ -304,54 +366,17 @@ public final class Simulation {
     }
 
     private void replan(TcpHost host) {
-        long at = host.pollAt();
-        Scheduler.Handle wake = wakes.get(host.name());
-        if (at == Long.MAX_VALUE) {
-            if (wake != null) wake.cancel();
-            wakes.remove(host.name());
-            return;
-        }
-        at = Math.max(at, nowUs());
-        if (wake != null && wake.pending() && wake.atUs() == at) return;
-        if (wake != null) wake.cancel();
-        wakes.put(host.name(), scheduler.schedule(at, () -> pump(host)));
+        wakes.get(host.name()).at(host.pollAt());
     }
 
     private void transmit(HostName from, Outbound o) {
-        byte[] bytes = TcpCodec.encode(o.datagram());
         String connection = o.connection();
         if (connection == null) {
             TcpDatagram d = o.datagram();
             connection = namer.find(new ConnectionKey(
                     d.src(), d.segment().srcPort(), d.dst(), d.segment().dstPort()));
         }
-        enter(nextSegmentId++, from, connection, bytes, o.retransmission(), null);
-    }
-
-    /**
-     * Logs the segment and puts it on the link. The event and the link share one array (the link
-     * never writes to it; a corrupting fault flips a bit in a copy), so a payload is held once.
-     */
-    private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        events.emit(new LabEvent.SegmentSent(
-                nowUs(), connection, id, from, from.other(), retransmission, false, bytes, note));
-        link.transmit(new Packet(id, from, connection, bytes));
-    }
-
-    /** A duplicate fault's copy: a segment of its own, logged as sent with note "duplicate". */
-    private Packet copy(Packet original) {
-        long id = nextSegmentId++;
-        events.emit(new LabEvent.SegmentSent(
-                nowUs(),
-                original.connection(),
-                id,
-                original.from(),
-                original.to(),
-                false,
-                false,
-                original.bytes(),
-                "duplicate"));
-        return original.withId(id);
+        transmitter.send(from, o, connection);
     }
 
     private void deliver(Packet packet) {
@@ -359,24 +384,5 @@ public final class Simulation {
         events.emit(new LabEvent.SegmentDelivered(nowUs(), packet.connection(), packet.segmentId(), packet.to()));
         to.receive(nowUs(), new Frame(packet.segmentId(), packet.connection(), packet.bytes()));
         pump(to);
-    }
-
-    private static HostName requireHost(HostName name) {
-        if (name == null) throw new IllegalArgumentException("host is required");
-        return name;
-    }
-
-    private static void checkPort(String field, int port) {
-        if (port < 1 || port > 65535) throw new IllegalArgumentException(field + " must be 1..65535: " + port);
-    }
-
-    private static LinkConfig checked(LinkConfig l) {
-        if (l == null) throw new IllegalArgumentException("link is required");
-        if (l.latencyUs() < 0) throw new IllegalArgumentException("link.latencyMs must not be negative");
-        if (l.jitterUs() < 0) throw new IllegalArgumentException("link.jitterMs must not be negative");
-        if (l.bandwidthKbps() < 0) throw new IllegalArgumentException("link.bandwidthKbps must not be negative");
-        if (l.mtu() < 68) throw new IllegalArgumentException("link.mtu must be at least 68 (RFC 791): " + l.mtu());
-        if (l.queuePackets() < 0) throw new IllegalArgumentException("link.queuePackets must not be negative");
-        return l;
     }
 }

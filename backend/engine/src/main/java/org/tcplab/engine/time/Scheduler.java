@@ -4,11 +4,14 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
- * A discrete-event scheduler on a virtual clock in microseconds (style principle 9: the simulator
- * jumps from one deadline to the next instead of waiting). Occurrences run in time order and, at
- * equal times, in the order they were scheduled, so a run replays exactly. Single-threaded.
+ * A discrete-event scheduler in microseconds of lab time (style principle 9: the simulator jumps
+ * from one deadline to the next instead of waiting). Occurrences run in time order and, at equal
+ * times, in the order they were scheduled, so a run replays exactly. Single-threaded.
  *
- * <p>The clock moves only when an occurrence runs or {@link #runUntil} is called, never backwards.
+ * <p>Time comes from a {@link LabClock}. On the default {@link VirtualClock} it moves only when an
+ * occurrence runs or {@link #runUntil} is called, never backwards. On a clock that follows real time
+ * (a TAP lab) the scheduler cannot move time: it runs what is due by now, and its owner waits for
+ * {@link #nextEventUs()} in between.
  */
 public final class Scheduler {
 
@@ -16,12 +19,25 @@ public final class Scheduler {
             Comparator.comparingLong((Handle h) -> h.atUs).thenComparingLong(h -> h.order);
 
     private final PriorityQueue<Handle> queue = new PriorityQueue<>(ORDER);
-    private long nowUs;
+    private final LabClock clock;
     private long scheduled;
     private long executed;
 
+    /** A scheduler on virtual time, starting at 0. */
+    public Scheduler() {
+        this(new VirtualClock());
+    }
+
+    public Scheduler(LabClock clock) {
+        this.clock = clock;
+    }
+
     public long nowUs() {
-        return nowUs;
+        return clock.nowUs();
+    }
+
+    public LabClock clock() {
+        return clock;
     }
 
     /** How many occurrences have run so far (a cheap progress measure for tests and benchmarks). */
@@ -29,10 +45,14 @@ public final class Scheduler {
         return executed;
     }
 
-    /** Runs {@code action} at {@code atUs}; a time in the past is refused because the clock cannot go back. */
+    /**
+     * Runs {@code action} at {@code atUs}. On virtual time a time in the past is refused because the
+     * clock cannot go back; on real time it is simply due (the caller read the clock a moment ago).
+     */
     public Handle schedule(long atUs, Runnable action) {
-        if (atUs < nowUs) {
-            throw new IllegalArgumentException("cannot schedule at " + atUs + " us, the clock is at " + nowUs + " us");
+        if (!clock.realTime() && atUs < clock.nowUs()) {
+            throw new IllegalArgumentException(
+                    "cannot schedule at " + atUs + " us, the clock is at " + clock.nowUs() + " us");
         }
         Handle h = new Handle(atUs, scheduled++, action);
         queue.add(h);
@@ -49,49 +69,52 @@ public final class Scheduler {
         return peek() == null;
     }
 
-    /** Runs the next pending occurrence, moving the clock to its time; false if nothing is pending. */
+    /**
+     * Runs the next pending occurrence, moving a virtual clock to its time; false if nothing is
+     * pending (or, on real time, nothing is due yet).
+     */
     public boolean step() {
         Handle h = peek();
-        if (h == null) return false;
+        if (h == null || !clock.reach(h.atUs)) return false;
         queue.poll();
         h.state = Handle.RAN;
-        nowUs = h.atUs;
         executed++;
         h.action.run();
         return true;
     }
 
-    /** Runs until nothing is pending; false if {@code maxSteps} occurrences ran and more are pending. */
+    /**
+     * Runs until nothing is pending; false if {@code maxSteps} occurrences ran and more are pending
+     * (or, on real time, what is pending is not due yet).
+     */
     public boolean runUntilIdle(long maxSteps) {
         for (long i = 0; i < maxSteps; i++) {
-            if (!step()) return true;
+            if (!step()) return idle();
         }
         return idle();
     }
 
-    /** Runs everything due at or before {@code timeUs}, then sets the clock to it (if it is ahead). */
+    /**
+     * Runs everything due at or before {@code timeUs}, then sets a virtual clock to it (if it is
+     * ahead). On real time it runs what is due by now and no further: time cannot be moved ahead.
+     */
     public void runUntil(long timeUs) {
-        while (nextEventUs() <= timeUs) {
-            step();
-        }
-        if (timeUs > nowUs) nowUs = timeUs;
+        runUntil(timeUs, Long.MAX_VALUE);
     }
 
     /**
      * Runs what is due at or before {@code timeUs}, at most {@code maxSteps} occurrences. True when
-     * nothing due is left, and the clock then reads {@code timeUs} (if it is ahead); false when the
-     * steps ran out first, and the clock stays at the last occurrence run, so a caller can go on.
+     * nothing due is left, and a virtual clock then reads {@code timeUs} (if it is ahead); false when
+     * the steps ran out first, and the clock stays at the last occurrence run, so a caller can go on.
+     * On real time it stops at the first occurrence not yet due.
      */
     public boolean runUntil(long timeUs, long maxSteps) {
-        for (long i = 0; ; i++) {
-            Handle next = peek();
-            if (next == null || next.atUs > timeUs) {
-                if (timeUs > nowUs) nowUs = timeUs;
-                return true;
-            }
+        for (long i = 0; nextEventUs() <= timeUs; i++) {
             if (i >= maxSteps) return false;
-            step();
+            if (!step()) break; // real time: the next occurrence is not due yet
         }
+        clock.reach(timeUs);
+        return true;
     }
 
     private Handle peek() {

@@ -12,6 +12,7 @@ import org.tcplab.engine.event.EventLog;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabProblem;
 import reactor.core.publisher.Mono;
@@ -52,7 +53,7 @@ public final class Lab {
     private final LabExecutor executor;
     private final AtomicInteger viewers = new AtomicInteger();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
-    private LabDriver driver;
+    private LabWorld driver;
 
     private ClockMode clock;
     private double timeScale;
@@ -99,7 +100,7 @@ public final class Lab {
         return this::append;
     }
 
-    void attach(LabDriver driver) {
+    void attach(LabWorld driver) {
         this.driver = driver;
         rebase();
     }
@@ -267,7 +268,7 @@ public final class Lab {
      * Applies a change on the lab's executor, then lets an instant clock run to idle (bounded) so the
      * answer and the next read see every consequence. Refused with 409 once a limit stopped the lab.
      */
-    public <T> T change(Function<LabDriver, T> action) {
+    public <T> T change(Function<LabWorld, T> action) {
         return call(() -> {
             touch();
             if (stopped) {
@@ -372,7 +373,7 @@ public final class Lab {
     public void setClock(ClockMode newClock, Double newScale, Boolean newPaused) {
         call(() -> {
             touch();
-            if (driver != null && driver.realTimeOnly()) {
+            if (driver != null && driver.capabilities().realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {
                     throw LabProblem.badInput(
@@ -441,12 +442,12 @@ public final class Lab {
             // A running chunk sees the stop flag at once, so this waits for little; a TAP lab's
             // namespace is gone when DELETE answers.
             call(() -> {
-                if (driver != null) driver.shutdown();
+                if (driver != null) driver.close();
                 return null;
             });
         } catch (LabProblem busy) {
             executor.post(() -> {
-                if (driver != null) driver.shutdown();
+                if (driver != null) driver.close();
             });
         } finally {
             stream.complete();
@@ -460,7 +461,7 @@ public final class Lab {
 
     /** What readers may look at on the lab's executor. */
     public final class LabView {
-        public LabDriver driver() {
+        public LabWorld driver() {
             return driver;
         }
 

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpSegment;
@@ -207,7 +208,7 @@ class LabController {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
         return onLab(() -> labs.authorized(id, auth), lab -> {
             String c = lab.change(d -> {
-                if (d.realTimeOnly()
+                if (d.capabilities().realTimeOnly()
                         && Boolean.TRUE.equals(body.autoListen())
                         && !d.listeners(from.other()).contains(body.remotePort())) {
                     // Real time does not stand still after the SYN leaves: listen first, or it meets a RST.
@@ -235,7 +236,7 @@ class LabController {
     }
 
     /** The first port from 49152 (RFC 6335 dynamic range) the host does not use yet. */
-    static int ephemeralPort(LabDriver d, HostName host) {
+    static int ephemeralPort(LabWorld d, HostName host) {
         java.util.Set<Integer> used = new java.util.HashSet<>(d.listeners(host));
         for (ConnectionSnapshot c : d.connections(host)) used.add(c.key().localPort());
         for (int p = 49152; p <= 65535; p++) {
@@ -244,7 +245,7 @@ class LabController {
         throw LabProblem.conflict("no free local port on " + host.id());
     }
 
-    static Map<String, Object> connectionView(LabDriver d, String c) {
+    static Map<String, Object> connectionView(LabWorld d, String c) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", c);
         out.put("client", null);
@@ -294,7 +295,7 @@ class LabController {
     }
 
     /** An id this lab never gave out is a missing resource (404), not a state conflict. */
-    static void requireConnection(LabDriver driver, String lab, String connection) {
+    static void requireConnection(LabWorld driver, String lab, String connection) {
         if (!driver.knowsConnection(connection)) {
             throw LabProblem.notFound("lab " + lab + " has no connection " + connection);
         }
@@ -369,7 +370,7 @@ class LabController {
             String c,
             String auth,
             LabRequests.Side body,
-            java.util.function.BiConsumer<LabDriver, HostName> call) {
+            java.util.function.BiConsumer<LabWorld, HostName> call) {
         HostName side = LabMapping.host(body == null ? null : body.side(), HostName.CLIENT);
         return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ObservedSide;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.sim.SimConfig;
@@ -184,7 +186,7 @@ public final class LabMapping {
     }
 
     public static Map<String, Object> snapshot(Lab lab, Lab.LabView v, TcpLabProperties props) {
-        LabDriver d = v.driver();
+        LabWorld d = v.driver();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", lab.id());
         m.put("mode", lab.mode());
@@ -215,7 +217,7 @@ public final class LabMapping {
         m.put("viewers", lab.viewers());
         m.put("limits", limits(props));
         m.put("scenario", lab.scenario() == null ? null : scenarioView(lab, v));
-        m.put("tap", d.tapInfo());
+        m.put("tap", d.tapInfo().orElse(null));
         return m;
     }
 
@@ -253,7 +255,7 @@ public final class LabMapping {
     }
 
     /** Connections by lab id, each with the client's and the server's side (null where absent). */
-    public static List<Map<String, Object>> connections(LabDriver d) {
+    public static List<Map<String, Object>> connections(LabWorld d) {
         Map<String, Map<String, Object>> byId = new TreeMap<>(LabMapping::compareIds);
         for (HostName h : HostName.values()) {
             for (ConnectionSnapshot c : d.connections(h)) {
@@ -267,7 +269,7 @@ public final class LabMapping {
                 cm.put(h.id(), side(c));
             }
             // The Linux kernel's side (tap labs): only what can be seen from outside it.
-            for (LabDriver.ObservedSide o : d.observed(h)) {
+            for (ObservedSide o : d.observed(h)) {
                 Map<String, Object> cm = byId.computeIfAbsent(o.connection(), id -> {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("id", id);
@@ -277,7 +279,7 @@ public final class LabMapping {
                 });
                 if (cm.get(h.id()) == null) {
                     Map<String, Object> side = new LinkedHashMap<>();
-                    side.put("state", o.state());
+                    side.put("state", o.state().name());
                     side.put("localPort", o.localPort());
                     side.put("remotePort", o.remotePort());
                     side.put("observed", o.source());

@@ -38,7 +38,7 @@ public class LabService {
     private final Map<String, RateWindow> creations = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final TcpLabProperties props;
-    private final ObjectProvider<LabDriverFactory> factories;
+    private final ObjectProvider<LabWorldFactory> factories;
     private final LabMetrics metrics;
     private final JsonMapper json;
     private final LongSupplier wallNanos;
@@ -56,7 +56,7 @@ public class LabService {
 
     public LabService(
             TcpLabProperties props,
-            ObjectProvider<LabDriverFactory> factories,
+            ObjectProvider<LabWorldFactory> factories,
             LabMetrics metrics,
             JsonMapper json,
             WallClock wallClock) {
@@ -81,7 +81,7 @@ public class LabService {
 
     /** Creates a lab or refuses it (429 per client per minute, 503 when the server is full). */
     public synchronized Lab create(LabSettings settings, ClockMode clock, double timeScale, String clientAddress) {
-        LabDriverFactory factory = factoryFor(settings.mode());
+        LabWorldFactory factory = factoryFor(settings.mode());
         if (labs.size() >= props.getMaxLabs()) {
             throw LabProblem.unavailable("the server runs its maximum of " + props.getMaxLabs()
                     + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
@@ -102,7 +102,7 @@ public class LabService {
         return lab;
     }
 
-    private LabDriverFactory factoryFor(String mode) {
+    private LabWorldFactory factoryFor(String mode) {
         if ("tap".equals(mode) && !props.getTap().isEnabled()) {
             throw LabProblem.unavailable(org.tcplab.server.tap.TapAvailability.disabledReason());
         }

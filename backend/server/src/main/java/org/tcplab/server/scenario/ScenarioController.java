@@ -25,7 +25,6 @@ import org.tcplab.server.lab.Lab;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.lab.LabSettings;
-import org.tcplab.server.lab.SimLabDriver;
 import org.tcplab.server.system.LabProblem;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -124,12 +123,10 @@ class ScenarioController {
     }
 
     private ScenarioRun startIn(Lab lab, ScenarioDefinition def, Map<String, Object> params) {
-        ScenarioRun run = lab.change(d -> {
-            if (!(d instanceof SimLabDriver sim)) {
-                throw LabProblem.conflict("scenarios run in sim labs only");
-            }
+        ScenarioRun run = lab.change(world -> {
             try {
-                ScenarioRun r = runner.start(def, params, sim.simulation(), lab.sink());
+                ScenarioRun r = runner.start(def, params, world);
+                // The snapshot asks for the view under the lab's lock, where the run's progress may be read.
                 lab.scenario((LabMapping.ScenarioView) log -> view(r, log));
                 return r;
             } catch (IllegalStateException e) {
@@ -164,10 +161,11 @@ class ScenarioController {
         lab.read(v -> {
             out.put("time", LabMapping.ms(v.driver().nowUs()));
             out.put("lastEventId", v.lastEventId());
+            // The run's progress is the lab's state: read it under the lab's lock.
+            out.put("running", run.running());
+            out.put("connections", run.connections());
             return null;
         });
-        out.put("running", run.running());
-        out.put("connections", run.connections());
         return out;
     }
 }

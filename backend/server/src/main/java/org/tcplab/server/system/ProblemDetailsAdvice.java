@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.tcp.TcpUserException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -26,6 +29,8 @@ import tools.jackson.core.JacksonException;
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
     private final LabMetrics metrics;
 
@@ -59,14 +64,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return respond(pd);
     }
 
-    /**
-     * Input the engine itself refuses (its own argument checks, which the request layer did not
-     * anticipate): still the caller's input, so 400 with the engine's words, never a 500.
-     */
+    /** Input the engine refuses, naming the field (its own checks the request layer did not anticipate): 400. */
+    @ExceptionHandler(InvalidArgumentException.class)
+    ResponseEntity<ProblemDetail> invalidArgument(InvalidArgumentException e) {
+        return labProblem(LabProblem.badInput(e.field(), e.getMessage()));
+    }
+
+    /** Any other IllegalArgumentException is a bug on our side, not the caller's input: 500, logged. */
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> illegalArgument(IllegalArgumentException e) {
-        ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        pd.setTitle("Bad request");
+        LOG.error("unexpected IllegalArgumentException answered with 500", e);
+        ProblemDetail pd = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "the server failed on this request; it has been logged");
+        pd.setTitle("Internal server error");
         return respond(pd);
     }
 

@@ -36,7 +36,7 @@ class ScenarioSimulationTest {
         ScenarioDefinition def = CATALOG.find(name).orElseThrow();
         EventLog log = new EventLog();
         Simulation sim = new Simulation(runner.configure(def, params, SimConfig.defaults(seed)), log);
-        ScenarioRun run = runner.start(def, params, sim, log);
+        ScenarioRun run = runner.start(def, params, sim);
         assertThat(sim.runUntilIdle(5_000_000)).as(name + " reaches idle").isTrue();
         return new Played(run, log, sim);
     }
@@ -128,7 +128,7 @@ class ScenarioSimulationTest {
         EventLog log = new EventLog();
         Simulation sim = new Simulation(SimConfig.defaults(1), log);
         assertThat(runner.fits(def, Map.of(), sim)).isFalse();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.start(def, Map.of(), sim, log))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.start(def, Map.of(), sim))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("twoWayHandshake=true");
     }
@@ -139,10 +139,10 @@ class ScenarioSimulationTest {
         ScenarioDefinition second = CATALOG.find("three-way-handshake").orElseThrow();
         EventLog log = new EventLog();
         Simulation sim = new Simulation(SimConfig.defaults(5), log);
-        ScenarioRun one = runner.start(first, Map.of(), sim, log);
+        ScenarioRun one = runner.start(first, Map.of(), sim);
         assertThat(sim.runUntilIdle(1_000_000)).isTrue();
         sim.runUntil(sim.nowUs() + 2_000_000);
-        ScenarioRun two = runner.start(second, Map.of(), sim, log);
+        ScenarioRun two = runner.start(second, Map.of(), sim);
         assertThat(two.startUs()).isGreaterThan(0);
         assertThat(sim.runUntilIdle(1_000_000)).isTrue();
         assertThat(two.failures()).isEmpty();
@@ -159,7 +159,7 @@ class ScenarioSimulationTest {
         Simulation sim = new Simulation(SimConfig.defaults(5), log);
         sim.listen(HostName.SERVER, 80);
         sim.connect(HostName.CLIENT, 40000, 80, null, null, false);
-        ScenarioRun run = runner.start(def, Map.of(), sim, log);
+        ScenarioRun run = runner.start(def, Map.of(), sim);
         assertThat(sim.runUntilIdle(1_000_000)).isTrue();
         assertThat(run.failures()).hasSize(2);
         assertThat(run.failures().get(0)).startsWith("scenario three-way-handshake, step 'syn' failed: ");

@@ -5,9 +5,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.tcplab.engine.event.EventSink;
-import org.tcplab.server.lab.LabDriver;
-import org.tcplab.server.lab.LabDriverFactory;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.lab.LabWorldFactory;
 
 /** Puts {@link FakeLabDriver} in front of the engine for sim labs (the REST layer's tests). */
 @TestConfiguration
@@ -15,19 +15,19 @@ public class FakeDriverConfig {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    LabDriverFactory fakeSimFactory() {
+    LabWorldFactory fakeSimFactory() {
         return new FakeFactory();
     }
 
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    static final class FakeFactory implements LabDriverFactory, Ordered {
+    static final class FakeFactory implements LabWorldFactory, Ordered {
         @Override
         public String mode() {
             return "sim";
         }
 
         @Override
-        public LabDriver create(LabSettings settings, EventSink events) {
+        public LabWorld create(LabSettings settings, EventSink events) {
             return new FakeLabDriver(settings, events);
         }
 

@@ -9,17 +9,21 @@ import java.util.TreeSet;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.lab.LabCapabilities;
+import org.tcplab.engine.lab.LabCommand;
+import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ScriptStatus;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.engine.wire.TcpSegment;
-import org.tcplab.server.lab.LabDriver;
 import org.tcplab.server.lab.LabSettings;
 
 /**
@@ -27,7 +31,7 @@ import org.tcplab.server.lab.LabSettings;
  * clock with pending work, user calls that throw TcpUserException like the engine. Not TCP: a
  * connection is "established" one link latency after it opens, if the peer listens.
  */
-public final class FakeLabDriver implements LabDriver {
+public final class FakeLabDriver implements LabWorld {
 
     private record Pending(long at, long seq, Runnable action) {}
 
@@ -115,13 +119,108 @@ public final class FakeLabDriver implements LabDriver {
     }
 
     @Override
-    public void listen(HostName host, int port) {
+    public LabCapabilities capabilities() {
+        return new LabCapabilities(false, false, true, true, false);
+    }
+
+    @Override
+    public <R> R apply(LabCommand<R> command) {
+        return command.applyTo(commands);
+    }
+
+    @Override
+    public TcpConfig tcp(HostName host) {
+        return TcpConfig.defaults();
+    }
+
+    /** Like the old drivers' default: every id is known, the fake refuses unknown ones itself (409). */
+    @Override
+    public boolean knowsConnection(String connection) {
+        return true;
+    }
+
+    @Override
+    public byte[] received(String connection, HostName side) {
+        return new byte[0];
+    }
+
+    @Override
+    public ScriptStatus script(int id) {
+        throw new TcpUserException("the fake runs no scripts");
+    }
+
+    private final LabCommand.Handler commands = new LabCommand.Handler() {
+        public void listen(LabCommand.Listen c) {
+            FakeLabDriver.this.doListen(c.host(), c.port());
+        }
+
+        public void unlisten(LabCommand.Unlisten c) {
+            listeners.get(c.host()).remove(c.port());
+        }
+
+        public String connect(LabCommand.Connect c) {
+            return doConnect(c.from(), c.localPort(), c.remotePort(), c.isn(), c.peerIsn(), c.simultaneous());
+        }
+
+        public void send(LabCommand.Send c) {
+            doSend(c.connection(), c.side(), c.data());
+        }
+
+        public void close(LabCommand.Close c) {
+            doClose(c.connection(), c.side());
+        }
+
+        public void abort(LabCommand.Abort c) {
+            doAbort(c.connection(), c.side());
+        }
+
+        public void setReading(LabCommand.SetReading c) {}
+
+        public void crash(LabCommand.Crash c) {
+            doCrash(c.host());
+        }
+
+        public long inject(LabCommand.Inject c) {
+            return doInject(c.from(), c.segment(), c.delayUs());
+        }
+
+        public void pinIsn(LabCommand.PinIsn c) {}
+
+        public FaultRule addFault(LabCommand.AddFault c) {
+            return doAddFault(c.rule());
+        }
+
+        public boolean removeFault(LabCommand.RemoveFault c) {
+            return faults.removeIf(f -> f.id() == c.id());
+        }
+
+        public void setLink(LabCommand.SetLink c) {
+            throw new TcpUserException("the fake's link is fixed");
+        }
+
+        public boolean runUntil(LabCommand.RunUntil c) {
+            return doRunUntil(c.timeUs(), c.maxSteps());
+        }
+
+        public boolean runUntilIdle(LabCommand.RunUntilIdle c) {
+            return doRunUntilIdle(c.maxSteps());
+        }
+
+        public boolean step(LabCommand.Step c) {
+            return doStep();
+        }
+
+        public int runScript(LabCommand.RunScript c) {
+            throw new TcpUserException("the fake runs no scripts");
+        }
+    };
+
+    private void doListen(HostName host, int port) {
         if (!listeners.get(host).add(port)) throw new TcpUserException("connection already exists");
         events.emit(new LabEvent.StateChanged(now, null, host, TcpState.CLOSED, TcpState.LISTEN, "listen"));
     }
 
-    @Override
-    public String connect(
+    private String doConnect(
             HostName from, int localPort, int remotePort, SeqNum isn, SeqNum peerIsn, boolean simultaneous) {
         for (Conn c : conns.values()) {
             if (c.from == from && c.localPort == localPort && c.remotePort == remotePort) {
@@ -181,8 +280,7 @@ public final class FakeLabDriver implements LabDriver {
         return c;
     }
 
-    @Override
-    public void send(String connection, HostName side, byte[] data) {
+    private void doSend(String connection, HostName side, byte[] data) {
         Conn c = conn(connection);
         if ((side == c.from ? c.fromState : c.toState) != TcpState.ESTABLISHED) {
             throw new TcpUserException("connection does not exist");
@@ -202,27 +300,23 @@ public final class FakeLabDriver implements LabDriver {
                 () -> events.emit(new LabEvent.DataDelivered(now, c.id, side.other(), data.length, data.length)));
     }
 
-    @Override
-    public void close(String connection, HostName side) {
+    private void doClose(String connection, HostName side) {
         Conn c = conn(connection);
         events.emit(new LabEvent.StateChanged(now, c.id, side, TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, "close"));
     }
 
-    @Override
-    public void abort(String connection, HostName side) {
+    private void doAbort(String connection, HostName side) {
         Conn c = conns.remove(connection);
         if (c == null) throw new TcpUserException("connection does not exist");
         events.emit(new LabEvent.StateChanged(now, c.id, side, TcpState.ESTABLISHED, TcpState.CLOSED, "abort"));
     }
 
-    @Override
-    public void crash(HostName host) {
+    private void doCrash(HostName host) {
         listeners.get(host).clear();
         conns.values().removeIf(c -> true);
     }
 
-    @Override
-    public long inject(HostName from, TcpSegment s, long delayUs) {
+    private long doInject(HostName from, TcpSegment s, long delayUs) {
         return sent(
                 null,
                 from,
@@ -235,16 +329,10 @@ public final class FakeLabDriver implements LabDriver {
                 "crafted");
     }
 
-    @Override
-    public FaultRule addFault(FaultRule rule) {
+    private FaultRule doAddFault(FaultRule rule) {
         FaultRule r = rule.withId(++faultIds);
         faults.add(r);
         return r;
-    }
-
-    @Override
-    public boolean removeFault(int id) {
-        return faults.removeIf(f -> f.id() == id);
     }
 
     @Override
@@ -257,39 +345,29 @@ public final class FakeLabDriver implements LabDriver {
         return link;
     }
 
-    @Override
-    public void schedule(long atUs, Runnable action) {
+    private void schedule(long atUs, Runnable action) {
         pending.add(new Pending(Math.max(now, atUs), order++, action));
     }
 
-    @Override
-    public boolean runUntilIdle(long maxSteps) {
+    private boolean doRunUntilIdle(long maxSteps) {
         for (long i = 0; i < maxSteps; i++) {
-            if (!step()) return true;
+            if (!doStep()) return true;
         }
         return pending.isEmpty();
     }
 
-    @Override
-    public void runUntil(long timeUs) {
-        while (!pending.isEmpty() && pending.peek().at <= timeUs) step();
-        now = Math.max(now, timeUs);
-    }
-
-    @Override
-    public boolean runUntil(long timeUs, long maxSteps) {
+    private boolean doRunUntil(long timeUs, long maxSteps) {
         for (long i = 0; ; i++) {
             if (pending.isEmpty() || pending.peek().at > timeUs) {
                 now = Math.max(now, timeUs);
                 return true;
             }
             if (i >= maxSteps) return false;
-            step();
+            doStep();
         }
     }
 
-    @Override
-    public boolean step() {
+    private boolean doStep() {
         Pending p = pending.poll();
         if (p == null) return false;
         now = Math.max(now, p.at);

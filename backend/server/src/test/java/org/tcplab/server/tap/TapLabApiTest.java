@@ -294,6 +294,39 @@ class TapLabApiTest {
     }
 
     @Test
+    void whatTheKernelDecidesItselfIs400NamingTheField() {
+        Created lab = api.create(Map.of("mode", "tap", "linuxSide", "server"));
+        try {
+            // The engine refuses with the field typed in its exception, not parsed back out of a message.
+            api.post(lab, "/connections", Map.of("from", "client", "remotePort", 80, "peerIsn", 5))
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.field")
+                    .isEqualTo("peerIsn");
+            api.post(lab, "/connections", Map.of("from", "client", "remotePort", 80, "simultaneous", true))
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.field")
+                    .isEqualTo("simultaneous");
+            api.post(lab, "/connections", Map.of("from", "server", "remotePort", 80, "isn", 5))
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.field")
+                    .isEqualTo("isn");
+        } finally {
+            web.delete()
+                    .uri("/api/labs/" + lab.id())
+                    .headers(h -> h.setBearerAuth(lab.token()))
+                    .exchange()
+                    .expectStatus()
+                    .isNoContent();
+        }
+    }
+
+    @Test
     void badLinuxSideAndClockAre400NamingTheField() {
         web.post()
                 .uri("/api/labs")

@@ -3,10 +3,10 @@ package org.tcplab.server.tap;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.tcp.TcpConfig;
-import org.tcplab.server.lab.LabDriver;
-import org.tcplab.server.lab.LabDriverFactory;
 import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.lab.LabWorldFactory;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.tap.KernelLab;
 import org.tcplab.tap.TapException;
@@ -14,13 +14,15 @@ import org.tcplab.tap.TapLabConfig;
 import org.tcplab.tap.TapSupport;
 
 /**
- * Tap labs: our stack against the Linux kernel in a fresh network namespace per lab. Only a bean
- * with {@code tcplab.tap.enabled=true} (it needs root or CAP_NET_ADMIN); otherwise the lab service
- * answers 503 naming the setting.
+ * Tap labs: our stack against the Linux kernel in a fresh network namespace per lab (or two Linux
+ * sockets with {@code linuxSide: both}). The world ({@link KernelLab}) runs in real time on its own
+ * thread and says so in its capabilities, so the lab takes only the realtime clock. Only a bean with
+ * {@code tcplab.tap.enabled=true} (it needs root or CAP_NET_ADMIN); otherwise the lab service answers
+ * 503 naming the setting.
  */
 @Component
 @ConditionalOnProperty(prefix = "tcplab.tap", name = "enabled", havingValue = "true")
-class TapLabDriverFactory implements LabDriverFactory {
+class TapWorldFactory implements LabWorldFactory {
 
     @Override
     public String mode() {
@@ -28,7 +30,7 @@ class TapLabDriverFactory implements LabDriverFactory {
     }
 
     @Override
-    public LabDriver create(LabSettings settings, EventSink events) {
+    public LabWorld create(LabSettings settings, EventSink events) {
         String side = settings.linuxSide() == null ? "server" : settings.linuxSide();
         TapSupport.Availability a = TapSupport.check(side);
         if (!a.available()) {
@@ -40,13 +42,10 @@ class TapLabDriverFactory implements LabDriverFactory {
         TapLabConfig config = TapLabConfig.defaults(side)
                 .withTcp(ours)
                 .withSeed(settings.sim().seed());
-        TapLabDriver.Settle settle = new TapLabDriver.Settle();
-        KernelLab lab;
         try {
-            lab = KernelLab.start(config, settle.wrap(events));
+            return KernelLab.start(config, events);
         } catch (TapException | IllegalStateException e) {
             throw LabProblem.unavailable("the tap lab could not start: " + e.getMessage());
         }
-        return new TapLabDriver(lab, settle);
     }
 }

@@ -1,0 +1,13 @@
+package org.tcplab.server.lab;
+
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.lab.LabWorld;
+
+/** Makes the world of a lab of one mode ({@code sim}, {@code tap}); a Spring bean per mode. */
+public interface LabWorldFactory {
+
+    String mode();
+
+    /** A new world for {@code settings}, reporting every event to {@code events}. */
+    LabWorld create(LabSettings settings, EventSink events);
+}
