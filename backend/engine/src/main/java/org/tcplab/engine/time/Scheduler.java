@@ -69,9 +69,13 @@ public final class Scheduler {
         return idle();
     }
 
-    /** Runs everything due at or before {@code timeUs}, then sets the clock to it (if it is ahead). */
+    /**
+     * Runs everything due at or before {@code timeUs}, then sets the clock to it (if it is ahead).
+     * Stops on an empty queue whatever {@code timeUs} is: {@link #nextEventUs()} reads
+     * {@link Long#MAX_VALUE} then, which compared with {@code timeUs = Long.MAX_VALUE} once spun forever.
+     */
     public void runUntil(long timeUs) {
-        while (nextEventUs() <= timeUs) {
+        for (Handle h = peek(); h != null && h.atUs <= timeUs; h = peek()) {
             step();
         }
         if (timeUs > nowUs) nowUs = timeUs;
