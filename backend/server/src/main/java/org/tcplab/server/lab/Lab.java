@@ -11,6 +11,7 @@ import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
 
 /**
  * One lab: a driver (the engine is single-threaded), its event log, its clock and its viewers.
@@ -185,7 +186,8 @@ public final class Lab {
         try {
             touch();
             if (stopped) {
-                throw LabProblem.conflict(
+                throw LabProblem.of(
+                        ProblemType.LAB_STOPPED,
                         "lab " + id + " reached its event limit (" + maxEvents + ") and is stopped; create a new lab");
             }
             T result = action.apply(driver);

@@ -33,7 +33,7 @@ public final class LabMapping {
     }
 
     /** The engine's SimConfig from a create request: {@code tcp} for both hosts, then each host's own overrides. */
-    public static SimConfig simConfig(LabRequests.CreateLab req, long seed) {
+    public static SimConfig simConfig(LabSpec req, long seed) {
         SimConfig d = SimConfig.defaults(seed);
         LinkConfig link = linkConfig(req.link(), d.link());
         TcpConfig tcp = tcpConfig(req.tcp(), d.client());
@@ -47,7 +47,7 @@ public final class LabMapping {
     }
 
     /** {@code base} with the fields the request gives (ms in JSON, us in the engine); null keeps. */
-    static LinkConfig linkConfig(LabRequests.Link l, LinkConfig base) {
+    static LinkConfig linkConfig(LabSpec.Link l, LinkConfig base) {
         if (l == null) return base;
         return new LinkConfig(
                 l.latencyMs() == null ? base.latencyUs() : us(l.latencyMs()),
@@ -67,7 +67,7 @@ public final class LabMapping {
         return lm;
     }
 
-    static TcpConfig tcpConfig(LabRequests.Tcp t, TcpConfig c) {
+    static TcpConfig tcpConfig(LabSpec.Tcp t, TcpConfig c) {
         if (t == null) return c;
         if (t.mss() != null) c = c.withMss(t.mss());
         if (t.window() != null) c = c.withWindow(t.window());

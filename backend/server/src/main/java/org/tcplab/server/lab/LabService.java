@@ -2,6 +2,8 @@ package org.tcplab.server.lab;
 
 import jakarta.annotation.PreDestroy;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +16,8 @@ import org.springframework.stereotype.Service;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
+import org.tcplab.server.system.Problems;
 import org.tcplab.server.system.TcpLabProperties;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -36,14 +40,22 @@ public class LabService {
     private final ObjectProvider<LabDriverFactory> factories;
     private final LabMetrics metrics;
     private final JsonMapper json;
+    /** Wall time for the per-client creation windows; tests move it by hand. */
+    private final Clock clock;
+
     private final LongSupplier wallNanos = System::nanoTime;
     private final Scheduler clockScheduler = Schedulers.newSingle("tcplab-clock", true);
     private final Disposable ticker;
     private final Disposable sweeper;
 
     public LabService(
-            TcpLabProperties props, ObjectProvider<LabDriverFactory> factories, LabMetrics metrics, JsonMapper json) {
+            TcpLabProperties props,
+            ObjectProvider<LabDriverFactory> factories,
+            LabMetrics metrics,
+            JsonMapper json,
+            Clock clock) {
         this.props = props;
+        this.clock = clock;
         this.factories = factories;
         this.metrics = metrics;
         this.json = json;
@@ -65,14 +77,12 @@ public class LabService {
     public synchronized Lab create(LabSettings settings, ClockMode clock, double timeScale, String clientAddress) {
         LabDriverFactory factory = factoryFor(settings.mode());
         if (labs.size() >= props.getMaxLabs()) {
-            throw LabProblem.unavailable("the server runs its maximum of " + props.getMaxLabs()
-                    + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
+            throw LabProblem.of(
+                    ProblemType.SERVER_FULL,
+                    "the server runs its maximum of " + props.getMaxLabs()
+                            + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
         }
-        RateWindow window = creations.computeIfAbsent(clientAddress, a -> new RateWindow());
-        if (!window.tryAcquire(System.currentTimeMillis(), props.getLabsPerClientPerMinute())) {
-            throw LabProblem.tooMany("at most " + props.getLabsPerClientPerMinute()
-                    + " labs per minute from one address (tcplab.labs-per-client-per-minute)");
-        }
+        acquireCreation(clientAddress);
         String id = randomId(16);
         String token = randomId(24);
         LabStream stream = new LabStream(json, metrics::event);
@@ -92,15 +102,76 @@ public class LabService {
         return lab;
     }
 
+    /**
+     * Counts one creation against the client's one-minute window, or refuses it with 429 and when to
+     * come back. The windows map holds at most {@code tcplab.max-tracked-clients} addresses: expired
+     * windows go first, and while every slot is live a new address waits for the oldest to end, so
+     * rotating addresses neither grows the map nor resets anyone's window.
+     */
+    private void acquireCreation(String clientAddress) {
+        long now = clock.millis();
+        String key = rateKey(clientAddress);
+        RateWindow window = creations.get(key);
+        if (window == null) {
+            if (creations.size() >= props.getMaxTrackedClients()) {
+                creations.values().removeIf(w -> w.expired(now));
+            }
+            if (creations.size() >= props.getMaxTrackedClients()) {
+                long wait = creations.values().stream()
+                        .mapToLong(w -> w.retryAfterMs(now))
+                        .min()
+                        .orElse(RateWindow.WINDOW_MS);
+                throw LabProblem.tooMany(
+                        ProblemType.RATE_LIMITER_FULL,
+                        props.getMaxTrackedClients() + " addresses are creating labs this minute"
+                                + " (tcplab.max-tracked-clients); try again in "
+                                + Problems.retryAfterSeconds(Duration.ofMillis(wait)) + " s",
+                        Duration.ofMillis(wait));
+            }
+            window = new RateWindow();
+            creations.put(key, window);
+        }
+        if (!window.tryAcquire(now, props.getLabsPerClientPerMinute())) {
+            Duration wait = Duration.ofMillis(window.retryAfterMs(now));
+            throw LabProblem.tooMany(
+                    ProblemType.RATE_LIMITED,
+                    "at most " + props.getLabsPerClientPerMinute()
+                            + " labs per minute from one address (tcplab.labs-per-client-per-minute); try again in "
+                            + Problems.retryAfterSeconds(wait) + " s, or reuse a lab you have",
+                    wait);
+        }
+    }
+
+    /**
+     * The address a window counts: IPv4 as it is, IPv6 by its /64 (one host or home network holds a
+     * whole /64, RFC 4291 §2.5.4, and could otherwise rotate through it).
+     */
+    static String rateKey(String address) {
+        if (address.indexOf(':') < 0) return address;
+        try {
+            byte[] b = java.net.InetAddress.getByName(address).getAddress();
+            if (b.length != 16) return address;
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff)))
+                        .append(':');
+            }
+            return sb.append(":/64").toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+
     private LabDriverFactory factoryFor(String mode) {
         if ("tap".equals(mode) && !props.getTap().isEnabled()) {
-            throw LabProblem.unavailable(org.tcplab.server.tap.TapAvailability.disabledReason());
+            throw LabProblem.of(ProblemType.MODE_UNAVAILABLE, org.tcplab.server.tap.TapAvailability.disabledReason());
         }
         return factories
                 .orderedStream()
                 .filter(f -> f.mode().equals(mode))
                 .findFirst()
-                .orElseThrow(() -> LabProblem.unavailable(mode + " mode is not available in this server build"));
+                .orElseThrow(() -> LabProblem.of(
+                        ProblemType.MODE_UNAVAILABLE, mode + " mode is not available in this server build"));
     }
 
     /** 128 bits or more from SecureRandom, URL-safe. */
@@ -113,8 +184,10 @@ public class LabService {
     public Lab get(String id) {
         Lab lab = labs.get(id);
         if (lab == null) {
-            throw LabProblem.notFound("no lab " + id + " (it may have been deleted or removed after "
-                    + props.getIdleTimeout().toMinutes() + " idle minutes)");
+            throw LabProblem.of(
+                    ProblemType.LAB_NOT_FOUND,
+                    "no lab " + id + " (it may have been deleted or removed after "
+                            + props.getIdleTimeout().toMinutes() + " idle minutes)");
         }
         return lab;
     }
@@ -173,7 +246,8 @@ public class LabService {
                 removed++;
             }
         }
-        creations.entrySet().removeIf(e -> e.getValue().expired(System.currentTimeMillis()));
+        long nowMs = clock.millis();
+        creations.values().removeIf(w -> w.expired(nowMs));
         return removed;
     }
 
@@ -187,13 +261,15 @@ public class LabService {
         }
     }
 
-    /** A fixed one-minute window per client address. */
+    /** A fixed one-minute window per client address, starting at its first creation. */
     static final class RateWindow {
-        private long windowStartMs = Long.MIN_VALUE;
+        static final long WINDOW_MS = TimeUnit.MINUTES.toMillis(1);
+        private long windowStartMs;
         private int count;
 
         synchronized boolean tryAcquire(long nowMs, int limit) {
-            if (nowMs - windowStartMs >= TimeUnit.MINUTES.toMillis(1)) {
+            // A clock set back starts a new window rather than stretching this one.
+            if (count == 0 || nowMs - windowStartMs >= WINDOW_MS || nowMs < windowStartMs) {
                 windowStartMs = nowMs;
                 count = 0;
             }
@@ -204,8 +280,13 @@ public class LabService {
             return true;
         }
 
+        /** Milliseconds until this window ends and its client may create again. */
+        synchronized long retryAfterMs(long nowMs) {
+            return Math.max(0, windowStartMs + WINDOW_MS - nowMs);
+        }
+
         synchronized boolean expired(long nowMs) {
-            return nowMs - windowStartMs >= TimeUnit.MINUTES.toMillis(1);
+            return count == 0 || nowMs - windowStartMs >= WINDOW_MS || nowMs < windowStartMs;
         }
     }
 }

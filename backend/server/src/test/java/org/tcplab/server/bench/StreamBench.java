@@ -22,10 +22,8 @@ import org.tcplab.engine.wire.TcpFlag;
 import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
-import org.tcplab.server.lab.LabMapping;
-import org.tcplab.server.lab.LabRequests;
 import org.tcplab.server.lab.LabService;
-import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.lab.LabSpec;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -63,9 +61,7 @@ class StreamBench {
     }
 
     Lab newLab() {
-        LabRequests.CreateLab req = new LabRequests.CreateLab(null, 1L, null, null, null, null, null);
-        return labs.create(
-                new LabSettings("sim", LabMapping.simConfig(req, 1), "server"), ClockMode.INSTANT, 1.0, "bench");
+        return labs.create(LabSpec.defaults().settings(1), ClockMode.INSTANT, 1.0, "bench");
     }
 
     static long usedHeap() throws InterruptedException {
