@@ -219,6 +219,11 @@ public class LabService {
         return labs.size();
     }
 
+    /** Client addresses whose creation window is held (bounded by tcplab.max-tracked-clients). */
+    int trackedClients() {
+        return creations.size();
+    }
+
     public List<Lab> all() {
         return new ArrayList<>(labs.values());
     }

@@ -160,8 +160,10 @@ public class Problems {
 
     private static Draft classify(Throwable ex, String requestId) {
         if (ex instanceof LabProblem p) {
+            if (p.field() != null) {
+                return new Draft(p.type(), p.field() + ": " + p.getMessage()).field(p.field(), p.getMessage());
+            }
             Draft d = new Draft(p.type(), p.getMessage());
-            if (p.field() != null) d.field(p.field(), p.getMessage());
             d.retryAfter = p.retryAfter();
             return d;
         }
