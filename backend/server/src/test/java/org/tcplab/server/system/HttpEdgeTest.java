@@ -1,0 +1,176 @@
+package org.tcplab.server.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The HTTP edge: headers on pages and answers (CSP with frame-ancestors, nosniff, no referrer,
+ * no-store where a token travels), and connections that dribble their headers are closed.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.request-header-timeout=1s")
+@AutoConfigureWebTestClient
+class HttpEdgeTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    WebTestClient web;
+
+    @Test
+    void pagesCarryAContentSecurityPolicyThatKeepsOtherSitesFromFramingThem() {
+        for (String page : List.of("/", "/labs/AbC_-123")) {
+            web.get()
+                    .uri(page)
+                    .accept(MediaType.TEXT_HTML)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .value("Content-Security-Policy", csp -> assertThat(csp)
+                            .contains("frame-ancestors 'self'")
+                            .contains("script-src 'self'")
+                            .contains("connect-src 'self'")
+                            .contains("object-src 'none'")
+                            .doesNotContain("unsafe-eval"))
+                    .expectHeader()
+                    .valueEquals("X-Frame-Options", "SAMEORIGIN")
+                    .expectHeader()
+                    .valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader()
+                    .valueEquals("Referrer-Policy", "no-referrer");
+        }
+    }
+
+    @Test
+    void answersAreNotSniffedAndThoseCarryingATokenAreNotStored() {
+        web.get()
+                .uri("/api/scenarios")
+                .exchange()
+                .expectHeader()
+                .valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader()
+                .valueEquals("Referrer-Policy", "no-referrer");
+        web.post()
+                .uri("/api/labs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of())
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueEquals(HttpHeaders.CACHE_CONTROL, "no-store");
+        web.post()
+                .uri("/api/scenarios/three-way-handshake/labs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of())
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueEquals(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+
+    /** True once the server closed the connection (a blocking read ends: no sleeping, no polling). */
+    private static boolean closedByServer(Socket s) throws IOException {
+        return closedByServer(s, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    }
+
+    /**
+     * The same, giving up at {@code deadlineNanos}: a guard so that a server that never closes fails
+     * the test instead of hanging it, not a measurement.
+     */
+    private static boolean closedByServer(Socket s, long deadlineNanos) throws IOException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        s.setSoTimeout((int) Math.max(1, left));
+        InputStream in = s.getInputStream();
+        try {
+            while (true) {
+                if (in.read() < 0) return true;
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void connectionsThatDribbleTheirHeadersAreClosedAndTheServerStillAnswers() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        ScheduledExecutorService dribbler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < 100; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            // One more header line to every socket every 100 ms: slowloris keeps each one "active".
+            dribbler.scheduleAtFixedRate(
+                    () -> {
+                        for (Socket s : slow) {
+                            try {
+                                s.getOutputStream().write("X-a: b\r\n".getBytes(StandardCharsets.US_ASCII));
+                            } catch (IOException closed) {
+                                // the server hung up: what this test waits for
+                            }
+                        }
+                    },
+                    100,
+                    100,
+                    TimeUnit.MILLISECONDS);
+            // 15 s of dribbling is about 1.2 KB of headers per connection, far below netty's 8 KB
+            // header limit: only the header timeout can close them in that time.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            int closed = 0;
+            for (Socket s : slow) {
+                if (closedByServer(s, deadline)) closed++;
+            }
+            assertThat(closed)
+                    .as("slow-header connections closed by the server")
+                    .isEqualTo(100);
+        } finally {
+            dribbler.shutdownNow();
+            for (Socket s : slow) s.close();
+        }
+        web.get().uri("/api/scenarios").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAndAKeptAliveOneAfterItsAnswer() throws Exception {
+        try (Socket silent = new Socket("127.0.0.1", port)) {
+            assertThat(closedByServer(silent)).isTrue();
+        }
+        try (Socket keptAlive = new Socket("127.0.0.1", port)) {
+            keptAlive
+                    .getOutputStream()
+                    .write("GET /api/scenarios HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = keptAlive.getInputStream();
+            byte[] head = new byte[12];
+            assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            assertThat(closedByServer(keptAlive)).isTrue();
+        }
+    }
+}
