@@ -241,6 +241,10 @@ public final class LabMapping {
         m.put("viewerBuffer", p.getViewerBuffer());
         m.put("maxInboundFrameBytes", p.getMaxInboundFrameBytes());
         m.put("maxInboundFramesPerSecond", p.getMaxInboundFramesPerSecond());
+        m.put("maxStringLength", p.getMaxStringLength());
+        m.put("maxFaultsPerLab", p.getMaxFaultsPerLab());
+        m.put("maxTrackedClients", p.getMaxTrackedClients());
+        m.put("requestHeaderTimeoutSeconds", p.getRequestHeaderTimeout().toSeconds());
         return m;
     }
 

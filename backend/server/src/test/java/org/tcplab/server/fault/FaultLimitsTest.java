@@ -41,6 +41,15 @@ class FaultLimitsTest {
     }
 
     @Test
+    void theLimitsAreShownInTheSnapshot() {
+        assertThat((Map<String, Object>) api.snapshot(lab).get("limits"))
+                .containsEntry("maxFaultsPerLab", 3)
+                .containsEntry("maxStringLength", 32)
+                .containsEntry("maxTrackedClients", 10000)
+                .containsEntry("requestHeaderTimeoutSeconds", 10);
+    }
+
+    @Test
     void aLabHoldsAtMostMaxFaultsPerLabRulesUntilOneIsDeleted() {
         for (int i = 0; i < 3; i++) {
             api.post(lab, "/faults", Map.of("action", "drop")).expectStatus().isCreated();
