@@ -2,14 +2,11 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(120) // a wedged browser fails instead of hanging the build
 class PageSecurityE2ETest {
 
-    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path SHOTS = Paths.get(System.getProperty("tcplab.screenshots", "target/screenshots"));
 
-    private static Playwright playwright;
+    private static Chromium chromium;
     private static Browser browser;
 
     @LocalServerPort
@@ -48,30 +44,14 @@ class PageSecurityE2ETest {
 
     @BeforeAll
     static void launch() throws Exception {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM),
-                "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium)");
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        chromium = Chromium.launch();
+        browser = chromium.browser;
         Files.createDirectories(SHOTS);
     }
 
     @AfterAll
     static void close() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
+        if (chromium != null) chromium.close();
     }
 
     private String base() {
