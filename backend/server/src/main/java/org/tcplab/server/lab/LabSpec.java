@@ -136,6 +136,9 @@ public record LabSpec(
         if (linuxSide != null && !tap()) {
             throw LabProblem.badInput("linuxSide", "only tap labs have a Linux side");
         }
+        if (tap() && Boolean.TRUE.equals(paused)) {
+            throw LabProblem.badInput("paused", "a tap lab runs in real time and cannot be paused");
+        }
         return new LabSettings(
                 modeOrDefault(), LabMapping.simConfig(this, seed), linuxSide == null ? "server" : linuxSide);
     }

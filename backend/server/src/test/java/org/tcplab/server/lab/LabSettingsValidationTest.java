@@ -86,6 +86,7 @@ class LabSettingsValidationTest {
         cases.add(Arguments.of("POST", "/api/labs", "{\"seed\":1.9}", "seed"));
         cases.add(Arguments.of("POST", "/api/labs", "{\"mode\":\"tap\",\"clock\":\"step\"}", "clock"));
         cases.add(Arguments.of("POST", "/api/labs", "{\"linuxSide\":\"server\"}", "linuxSide"));
+        cases.add(Arguments.of("POST", "/api/labs", "{\"mode\":\"tap\",\"paused\":true}", "paused"));
         return cases.stream();
     }
 
