@@ -252,7 +252,10 @@ public class LabService {
             }
         }
         long nowMs = clock.millis();
-        creations.values().removeIf(w -> w.expired(nowMs));
+        synchronized (this) {
+            // Under create()'s lock, so a window is never dropped between its lookup and its use.
+            creations.values().removeIf(w -> w.expired(nowMs));
+        }
         return removed;
     }
 
