@@ -23,7 +23,10 @@ import org.tcplab.server.support.LabClient;
  * spelling of the path that routing accepts escapes it ({@code %73tream} and {@code %6cabs} once went
  * past a filter that compared the raw path). Raw sockets, so the path reaches the server as written.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Its own creation allowance: the default context's 30 labs a minute are shared by other classes.
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.labs-per-client-per-minute=100000")
 @AutoConfigureWebTestClient
 class WebSocketOriginTest {
 
