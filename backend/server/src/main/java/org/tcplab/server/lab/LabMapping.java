@@ -245,6 +245,7 @@ public final class LabMapping {
         m.put("maxFaultsPerLab", p.getMaxFaultsPerLab());
         m.put("maxTrackedClients", p.getMaxTrackedClients());
         m.put("requestHeaderTimeoutSeconds", p.getRequestHeaderTimeout().toSeconds());
+        m.put("keepAliveTimeoutSeconds", p.getKeepAliveTimeout().toSeconds());
         return m;
     }
 

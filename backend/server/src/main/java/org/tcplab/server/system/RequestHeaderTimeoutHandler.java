@@ -11,31 +11,35 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection that does not deliver a request's complete headers within the timeout of
- * starting to wait for them (when it opens, and after each answer on a kept-alive connection).
- * Sits right after the HTTP decoder, so it sees a request only once its headers are complete:
- * trickling a byte at a time (slowloris) does not reset it, unlike an idle timeout. Requests being
- * answered (pipelined ones counted) and upgraded WebSocket connections are left alone.
+ * Closes a connection that does not deliver a request's complete headers in time: within the header
+ * timeout of opening, and within the (longer) keep-alive timeout of its previous answer. Sits right
+ * after the HTTP decoder, so it sees a request only once its headers are complete: trickling a byte
+ * at a time (slowloris) does not reset it, unlike an idle timeout. Requests being answered
+ * (pipelined ones counted) and upgraded WebSocket connections are left alone. Kept-alive connections
+ * get longer because a client may reuse one just as the server closes it, and a POST that meets a
+ * closed connection is not retried by most clients.
  */
 final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
 
-    private final long timeoutMillis;
+    private final long firstMillis;
+    private final long keepAliveMillis;
     private ScheduledFuture<?> deadline;
     private int inFlight;
     private boolean upgraded;
 
-    RequestHeaderTimeoutHandler(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+    RequestHeaderTimeoutHandler(long firstMillis, long keepAliveMillis) {
+        this.firstMillis = firstMillis;
+        this.keepAliveMillis = keepAliveMillis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) arm(ctx);
+        if (ctx.channel().isActive()) arm(ctx, firstMillis);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        arm(ctx);
+        arm(ctx, firstMillis);
         super.channelActive(ctx);
     }
 
@@ -56,7 +60,7 @@ final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof LastHttpContent && !upgraded) {
             inFlight = Math.max(0, inFlight - 1);
-            if (inFlight == 0) arm(ctx);
+            if (inFlight == 0) arm(ctx, keepAliveMillis);
         }
         super.write(ctx, msg, promise);
     }
@@ -67,9 +71,9 @@ final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
-    private void arm(ChannelHandlerContext ctx) {
-        if (upgraded || deadline != null || timeoutMillis <= 0) return;
-        deadline = ctx.executor().schedule((Runnable) ctx::close, timeoutMillis, TimeUnit.MILLISECONDS);
+    private void arm(ChannelHandlerContext ctx, long millis) {
+        if (upgraded || deadline != null || millis <= 0) return;
+        deadline = ctx.executor().schedule((Runnable) ctx::close, millis, TimeUnit.MILLISECONDS);
     }
 
     private void disarm() {

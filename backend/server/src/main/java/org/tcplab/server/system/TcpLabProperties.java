@@ -46,8 +46,10 @@ public class TcpLabProperties {
      * memory against address rotation.
      */
     private int maxTrackedClients = 10_000;
-    /** Time a connection has to send a request's complete headers; slower ones are closed. */
+    /** Time a new connection has to send its first request's complete headers; slower ones are closed. */
     private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+    /** Time a kept-alive connection may wait (or trickle) before its next request's headers are complete. */
+    private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
     private final Tap tap = new Tap();
 
@@ -190,6 +192,14 @@ public class TcpLabProperties {
 
     public void setRequestHeaderTimeout(Duration v) {
         requestHeaderTimeout = v;
+    }
+
+    public Duration getKeepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    public void setKeepAliveTimeout(Duration v) {
+        keepAliveTimeout = v;
     }
 
     public Tap getTap() {

@@ -50,20 +50,24 @@ class WebConfig implements WebFluxConfigurer {
     }
 
     /**
-     * Slow clients cannot hold connections: request headers must arrive whole within
-     * {@code tcplab.request-header-timeout} (slowloris), and a body may pause no longer than that
-     * between reads (reactor-netty's read timeout) nor take more than a minute in all.
+     * Slow clients cannot hold connections: a new connection's first request headers must arrive
+     * whole within {@code tcplab.request-header-timeout} (slowloris), a kept-alive connection's next
+     * ones within {@code tcplab.keep-alive-timeout}, and a body may pause no longer than the header
+     * timeout between reads (reactor-netty's read timeout) nor take more than a minute in all.
      */
     @Bean
     NettyServerCustomizer requestTimeouts() {
-        Duration timeout = props.getRequestHeaderTimeout();
-        return server -> server.readTimeout(timeout)
+        Duration header = props.getRequestHeaderTimeout();
+        Duration keepAlive = props.getKeepAliveTimeout();
+        return server -> server.readTimeout(header)
                 .requestTimeout(Duration.ofMinutes(1))
                 .doOnChannelInit((observer, channel, remote) -> {
                     ChannelPipeline p = channel.pipeline();
-                    RequestHeaderTimeoutHandler h = new RequestHeaderTimeoutHandler(timeout.toMillis());
                     if (p.get(NettyPipeline.HttpCodec) != null) {
-                        p.addAfter(NettyPipeline.HttpCodec, "tcplab.requestHeaderTimeout", h);
+                        p.addAfter(
+                                NettyPipeline.HttpCodec,
+                                "tcplab.requestHeaderTimeout",
+                                new RequestHeaderTimeoutHandler(header.toMillis(), keepAlive.toMillis()));
                     }
                 });
     }

@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tcplab.request-header-timeout=1s")
+        properties = {"tcplab.request-header-timeout=1s", "tcplab.keep-alive-timeout=2s"})
 @AutoConfigureWebTestClient
 class HttpEdgeTest {
 
@@ -159,6 +159,7 @@ class HttpEdgeTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedAndAKeptAliveOneAfterItsAnswer() throws Exception {
+        // (tcplab.keep-alive-timeout applies after an answer; the 1 s header timeout before the first.)
         try (Socket silent = new Socket("127.0.0.1", port)) {
             assertThat(closedByServer(silent)).isTrue();
         }
