@@ -86,7 +86,8 @@ public class Problems {
     private void record(Problem p, Throwable ex, ServerWebExchange exchange) {
         int status = p.body().getStatus();
         metrics.rejected(status);
-        if (status >= 500 && p.type() != ProblemType.LAB_BUSY) {
+        // A refusal the server chose (503 full, busy, tap unavailable) is no fault; only a 500 is.
+        if (p.type() == ProblemType.INTERNAL_ERROR) {
             log.error(
                     "request {} {} {} failed with {}",
                     exchange.getRequest().getId(),
