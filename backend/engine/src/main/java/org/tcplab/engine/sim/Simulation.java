@@ -315,8 +315,7 @@ public final class Simulation implements LabWorld {
                             to.address(),
                             c.segment().dstPort()));
             long id = transmitter.nextId();
-            Runnable enter =
-                    () -> transmitter.enter(id, from, connection, bytes, TcpCodec.describe(bytes), false, "crafted");
+            Runnable enter = () -> transmitter.enter(id, from, connection, bytes, false, "crafted");
             if (c.delayUs() == 0) {
                 enter.run();
             } else {

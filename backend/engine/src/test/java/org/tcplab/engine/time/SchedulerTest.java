@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SchedulerTest {
 
@@ -52,6 +53,26 @@ class SchedulerTest {
         scheduler.runUntil(100);
         assertThat(ran).containsExactly("a@10", "b@20", "c@21");
         assertThat(scheduler.nowUs()).isEqualTo(100);
+    }
+
+    // The timeout turns the old endless loop into a failure instead of a hung build; it measures nothing.
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void runUntilTheEndOfTimeReturnsOnceNothingIsPending() {
+        at(10, "a");
+        at(Long.MAX_VALUE, "last");
+        scheduler.runUntil(Long.MAX_VALUE);
+        assertThat(ran).containsExactly("a@10", "last@" + Long.MAX_VALUE);
+        assertThat(scheduler.idle()).isTrue();
+        scheduler.runUntil(Long.MAX_VALUE);
+        assertThat(scheduler.nowUs()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void runUntilTheEndOfTimeOnAnEmptyQueueReturns() {
+        scheduler.runUntil(Long.MAX_VALUE);
+        assertThat(scheduler.nowUs()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -32,6 +32,8 @@ import org.tcplab.server.lab.Lab;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
+import org.tcplab.server.system.TcpLabProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -43,9 +45,11 @@ class FaultController {
 
     static final String FLAG = "CWR|ECE|URG|ACK|PSH|RST|SYN|FIN";
     private final LabService labs;
+    private final TcpLabProperties props;
 
-    FaultController(LabService labs) {
+    FaultController(LabService labs, TcpLabProperties props) {
         this.labs = labs;
+        this.props = props;
     }
 
     @Schema(
@@ -96,7 +100,17 @@ class FaultController {
                 body.delayMs() == null ? 0 : LabMapping.us(body.delayMs()));
         return Mono.fromCallable(() -> {
                     Lab lab = labs.authorized(id, auth);
-                    FaultRule added = lab.change(d -> d.addFault(rule));
+                    FaultRule added = lab.change(d -> {
+                        int max = props.getMaxFaultsPerLab();
+                        if (d.faults().size() >= max) {
+                            throw LabProblem.of(
+                                    ProblemType.TOO_MANY_FAULTS,
+                                    "lab " + id + " holds its maximum of " + max
+                                            + " fault rules (tcplab.max-faults-per-lab); delete one"
+                                            + " (DELETE /api/labs/" + id + "/faults/{id}) before adding another");
+                        }
+                        return d.addFault(rule);
+                    });
                     return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id()))
                             .body(LabMapping.fault(added));
                 })
@@ -121,7 +135,8 @@ class FaultController {
                         .filter(r -> r.id() == f)
                         .findFirst()
                         .map(LabMapping::fault)
-                        .orElseThrow(() -> LabProblem.notFound("lab " + id + " has no fault " + f))))
+                        .orElseThrow(
+                                () -> LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + id + " has no fault " + f))))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -134,7 +149,7 @@ class FaultController {
         return Mono.fromCallable(() -> {
                     Lab lab = labs.authorized(id, auth);
                     boolean removed = lab.change(d -> d.removeFault(f));
-                    if (!removed) throw LabProblem.notFound("lab " + id + " has no fault " + f);
+                    if (!removed) throw LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + id + " has no fault " + f);
                     return ResponseEntity.noContent().<Void>build();
                 })
                 .subscribeOn(Schedulers.boundedElastic());

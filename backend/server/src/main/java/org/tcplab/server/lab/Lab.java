@@ -15,6 +15,7 @@ import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
 import reactor.core.publisher.Mono;
 
 /**
@@ -253,7 +254,7 @@ public final class Lab {
         return LabProblem.busy(
                 "lab " + id + " is busy with earlier work (each request may simulate up to "
                         + limits.maxRun().toMillis() + " ms, tcplab.max-run-time); retry in " + seconds + " s",
-                seconds);
+                java.time.Duration.ofSeconds(seconds));
     }
 
     /** Reads on the lab's executor; nothing runs. */
@@ -272,7 +273,8 @@ public final class Lab {
         return call(() -> {
             touch();
             if (stopped) {
-                throw LabProblem.conflict("lab " + id + " is stopped (" + stopReason + "); create a new lab");
+                throw LabProblem.of(
+                        ProblemType.LAB_STOPPED, "lab " + id + " is stopped (" + stopReason + "); create a new lab");
             }
             T result = action.apply(driver);
             if (clock == ClockMode.INSTANT && !paused) {

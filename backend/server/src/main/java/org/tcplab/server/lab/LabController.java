@@ -3,9 +3,10 @@ package org.tcplab.server.lab;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import java.net.InetSocketAddress;
+import jakarta.validation.Validator;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,7 @@ import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
 import org.tcplab.server.system.TcpLabProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -47,10 +49,13 @@ class LabController {
     private static final String AUTH = HttpHeaders.AUTHORIZATION;
     private final LabService labs;
     private final TcpLabProperties props;
+    private final Validator validator;
+    private final SecureRandom random = new SecureRandom();
 
-    LabController(LabService labs, TcpLabProperties props) {
+    LabController(LabService labs, TcpLabProperties props, Validator validator) {
         this.labs = labs;
         this.props = props;
+        this.validator = validator;
     }
 
     static <T> Mono<T> blocking(Callable<T> work) {
@@ -71,34 +76,18 @@ class LabController {
             description = "Returns the lab id (the viewer link) and its token (needed for every change). "
                     + "mode tap answers 503 unless tcplab.tap.enabled=true.")
     Mono<ResponseEntity<Map<String, Object>>> create(
-            @Valid @RequestBody(required = false) LabRequests.CreateLab body, ServerHttpRequest request) {
-        LabRequests.CreateLab req =
-                body != null ? body : new LabRequests.CreateLab(null, null, null, null, null, null, null);
-        String mode = req.mode() == null ? "sim" : req.mode();
-        boolean tap = "tap".equals(mode);
-        // A tap lab's peer is the Linux kernel, which runs on the wall clock: realtime is its only
-        // clock (the default for tap), instant/step or another scale are refused rather than faked.
-        ClockMode clock =
-                req.clock() == null ? (tap ? ClockMode.REALTIME : ClockMode.INSTANT) : ClockMode.parse(req.clock());
-        if (tap && clock != ClockMode.REALTIME) {
-            throw LabProblem.badInput(
-                    "clock",
-                    "a tap lab runs in real time (the Linux kernel does not wait): clock must be realtime, not "
-                            + clock.id());
-        }
-        if (tap && req.timeScale() != null && req.timeScale() != 1.0) {
-            throw LabProblem.badInput("timeScale", "a tap lab runs in real time: timeScale must be 1");
-        }
-        double timeScale = req.timeScale() == null ? 1.0 : req.timeScale();
-        long seed = req.seed() == null ? new java.security.SecureRandom().nextLong() & 0xffffffffL : req.seed();
-        if (req.linuxSide() != null && !"tap".equals(mode)) {
-            throw LabProblem.badInput("linuxSide", "only tap labs have a Linux side");
-        }
-        LabSettings settings = new LabSettings(
-                mode, LabMapping.simConfig(req, seed), req.linuxSide() == null ? "server" : req.linuxSide());
-        String client = clientAddress(request);
+            @Valid @RequestBody(required = false) LabSpec body, ServerHttpRequest request) {
+        LabSpec spec = body != null ? body : LabSpec.defaults();
+        ClockMode clock = spec.clockMode();
+        double timeScale = spec.timeScaleOrDefault();
+        long seed = spec.seedOrRandom(random);
+        LabSettings settings = spec.settings(seed);
+        String client = LabHttp.clientAddress(request);
         return blocking(() -> {
             Lab lab = labs.create(settings, clock, timeScale, client);
+            if (Boolean.TRUE.equals(spec.paused())) {
+                lab.setClock(null, null, true);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", lab.id());
             out.put("token", lab.token());
@@ -109,13 +98,8 @@ class LabController {
             out.put("viewerUrl", "/labs/" + lab.id());
             out.put("eventsUrl", "/api/labs/" + lab.id() + "/events/stream");
             out.put("limits", LabMapping.limits(props));
-            return ResponseEntity.created(URI.create("/api/labs/" + lab.id())).body(out);
+            return LabHttp.created(lab).body(out);
         });
-    }
-
-    static String clientAddress(ServerHttpRequest request) {
-        InetSocketAddress a = request.getRemoteAddress();
-        return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
     }
 
     @GetMapping("/{lab}")
@@ -143,7 +127,8 @@ class LabController {
     Mono<Map<String, Object>> clock(
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
-            @Valid @RequestBody LabRequests.Clock body) {
+            @RequestBody LabRequests.Clock body) {
+        LabSpec.clockOnly(body.clock(), body.timeScale(), body.paused()).validated(validator);
         return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.setClock(body.clock() == null ? null : ClockMode.parse(body.clock()), body.timeScale(), body.paused());
             return lab.read(v -> {
@@ -165,7 +150,7 @@ class LabController {
     Mono<Map<String, Object>> link(
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
-            @Valid @RequestBody LabRequests.Link body) {
+            @Valid @RequestBody LabSpec.Link body) {
         return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
                 d.setLink(LabMapping.linkConfig(body, d.link()));
@@ -266,8 +251,10 @@ class LabController {
                 lab -> lab.read(v -> {
                     Map<String, Object> view = connectionView(v.driver(), c);
                     if (view.get("client") == null && view.get("server") == null) {
-                        throw LabProblem.notFound("lab " + id + " has no connection " + c
-                                + " (closed connections leave only their events)");
+                        throw LabProblem.of(
+                                ProblemType.CONNECTION_NOT_FOUND,
+                                "lab " + id + " has no connection " + c
+                                        + " (closed connections leave only their events)");
                     }
                     return view;
                 }));
@@ -297,7 +284,7 @@ class LabController {
     /** An id this lab never gave out is a missing resource (404), not a state conflict. */
     static void requireConnection(LabWorld driver, String lab, String connection) {
         if (!driver.knowsConnection(connection)) {
-            throw LabProblem.notFound("lab " + lab + " has no connection " + connection);
+            throw LabProblem.of(ProblemType.CONNECTION_NOT_FOUND, "lab " + lab + " has no connection " + connection);
         }
     }
 
@@ -410,6 +397,12 @@ class LabController {
             @RequestHeader(value = AUTH, required = false) String auth,
             @Valid @RequestBody LabRequests.Inject body) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
+        String text = body.segment().text();
+        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > props.getMaxSendBytes()) {
+            throw LabProblem.badInput(
+                    "segment.text",
+                    "at most " + props.getMaxSendBytes() + " bytes per segment (tcplab.max-send-bytes)");
+        }
         TcpSegment segment;
         try {
             segment = LabMapping.segment(body.segment());

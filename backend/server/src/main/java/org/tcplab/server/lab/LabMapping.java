@@ -35,7 +35,7 @@ public final class LabMapping {
     }
 
     /** The engine's SimConfig from a create request: {@code tcp} for both hosts, then each host's own overrides. */
-    public static SimConfig simConfig(LabRequests.CreateLab req, long seed) {
+    public static SimConfig simConfig(LabSpec req, long seed) {
         SimConfig d = SimConfig.defaults(seed);
         LinkConfig link = linkConfig(req.link(), d.link());
         TcpConfig tcp = tcpConfig(req.tcp(), d.client());
@@ -49,7 +49,7 @@ public final class LabMapping {
     }
 
     /** {@code base} with the fields the request gives (ms in JSON, us in the engine); null keeps. */
-    static LinkConfig linkConfig(LabRequests.Link l, LinkConfig base) {
+    static LinkConfig linkConfig(LabSpec.Link l, LinkConfig base) {
         if (l == null) return base;
         return new LinkConfig(
                 l.latencyMs() == null ? base.latencyUs() : us(l.latencyMs()),
@@ -69,7 +69,7 @@ public final class LabMapping {
         return lm;
     }
 
-    static TcpConfig tcpConfig(LabRequests.Tcp t, TcpConfig c) {
+    static TcpConfig tcpConfig(LabSpec.Tcp t, TcpConfig c) {
         if (t == null) return c;
         if (t.mss() != null) c = c.withMss(t.mss());
         if (t.window() != null) c = c.withWindow(t.window());
@@ -251,6 +251,11 @@ public final class LabMapping {
         m.put("maxViewers", p.getMaxViewers());
         m.put("maxInboundFrameBytes", p.getMaxInboundFrameBytes());
         m.put("maxInboundFramesPerSecond", p.getMaxInboundFramesPerSecond());
+        m.put("maxStringLength", p.getMaxStringLength());
+        m.put("maxFaultsPerLab", p.getMaxFaultsPerLab());
+        m.put("maxTrackedClients", p.getMaxTrackedClients());
+        m.put("requestHeaderTimeoutSeconds", p.getRequestHeaderTimeout().toSeconds());
+        m.put("keepAliveTimeoutSeconds", p.getKeepAliveTimeout().toSeconds());
         return m;
     }
 

@@ -2,6 +2,8 @@ package org.tcplab.server.lab;
 
 import jakarta.annotation.PreDestroy;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,6 +20,8 @@ import org.springframework.stereotype.Service;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
+import org.tcplab.server.system.Problems;
 import org.tcplab.server.system.TcpLabProperties;
 import org.tcplab.server.system.WallClock;
 import reactor.core.Disposable;
@@ -41,6 +45,9 @@ public class LabService {
     private final ObjectProvider<LabWorldFactory> factories;
     private final LabMetrics metrics;
     private final JsonMapper json;
+    /** Wall time for the per-client creation windows; tests move it by hand. */
+    private final Clock clock;
+
     private final LongSupplier wallNanos;
     private final Scheduler clockScheduler = Schedulers.newSingle("tcplab-clock", true);
     /**
@@ -59,9 +66,11 @@ public class LabService {
             ObjectProvider<LabWorldFactory> factories,
             LabMetrics metrics,
             JsonMapper json,
-            WallClock wallClock) {
+            WallClock wallClock,
+            Clock clock) {
         this.wallNanos = wallClock::nanos;
         this.props = props;
+        this.clock = clock;
         this.factories = factories;
         this.metrics = metrics;
         this.json = json;
@@ -83,14 +92,12 @@ public class LabService {
     public synchronized Lab create(LabSettings settings, ClockMode clock, double timeScale, String clientAddress) {
         LabWorldFactory factory = factoryFor(settings.mode());
         if (labs.size() >= props.getMaxLabs()) {
-            throw LabProblem.unavailable("the server runs its maximum of " + props.getMaxLabs()
-                    + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
+            throw LabProblem.of(
+                    ProblemType.SERVER_FULL,
+                    "the server runs its maximum of " + props.getMaxLabs()
+                            + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
         }
-        RateWindow window = creations.computeIfAbsent(clientAddress, a -> new RateWindow());
-        if (!window.tryAcquire(System.currentTimeMillis(), props.getLabsPerClientPerMinute())) {
-            throw LabProblem.tooMany("at most " + props.getLabsPerClientPerMinute()
-                    + " labs per minute from one address (tcplab.labs-per-client-per-minute)");
-        }
+        acquireCreation(clientAddress);
         String id = randomId(16);
         String token = randomId(24);
         LabStream stream =
@@ -102,15 +109,76 @@ public class LabService {
         return lab;
     }
 
+    /**
+     * Counts one creation against the client's one-minute window, or refuses it with 429 and when to
+     * come back. The windows map holds at most {@code tcplab.max-tracked-clients} addresses: expired
+     * windows go first, and while every slot is live a new address waits for the oldest to end, so
+     * rotating addresses neither grows the map nor resets anyone's window.
+     */
+    private void acquireCreation(String clientAddress) {
+        long now = clock.millis();
+        String key = rateKey(clientAddress);
+        RateWindow window = creations.get(key);
+        if (window == null) {
+            if (creations.size() >= props.getMaxTrackedClients()) {
+                creations.values().removeIf(w -> w.expired(now));
+            }
+            if (creations.size() >= props.getMaxTrackedClients()) {
+                long wait = creations.values().stream()
+                        .mapToLong(w -> w.retryAfterMs(now))
+                        .min()
+                        .orElse(RateWindow.WINDOW_MS);
+                throw LabProblem.tooMany(
+                        ProblemType.RATE_LIMITER_FULL,
+                        props.getMaxTrackedClients() + " addresses are creating labs this minute"
+                                + " (tcplab.max-tracked-clients); try again in "
+                                + Problems.retryAfterSeconds(Duration.ofMillis(wait)) + " s",
+                        Duration.ofMillis(wait));
+            }
+            window = new RateWindow();
+            creations.put(key, window);
+        }
+        if (!window.tryAcquire(now, props.getLabsPerClientPerMinute())) {
+            Duration wait = Duration.ofMillis(window.retryAfterMs(now));
+            throw LabProblem.tooMany(
+                    ProblemType.RATE_LIMITED,
+                    "at most " + props.getLabsPerClientPerMinute()
+                            + " labs per minute from one address (tcplab.labs-per-client-per-minute); try again in "
+                            + Problems.retryAfterSeconds(wait) + " s, or reuse a lab you have",
+                    wait);
+        }
+    }
+
+    /**
+     * The address a window counts: IPv4 as it is, IPv6 by its /64 (one host or home network holds a
+     * whole /64, RFC 4291 §2.5.4, and could otherwise rotate through it).
+     */
+    static String rateKey(String address) {
+        if (address.indexOf(':') < 0) return address;
+        try {
+            byte[] b = java.net.InetAddress.getByName(address).getAddress();
+            if (b.length != 16) return address;
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff)))
+                        .append(':');
+            }
+            return sb.append(":/64").toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+
     private LabWorldFactory factoryFor(String mode) {
         if ("tap".equals(mode) && !props.getTap().isEnabled()) {
-            throw LabProblem.unavailable(org.tcplab.server.tap.TapAvailability.disabledReason());
+            throw LabProblem.of(ProblemType.MODE_UNAVAILABLE, org.tcplab.server.tap.TapAvailability.disabledReason());
         }
         return factories
                 .orderedStream()
                 .filter(f -> f.mode().equals(mode))
                 .findFirst()
-                .orElseThrow(() -> LabProblem.unavailable(mode + " mode is not available in this server build"));
+                .orElseThrow(() -> LabProblem.of(
+                        ProblemType.MODE_UNAVAILABLE, mode + " mode is not available in this server build"));
     }
 
     /** 128 bits or more from SecureRandom, URL-safe. */
@@ -123,8 +191,10 @@ public class LabService {
     public Lab get(String id) {
         Lab lab = labs.get(id);
         if (lab == null) {
-            throw LabProblem.notFound("no lab " + id + " (it may have been deleted or removed after "
-                    + props.getIdleTimeout().toMinutes() + " idle minutes)");
+            throw LabProblem.of(
+                    ProblemType.LAB_NOT_FOUND,
+                    "no lab " + id + " (it may have been deleted or removed after "
+                            + props.getIdleTimeout().toMinutes() + " idle minutes)");
         }
         return lab;
     }
@@ -154,6 +224,11 @@ public class LabService {
 
     public int size() {
         return labs.size();
+    }
+
+    /** Client addresses whose creation window is held (bounded by tcplab.max-tracked-clients). */
+    int trackedClients() {
+        return creations.size();
     }
 
     public List<Lab> all() {
@@ -187,7 +262,11 @@ public class LabService {
                 removed++;
             }
         }
-        creations.entrySet().removeIf(e -> e.getValue().expired(System.currentTimeMillis()));
+        long nowMs = clock.millis();
+        synchronized (this) {
+            // Under create()'s lock, so a window is never dropped between its lookup and its use.
+            creations.values().removeIf(w -> w.expired(nowMs));
+        }
         return removed;
     }
 
@@ -211,13 +290,15 @@ public class LabService {
         };
     }
 
-    /** A fixed one-minute window per client address. */
+    /** A fixed one-minute window per client address, starting at its first creation. */
     static final class RateWindow {
-        private long windowStartMs = Long.MIN_VALUE;
+        static final long WINDOW_MS = TimeUnit.MINUTES.toMillis(1);
+        private long windowStartMs;
         private int count;
 
         synchronized boolean tryAcquire(long nowMs, int limit) {
-            if (nowMs - windowStartMs >= TimeUnit.MINUTES.toMillis(1)) {
+            // A clock set back starts a new window rather than stretching this one.
+            if (count == 0 || nowMs - windowStartMs >= WINDOW_MS || nowMs < windowStartMs) {
                 windowStartMs = nowMs;
                 count = 0;
             }
@@ -228,8 +309,13 @@ public class LabService {
             return true;
         }
 
+        /** Milliseconds until this window ends and its client may create again. */
+        synchronized long retryAfterMs(long nowMs) {
+            return Math.max(0, windowStartMs + WINDOW_MS - nowMs);
+        }
+
         synchronized boolean expired(long nowMs) {
-            return nowMs - windowStartMs >= TimeUnit.MINUTES.toMillis(1);
+            return count == 0 || nowMs - windowStartMs >= WINDOW_MS || nowMs < windowStartMs;
         }
     }
 }

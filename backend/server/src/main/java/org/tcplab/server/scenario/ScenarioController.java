@@ -3,7 +3,7 @@ package org.tcplab.server.scenario;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
+import jakarta.validation.Validator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +22,13 @@ import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.engine.sim.SimConfig;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
+import org.tcplab.server.lab.LabHttp;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.lab.LabSpec;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.system.ProblemType;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -37,15 +40,22 @@ class ScenarioController {
     private final ScenarioCatalog catalog;
     private final ScenarioRunner runner;
     private final LabService labs;
+    private final Validator validator;
 
-    ScenarioController(ScenarioCatalog catalog, ScenarioRunner runner, LabService labs) {
+    ScenarioController(ScenarioCatalog catalog, ScenarioRunner runner, LabService labs, Validator validator) {
         this.catalog = catalog;
         this.runner = runner;
         this.labs = labs;
+        this.validator = validator;
     }
 
+    /** Running a scenario in a lab: its parameters (names and values as {@code GET /api/scenarios} lists). */
     @Schema(example = "{\"params\":{\"clientIsn\":100,\"oldIsn\":90}}")
-    record StartRequest(Map<String, Object> params, String clock, Double timeScale) {}
+    record RunRequest(Map<String, Object> params) {}
+
+    /** Creating a lab for a scenario: parameters, and the lab's clock (bounds: {@link LabSpec}). */
+    @Schema(example = "{\"params\":{\"clientIsn\":100},\"clock\":\"realtime\",\"timeScale\":0.5}")
+    record CreateRequest(Map<String, Object> params, String clock, Double timeScale) {}
 
     @GetMapping("/api/scenarios")
     @Operation(summary = "The scenario catalog", description = "English, or Chinese with Accept-Language: zh.")
@@ -63,7 +73,7 @@ class ScenarioController {
             @PathVariable("lab") String id,
             @PathVariable("name") String name,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
-            @RequestBody(required = false) StartRequest body,
+            @RequestBody(required = false) RunRequest body,
             Locale locale) {
         Map<String, Object> params = body == null || body.params() == null ? Map.of() : body.params();
         return Mono.fromCallable(() -> {
@@ -81,27 +91,22 @@ class ScenarioController {
             description = "201 with the lab's id and token, like POST /api/labs; clock defaults to instant.")
     Mono<ResponseEntity<Map<String, Object>>> createAndStart(
             @PathVariable("name") String name,
-            @RequestBody(required = false) StartRequest body,
+            @RequestBody(required = false) CreateRequest body,
             ServerHttpRequest request,
             Locale locale) {
-        Map<String, Object> params = body == null || body.params() == null ? Map.of() : body.params();
+        CreateRequest req = body != null ? body : new CreateRequest(null, null, null);
+        Map<String, Object> params = req.params() == null ? Map.of() : req.params();
+        LabSpec spec = LabSpec.clockOnly(req.clock(), req.timeScale(), null).validated(validator);
+        ClockMode clock = spec.clockMode();
+        double timeScale = spec.timeScaleOrDefault();
         ScenarioDefinition def = definition(name);
-        ClockMode clock;
-        try {
-            clock = body == null || body.clock() == null ? ClockMode.INSTANT : ClockMode.parse(body.clock());
-        } catch (IllegalArgumentException e) {
-            throw LabProblem.badInput("clock", "must be instant, realtime or step");
-        }
         SimConfig config;
         try {
             config = runner.configure(def, params, SimConfig.defaults(1));
         } catch (IllegalArgumentException e) {
             throw paramProblem(e);
         }
-        String client = request.getRemoteAddress() == null
-                ? "unknown"
-                : request.getRemoteAddress().getAddress().getHostAddress();
-        double timeScale = body == null || body.timeScale() == null ? 1.0 : body.timeScale();
+        String client = LabHttp.clientAddress(request);
         return Mono.fromCallable(() -> {
                     Lab lab = labs.create(new LabSettings("sim", config, "server"), clock, timeScale, client);
                     ScenarioRun run = startIn(lab, def, params);
@@ -111,15 +116,15 @@ class ScenarioController {
                     out.put("mode", "sim");
                     out.put("clock", clock.id());
                     out.putAll(started(lab, run, locale));
-                    return ResponseEntity.created(URI.create("/api/labs/" + lab.id()))
-                            .body(out);
+                    return LabHttp.created(lab).body(out);
                 })
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
     private ScenarioDefinition definition(String name) {
         return catalog.find(name)
-                .orElseThrow(() -> LabProblem.notFound("no scenario " + name + " (GET /api/scenarios lists them)"));
+                .orElseThrow(() -> LabProblem.of(
+                        ProblemType.SCENARIO_NOT_FOUND, "no scenario " + name + " (GET /api/scenarios lists them)"));
     }
 
     private ScenarioRun startIn(Lab lab, ScenarioDefinition def, Map<String, Object> params) {

@@ -1,74 +1,82 @@
 package org.tcplab.server.system;
 
+import java.time.Duration;
 import org.springframework.http.HttpStatus;
 
 /**
- * A refusal with its HTTP status and, for bad input, the JSON path of the offending field.
+ * A refusal: its {@link ProblemType} (status, stable {@code type} URI and {@code code}), a human
+ * {@code detail}, for bad input the JSON path of the offending field, and for 429s how long to wait.
  * Thrown before anything changes, so a rejected request leaves the lab as it was.
  */
 public class LabProblem extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String title;
+    private final ProblemType type;
     private final String field;
-    private Long retryAfterSeconds;
+    private final Duration retryAfter;
 
-    public LabProblem(HttpStatus status, String title, String detail, String field) {
+    public LabProblem(ProblemType type, String detail, String field, Duration retryAfter) {
         super(detail);
-        this.status = status;
-        this.title = title;
+        this.type = type;
         this.field = field;
+        this.retryAfter = retryAfter;
+    }
+
+    public static LabProblem of(ProblemType type, String detail) {
+        return new LabProblem(type, detail, null, null);
     }
 
     public static LabProblem badInput(String field, String detail) {
-        return new LabProblem(HttpStatus.BAD_REQUEST, "Bad request", detail, field);
+        return new LabProblem(ProblemType.INVALID_FIELD, detail, field, null);
     }
 
     public static LabProblem notFound(String detail) {
-        return new LabProblem(HttpStatus.NOT_FOUND, "Not found", detail, null);
+        return of(ProblemType.NOT_FOUND, detail);
     }
 
     public static LabProblem conflict(String detail) {
-        return new LabProblem(HttpStatus.CONFLICT, "Conflict", detail, null);
+        return of(ProblemType.CONFLICT, detail);
     }
 
     public static LabProblem unauthorized(String detail) {
-        return new LabProblem(HttpStatus.UNAUTHORIZED, "Unauthorized", detail, null);
+        return of(ProblemType.TOKEN_MISSING, detail);
     }
 
     public static LabProblem forbidden(String detail) {
-        return new LabProblem(HttpStatus.FORBIDDEN, "Forbidden", detail, null);
+        return of(ProblemType.TOKEN_REJECTED, detail);
     }
 
-    public static LabProblem tooMany(String detail) {
-        return new LabProblem(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", detail, null);
+    /** 429: every one says when to come back ({@code Retry-After}, whole seconds, at least 1). */
+    public static LabProblem tooMany(ProblemType type, String detail, Duration retryAfter) {
+        return new LabProblem(type, detail, null, retryAfter);
     }
 
     public static LabProblem unavailable(String detail) {
-        return new LabProblem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, null);
+        return of(ProblemType.UNAVAILABLE, detail);
+    }
+
+    public ProblemType type() {
+        return type;
     }
 
     /** 503 for a lab whose earlier work keeps it busy; the answer says when to retry. */
-    public static LabProblem busy(String detail, long retryAfterSeconds) {
-        LabProblem p = new LabProblem(HttpStatus.SERVICE_UNAVAILABLE, "Lab busy", detail, null);
-        p.retryAfterSeconds = retryAfterSeconds;
-        return p;
-    }
-
-    /** Seconds for a {@code Retry-After} header, or null. */
-    public Long retryAfterSeconds() {
-        return retryAfterSeconds;
+    public static LabProblem busy(String detail, Duration retryAfter) {
+        return new LabProblem(ProblemType.LAB_BUSY, detail, null, retryAfter);
     }
 
     public HttpStatus status() {
-        return status;
+        return type.status();
     }
 
     public String title() {
-        return title;
+        return type.title();
     }
 
     public String field() {
         return field;
+    }
+
+    /** How long a client should wait before trying again, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

@@ -53,6 +53,20 @@ public class TcpLabProperties {
     private int maxInboundFramesPerSecond = 20;
     /** Origins allowed to open WebSocket viewers; empty: only the request's own host. */
     private List<String> allowedOrigins = new ArrayList<>();
+    /** Characters in any one string of a request (names, ids, params); payloads: max-send-bytes. */
+    private int maxStringLength = 256;
+    /** Fault rules one lab may hold; one more answers 409 until a rule is deleted. */
+    private int maxFaultsPerLab = 64;
+    /**
+     * Client addresses the per-minute lab limit tracks at once; when that many are creating labs in
+     * the same minute, a new address waits (429) until the oldest window ends. Bounds the limiter's
+     * memory against address rotation.
+     */
+    private int maxTrackedClients = 10_000;
+    /** Time a new connection has to send its first request's complete headers; slower ones are closed. */
+    private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+    /** Time a kept-alive connection may wait (or trickle) before its next request's headers are complete. */
+    private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
     private final Tap tap = new Tap();
 
@@ -219,6 +233,46 @@ public class TcpLabProperties {
 
     public void setAllowedOrigins(List<String> v) {
         allowedOrigins = v;
+    }
+
+    public int getMaxStringLength() {
+        return maxStringLength;
+    }
+
+    public void setMaxStringLength(int v) {
+        maxStringLength = v;
+    }
+
+    public int getMaxFaultsPerLab() {
+        return maxFaultsPerLab;
+    }
+
+    public void setMaxFaultsPerLab(int v) {
+        maxFaultsPerLab = v;
+    }
+
+    public int getMaxTrackedClients() {
+        return maxTrackedClients;
+    }
+
+    public void setMaxTrackedClients(int v) {
+        maxTrackedClients = v;
+    }
+
+    public Duration getRequestHeaderTimeout() {
+        return requestHeaderTimeout;
+    }
+
+    public void setRequestHeaderTimeout(Duration v) {
+        requestHeaderTimeout = v;
+    }
+
+    public Duration getKeepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    public void setKeepAliveTimeout(Duration v) {
+        keepAliveTimeout = v;
     }
 
     public Tap getTap() {

@@ -1,46 +1,84 @@
 package org.tcplab.server.system;
 
+import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.tcplab.server.stream.EventStreamHandler;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.WebsocketServerSpec;
 
-/** WebSocket route and limits, request codec limits. */
+/** WebSocket route, handshake and limits; request codec limits; HTTP connection timeouts. */
 @Configuration
 @EnableConfigurationProperties(TcpLabProperties.class)
 class WebConfig implements WebFluxConfigurer {
 
     private final TcpLabProperties props;
+    private final ObjectProvider<JsonMapperBuilderCustomizer> jsonCustomizers;
 
-    WebConfig(TcpLabProperties props) {
+    WebConfig(TcpLabProperties props, ObjectProvider<JsonMapperBuilderCustomizer> jsonCustomizers) {
         this.props = props;
+        this.jsonCustomizers = jsonCustomizers;
     }
 
     @Bean
     HandlerMapping eventStreamMapping(EventStreamHandler handler) {
-        // Origins are checked by OriginCheckFilter: this mapping alone would accept any (CSWSH).
+        // This mapping accepts any Origin by itself (CSWSH): the handshake service below checks it.
         return new SimpleUrlHandlerMapping(Map.of(EventStreamHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
     }
 
     @Override
     public WebSocketService getWebSocketService() {
         // Viewers only listen: small inbound frames keep a misbehaving client cheap.
-        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(props.getMaxInboundFrameBytes())));
+        return new OriginCheckingWebSocketService(
+                new ReactorNettyRequestUpgradeStrategy(
+                        () -> WebsocketServerSpec.builder().maxFramePayloadLength(props.getMaxInboundFrameBytes())),
+                props.getAllowedOrigins());
+    }
+
+    /**
+     * Slow clients cannot hold connections: a new connection's first request headers must arrive
+     * whole within {@code tcplab.request-header-timeout} (slowloris), a kept-alive connection's next
+     * ones within {@code tcplab.keep-alive-timeout}, and a body may pause no longer than the header
+     * timeout between reads (reactor-netty's read timeout) nor take more than a minute in all.
+     */
+    @Bean
+    NettyServerCustomizer requestTimeouts() {
+        Duration header = props.getRequestHeaderTimeout();
+        Duration keepAlive = props.getKeepAliveTimeout();
+        return server -> server.readTimeout(header)
+                .requestTimeout(Duration.ofMinutes(1))
+                .doOnChannelInit((observer, channel, remote) -> {
+                    ChannelPipeline p = channel.pipeline();
+                    if (p.get(NettyPipeline.HttpCodec) != null) {
+                        p.addAfter(
+                                NettyPipeline.HttpCodec,
+                                "tcplab.requestHeaderTimeout",
+                                new RequestHeaderTimeoutHandler(header.toMillis(), keepAlive.toMillis()));
+                    }
+                });
     }
 
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
         configurer.defaultCodecs().maxInMemorySize(props.getMaxRequestBytes());
+        // Request bodies are read strictly (RequestJson); answers keep Boot's shared mapper.
+        JacksonJsonDecoder decoder =
+                new JacksonJsonDecoder(RequestJson.mapper(jsonCustomizers.orderedStream(), props.getMaxStringLength()));
+        decoder.setMaxInMemorySize(props.getMaxRequestBytes());
+        configurer.defaultCodecs().jacksonJsonDecoder(decoder);
     }
 }

@@ -12,10 +12,9 @@ import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
-import org.tcplab.server.lab.LabMapping;
-import org.tcplab.server.lab.LabRequests;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.lab.LabSettings;
+import org.tcplab.server.lab.LabSpec;
 
 /**
  * Not a test (Maven profile {@code bench}): one lab producing 100 events/s, watched by 100, 500 and
@@ -50,9 +49,7 @@ class StreamBench {
     }
 
     Lab newLab() {
-        LabRequests.CreateLab req = new LabRequests.CreateLab(null, 1L, null, null, null, null, null);
-        return labs.create(
-                new LabSettings("sim", LabMapping.simConfig(req, 1), "server"), ClockMode.INSTANT, 1.0, "bench");
+        return labs.create(LabSpec.defaults().settings(1), ClockMode.INSTANT, 1.0, "bench");
     }
 
     static long usedHeap() throws InterruptedException {
@@ -185,8 +182,7 @@ class StreamBench {
     }
 
     Lab bigLab(int sends) {
-        LabRequests.CreateLab req = new LabRequests.CreateLab(null, 1L, null, null, null, null, null);
-        var d = LabMapping.simConfig(req, 1);
+        var d = LabSpec.defaults().settings(1).sim();
         var tcp = d.client().withMss(65495).withWindow(1 << 30);
         var config = new org.tcplab.engine.sim.SimConfig(
                 1,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -42,7 +41,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(120) // each case takes a few seconds; a wedged browser fails instead of hanging the build
 class LabPageE2ETest {
 
-    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path SHOTS = Paths.get(System.getProperty("tcplab.screenshots", "target/screenshots"));
     private static final long CLIENT_ISN = 1000;
     private static final long SERVER_ISN = 5000;
@@ -65,23 +63,9 @@ class LabPageE2ETest {
 
     @BeforeAll
     static void launch() throws IOException {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM),
-                "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium)");
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        Chromium c = Chromium.launch();
+        playwright = c.playwright;
+        browser = c.browser;
         Files.createDirectories(SHOTS);
     }
 

@@ -613,7 +613,12 @@ class LabApiTest {
 
     @Test
     void openApiDocumentsEveryEndpoint() {
-        web.get()
+        // springdoc builds the document on first use: about 6 s on a loaded 2-core machine, past
+        // WebTestClient's 5 s default. A guard against a hang, not a measurement.
+        web.mutate()
+                .responseTimeout(java.time.Duration.ofSeconds(60))
+                .build()
+                .get()
                 .uri("/v3/api-docs")
                 .exchange()
                 .expectStatus()

@@ -184,7 +184,7 @@ class LabWorkBoundsTest {
         assertThatThrownBy(() -> lab.async(ran::incrementAndGet).block(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(LabProblem.class, p -> {
                     assertThat(p.status().value()).isEqualTo(503);
-                    assertThat(p.retryAfterSeconds()).isEqualTo(2L);
+                    assertThat(p.retryAfter()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(p.getMessage()).contains("lab lab1 is busy", "tcplab.max-run-time", "retry in 2 s");
                 });
         release.countDown();
