@@ -27,6 +27,7 @@ import org.tcplab.server.lab.LabService;
 import org.tcplab.server.lab.LabSettings;
 import org.tcplab.server.lab.SimLabDriver;
 import org.tcplab.server.system.LabProblem;
+import org.tcplab.server.web.PublicUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,11 +39,13 @@ class ScenarioController {
     private final ScenarioCatalog catalog;
     private final ScenarioRunner runner;
     private final LabService labs;
+    private final PublicUrl publicUrl;
 
-    ScenarioController(ScenarioCatalog catalog, ScenarioRunner runner, LabService labs) {
+    ScenarioController(ScenarioCatalog catalog, ScenarioRunner runner, LabService labs, PublicUrl publicUrl) {
         this.catalog = catalog;
         this.runner = runner;
         this.labs = labs;
+        this.publicUrl = publicUrl;
     }
 
     @Schema(example = "{\"params\":{\"clientIsn\":100,\"oldIsn\":90}}")
@@ -111,6 +114,7 @@ class ScenarioController {
                     out.put("token", lab.token());
                     out.put("mode", "sim");
                     out.put("clock", clock.id());
+                    out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
                     out.putAll(started(lab, run, locale));
                     return ResponseEntity.created(URI.create("/api/labs/" + lab.id()))
                             .body(out);
