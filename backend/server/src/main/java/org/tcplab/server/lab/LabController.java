@@ -29,6 +29,7 @@ import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.TcpLabProperties;
+import org.tcplab.server.web.PublicUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -44,10 +45,12 @@ class LabController {
     private static final String AUTH = HttpHeaders.AUTHORIZATION;
     private final LabService labs;
     private final TcpLabProperties props;
+    private final PublicUrl publicUrl;
 
-    LabController(LabService labs, TcpLabProperties props) {
+    LabController(LabService labs, TcpLabProperties props, PublicUrl publicUrl) {
         this.labs = labs;
         this.props = props;
+        this.publicUrl = publicUrl;
     }
 
     static <T> Mono<T> blocking(Callable<T> work) {
@@ -95,7 +98,7 @@ class LabController {
             out.put("clock", clock.id());
             out.put("timeScale", timeScale);
             out.put("seed", seed);
-            out.put("viewerUrl", "/labs/" + lab.id());
+            out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
             out.put("eventsUrl", "/api/labs/" + lab.id() + "/events/stream");
             out.put("limits", LabMapping.limits(props));
             return ResponseEntity.created(URI.create("/api/labs/" + lab.id())).body(out);
