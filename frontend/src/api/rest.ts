@@ -28,8 +28,10 @@ export interface EventPage {
   more: boolean;
 }
 
-/** Events asked for per page: a first screen of a big lab arrives in well under a second. */
-export const EVENT_PAGE = 2000;
+/** The first page is small, so a big lab's first screen arrives at once; the rest in big pages. */
+export const FIRST_PAGE = 1000;
+/** The contract's maximum page (lab-api.md: default and maximum 10,000). */
+export const EVENT_PAGE = 10_000;
 
 export interface CreateLabRequest {
   mode: "sim" | "tap";

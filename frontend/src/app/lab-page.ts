@@ -9,7 +9,7 @@ import { SequenceLayout, TAG_TEXT, type ArrowTag, type LayoutOptions } from "../
 import { DiagramView } from "../render/diagram";
 import { clear, h } from "../render/dom";
 import { Inspector } from "../features/inspector";
-import { EventTable, eventRows, type Row } from "../features/table";
+import { EventTable, dropReason, eventRows, type Row } from "../features/table";
 import { Controls } from "../features/controls";
 import { Playback } from "../features/playback";
 import { PlayBar } from "../features/playbar";
@@ -23,6 +23,9 @@ import { labToken, viewerUrl, type Settings } from "./settings";
 import { RenderScheduler } from "./render-scheduler";
 import { SnapshotPoller } from "./snapshot";
 import type { Shell } from "./shell";
+
+/** Events taken per turn of the event loop while a big log comes in. */
+const CHUNK = 4000;
 
 const MONO =
   'ui-monospace, Menlo, Consolas, "Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", monospace';
@@ -69,7 +72,11 @@ export class LabPage {
   private rowCache: Row[] = [];
   private rowKey = "";
   private projector = false;
+  private readonly inbox: LabEvent[][] = [];
+  private inboxAt = 0;
+  private pumping = false;
   private gone = false;
+  private ticking = false;
   private width = 0;
 
   constructor(
@@ -206,14 +213,17 @@ export class LabPage {
   /** The log page by page (the first arrows show after the first page), then live. */
   private async load(): Promise<void> {
     this.shell.setStatus("connecting");
+    let last = 0;
     try {
-      await this.api.eventsAfter(this.lab, 0, (page) => this.onEvents(page));
+      await this.api.eventsAfter(this.lab, 0, (page) => {
+        last = page.at(-1)?.id ?? last;
+        this.onEvents(page);
+      });
     } catch (e) {
       if (e instanceof LabApiError && e.status === 404) return this.labGone(e.message);
       this.shell.error(this.shell.describe(e));
     }
     if (this.gone) return;
-    const last = this.builder.model.events.at(-1)?.id ?? 0;
     const base = this.settings.apiBase;
     this.stream = new EventStream(
       {
@@ -244,13 +254,36 @@ export class LabPage {
     this.scheduler.queue(true);
   }
 
+  /**
+   * Events are taken in chunks between frames, so a big log (or a server that answers it all at
+   * once) shows its first arrows at once and the page stays responsive while the rest comes in.
+   */
   private onEvents(evs: LabEvent[]): void {
     if (this.gone) return;
-    for (const e of evs) this.builder.add(e);
+    this.inbox.push(evs);
+    if (!this.pumping) this.pump();
+  }
+
+  private pump(): void {
+    const first = this.builder.model.events.length === 0;
+    let taken = 0;
+    while (this.inbox.length && taken < CHUNK) {
+      const batch = this.inbox[0];
+      const n = Math.min(batch.length - this.inboxAt, CHUNK - taken);
+      for (let i = 0; i < n; i++) this.builder.add(batch[this.inboxAt + i]);
+      taken += n;
+      this.inboxAt += n;
+      if (this.inboxAt >= batch.length) {
+        this.inbox.shift();
+        this.inboxAt = 0;
+      }
+    }
     if (this.builder.model.narration.length && this.playBar.suggestNumbering("absolute"))
       this.layout = null;
-    this.scheduler.queue(false);
+    this.scheduler.queue(first);
     this.poller.poke();
+    this.pumping = this.inbox.length > 0;
+    if (this.pumping) setTimeout(() => this.pump(), 0);
   }
 
   private onSnapshot(s: LabSnapshot): void {
@@ -348,6 +381,8 @@ export class LabPage {
       pxPerMs: v.zoom,
       width: Math.max(300, this.width || this.diagram.width),
       tagText: (t: ArrowTag) => i18n.tOr(`tag.short.${t}`, TAG_TEXT[t]),
+      latencyMs: this.poller.latest?.latencyMs,
+      reasonText: (r) => dropReason(r, i18n),
     };
   }
 
@@ -356,13 +391,21 @@ export class LabPage {
     const m = this.builder.model;
     const limit = this.playback.limit();
     const o = this.layoutOptions();
-    const key = `${o.fontSize}/${o.numbering}/${o.compressIdle}/${o.pxPerMs}/${o.width}/${this.shell.i18n.locale}`;
+    const key = `${o.fontSize}/${o.numbering}/${o.compressIdle}/${o.pxPerMs}/${o.width}/${o.latencyMs}/${this.shell.i18n.locale}`;
     // The layout grows with the log; a new view, a narrower pane or a step back starts it again.
     if (!this.layout || key !== this.layoutKey || limit < this.layout.count) {
       this.layout = new SequenceLayout(o);
       this.layoutKey = key;
     }
-    this.layout.extend(m, limit);
+    this.layout.extend(m, limit, this.labTime());
+    // A realtime lab's clock runs between events: redraw what is in flight as it moves.
+    if (this.realtimeRunning() && this.builder.anythingDue() && !this.ticking) {
+      this.ticking = true;
+      setTimeout(() => {
+        this.ticking = false;
+        this.scheduler.queue(false);
+      }, 100);
+    }
     this.diagram.show(this.layout);
     this.segments.update(this.layout);
     if (this.selected >= 0) this.diagram.select(this.selected, false);
@@ -370,6 +413,18 @@ export class LabPage {
     this.playBar.show(this.playback.mode, limit, m.events.length);
     this.narration.show(this.builder.narrationUpTo(limit));
     this.renderVerdict(limit);
+  }
+
+  private realtimeRunning(): boolean {
+    const s = this.poller.latest;
+    return !!s && s.clock === "realtime" && !s.paused && this.playback.mode === "live";
+  }
+
+  /** The lab's virtual time now: a realtime clock moves on from its last snapshot. */
+  private labTime(): number | undefined {
+    const s = this.poller.latest;
+    if (!s || !this.realtimeRunning()) return undefined;
+    return s.time + (performance.now() - this.poller.readAt) * s.timeScale;
   }
 
   private renderVerdict(limit: number): void {

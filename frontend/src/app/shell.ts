@@ -56,10 +56,12 @@ export class Shell {
     });
     i18n.onChange(() => {
       document.documentElement.lang = i18n.locale;
+      document.title = i18n.t("app.title");
       relabelAll(document, i18n);
       if (this.status.dataset.i18n) this.status.textContent = i18n.t(this.status.dataset.i18n);
     });
     document.documentElement.lang = i18n.locale;
+    document.title = i18n.t("app.title");
     clear(root);
     root.append(
       h("a", { class: "skip", href: "#main", "data-i18n": "app.skip" }, i18n.t("app.skip")),

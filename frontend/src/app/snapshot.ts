@@ -8,6 +8,8 @@ export class SnapshotPoller {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   latest: LabSnapshot | null = null;
+  /** When the latest snapshot arrived (performance.now()). */
+  readAt = 0;
 
   constructor(
     private readonly api: LabApi,
@@ -30,6 +32,7 @@ export class SnapshotPoller {
     if (this.stopped) return;
     try {
       this.latest = await this.api.snapshot(this.lab);
+      this.readAt = performance.now();
       this.onSnapshot(this.latest);
     } catch (e) {
       // No such lab (deleted, expired, mistyped): the page says so and stops knocking.

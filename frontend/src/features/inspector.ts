@@ -11,6 +11,10 @@ import { numberText, type Numbering } from "../model/numbering";
 import type { I18n } from "../i18n";
 import { clear, h } from "../render/dom";
 
+/** A sentence that starts with a host's name ("server accepts ...") starts with a capital. */
+const capitalized = (s: string) =>
+  /^(client|server|absolute|relative)\b/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+
 export class Inspector {
   readonly root = h("section", { class: "inspector panel", "aria-labelledby": "inspector-h" });
   private arrow: Arrow | null = null;
@@ -55,7 +59,7 @@ export class Inspector {
       if (!id) return;
       for (const el of this.root.querySelectorAll(`[data-field="${id}"]`))
         el.classList.toggle("hl", on);
-      const range = fieldBytes(fields, id);
+      const range = id === "payload" ? undefined : fieldBytes(fields, id);
       if (!range) return;
       for (let i = range[0]; i < range[1]; i++)
         this.root.querySelector(`[data-byte="${i}"]`)?.classList.toggle("hl", on);
@@ -86,7 +90,11 @@ export class Inspector {
     const rel = [numberText("seq", s.seq, a.numbers.relSeq, other)];
     if (s.flags.includes("ACK")) rel.push(numberText("ack", s.ack, a.numbers.relAck, other));
     this.root.append(
-      h("p", { class: "relative" }, `${t(`numbering.${other}`)}${t("list.colon")}${rel.join(" ")}`),
+      h(
+        "p",
+        { class: "relative" },
+        capitalized(`${t(`numbering.${other}`)}${t("list.colon")}${rel.join(" ")}`),
+      ),
     );
     if (s.options.length)
       this.root.append(
@@ -99,7 +107,9 @@ export class Inspector {
     this.root.append(h("h3", {}, t("inspector.hex")), hex);
     const why = h("ul", { class: "why" });
     for (const sentence of explainSegment(a))
-      why.append(h("li", { "data-key": sentence.key }, t(sentence.key, sentence.params)));
+      why.append(
+        h("li", { "data-key": sentence.key }, capitalized(t(sentence.key, sentence.params))),
+      );
     this.root.append(h("h3", {}, t("inspector.why")), why);
     const step = narrationAt(m, a.eventId);
     if (step)
@@ -191,23 +201,35 @@ export class Inspector {
     return grid;
   }
 
+  /**
+   * The bytes, 16 a line. Header bytes are one element each (hovering links them to their field);
+   * the payload is one element per line, so a full segment costs a few dozen elements, not 600.
+   */
   private hexDump(fields: HeaderField[], bytes: Uint8Array): HTMLElement {
     const owners = byteOwners(fields, bytes.length);
+    const payload = fields.find((f) => f.id === "payload")?.start ?? bytes.length;
+    const hex = (i: number) => bytes[i].toString(16).padStart(2, "0");
     const box = h("div", { class: "hex" });
     for (let r = 0; r < bytes.length; r += 16) {
+      const end = Math.min(bytes.length, r + 16);
       const line = h(
         "div",
         { class: "hexline" },
         h("span", { class: "off" }, r.toString(16).padStart(4, "0")),
       );
-      for (let i = r; i < Math.min(bytes.length, r + 16); i++) {
+      for (let i = r; i < Math.min(end, payload); i++)
         line.append(
           h(
             "span",
             { class: "byte", "data-byte": i, "data-field": owners[i] ?? "payload" },
-            bytes[i].toString(16).padStart(2, "0"),
+            hex(i),
           ),
         );
+      if (end > payload) {
+        const from = Math.max(r, payload);
+        const text = [];
+        for (let i = from; i < end; i++) text.push(hex(i));
+        line.append(h("span", { class: "byte bytes", "data-field": "payload" }, text.join(" ")));
       }
       box.append(line);
     }

@@ -36,6 +36,10 @@ export interface LayoutOptions {
   tagText: (tag: ArrowTag) => string;
   /** Longest gap an idle stretch gets when compressed (default: 4.5 rows). */
   maxIdleGap?: number;
+  /** The link's configured one-way latency (ms), for segments in flight before any arrived. */
+  latencyMs?: number;
+  /** Why a segment was dropped, in the page's language ("fault" -> "fault rule"). */
+  reasonText?: (reason: string) => string;
 }
 
 export const DEFAULT_LAYOUT = {
@@ -483,10 +487,12 @@ export class SequenceLayout {
     this.labelArrow(it, true);
     this.labelCache.delete(n);
     if (a.fate === "lost" || a.fate === "rejected") {
-      const text =
-        a.fate === "rejected" && a.reason?.startsWith("checksum")
+      const reason = a.reason ?? "";
+      const text = this.o.reasonText
+        ? `✗ ${this.o.reasonText(reason)}`
+        : a.fate === "rejected" && reason.startsWith("checksum")
           ? "✗ bad checksum"
-          : `✗ ${a.reason ?? ""}`;
+          : `✗ ${reason}`;
       const w = this.o.measure(text) + 4;
       const h = g.lineHeight;
       const towards = Math.sign(it.x2 - it.x1) || 1;
@@ -511,7 +517,7 @@ export class SequenceLayout {
   private provisional(it: ArrowItem): void {
     const a = it.arrow;
     const g = this.geo;
-    const latency = Math.max(this.model!.latency, 0.001);
+    const latency = Math.max(this.model!.latency || this.o.latencyMs || 0, 0.001);
     const dy = Math.max(g.rowGap, latency * this.o.pxPerMs);
     const frac = Math.max(0.15, Math.min(0.92, (this.now - a.sendTime) / latency));
     it.x2 = it.x1 + (this.xOf(a.to) - it.x1) * frac;

@@ -6,13 +6,26 @@
 // For screen readers the SVG is one named image with a description; the segments can be walked
 // one by one with the arrow keys (each announced) or read as the list beside it.
 
-import type { Item, SequenceLayout } from "../layout/sequence";
+import type { SequenceLayout } from "../layout/sequence";
 import type { I18n } from "../i18n";
 import type { Host } from "../model/events";
 import { clear, h, svg } from "./dom";
 import { arrowTitle, defs, hostHead, itemEl, type Frame } from "./items";
 
-const OVERSCAN = 600;
+const OVERSCAN = 300;
+/** Marks an arrow selected: its class, and a colour band behind its shaft. */
+function setSelected(g: Element, on: boolean): void {
+  g.classList.toggle("selected", on);
+  g.querySelector(".halo")?.remove();
+  const shaft = g.querySelector(".shaft");
+  if (on && shaft) {
+    const halo = shaft.cloneNode() as SVGLineElement;
+    halo.setAttribute("class", "halo");
+    halo.removeAttribute("marker-end");
+    g.insertBefore(halo, g.querySelector(".hit"));
+  }
+}
+
 /** Drawing order: a state badge covers a timer bracket passing behind it, arrows go on top. */
 const LAYERS = ["break", "timer", "state", "tick", "mark", "arrow"] as const;
 
@@ -48,6 +61,7 @@ export class DiagramView {
   private frame = 0;
   private hostTexts: Record<Host, string[]> = { client: ["client"], server: ["server"] };
   private lastWidth = 0;
+  private contentHeight = 0;
 
   constructor(
     private readonly i18n: I18n,
@@ -167,7 +181,8 @@ export class DiagramView {
       el.setAttribute("width", String(g.width));
       el.style.setProperty("--fs", `${g.fontSize}px`);
     }
-    this.body.setAttribute("height", String(Math.ceil(height)));
+    this.contentHeight = Math.ceil(height);
+    this.body.setAttribute("height", String(this.contentHeight));
     this.head.setAttribute("height", String(g.head));
     this.scroller.style.setProperty("--head", `${g.head}px`);
     this.drawHead(l);
@@ -205,26 +220,25 @@ export class DiagramView {
   }
 
   select(n: number, scroll: boolean): void {
-    this.selected = n;
-    for (const el of this.layers.arrow.querySelectorAll(".seg.selected"))
-      el.classList.remove("selected");
-    this.layers.arrow.querySelector(`[data-arrow="${n}"]`)?.classList.add("selected");
     const a = this.layout?.arrowItem(n);
+    // Read the scroll position before changing anything, so no layout is forced in between.
+    const top = this.scroller.scrollTop;
+    const height = this.scroller.clientHeight;
+    this.selected = n;
+    for (const el of this.layers.arrow.querySelectorAll(".seg.selected")) setSelected(el, false);
+    const el = this.layers.arrow.querySelector(`[data-arrow="${n}"]`);
+    if (el) setSelected(el, true);
     if (!a) return;
     this.announce.textContent = this.i18n.t("diagram.selected", {
       n: n + 1,
       total: this.layout!.arrowCount,
       text: arrowTitle(a, this.i18n),
     });
-    if (scroll) {
-      const top = this.scroller.scrollTop;
-      const hgt = this.scroller.clientHeight;
-      if (a.yMin < top + 60 || a.yMax > top + hgt - 40) {
-        this.follow = false;
-        this.followButton.hidden = false;
-        this.programmaticUntil = performance.now() + 300;
-        this.scroller.scrollTop = Math.max(0, a.yMin - hgt / 3);
-      }
+    if (scroll && (a.yMin < top + 60 || a.yMax > top + height - 40)) {
+      this.follow = false;
+      this.followButton.hidden = false;
+      this.programmaticUntil = performance.now() + 300;
+      this.scroller.scrollTop = Math.max(0, a.yMin - height / 3);
     }
   }
 
@@ -239,17 +253,23 @@ export class DiagramView {
     };
   }
 
+  /** Everything happens on the next frame: reading the scroll position here would force a layout. */
   private onScroll(): void {
-    if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.paint()));
-    const s = this.scroller;
-    const atEnd = s.scrollTop + s.clientHeight >= s.scrollHeight - 48;
-    if (atEnd) {
-      this.follow = true;
-      this.followButton.hidden = true;
-    } else if (performance.now() > this.programmaticUntil) {
-      this.follow = false;
-      this.followButton.hidden = false;
-    }
+    const at = performance.now();
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const s = this.scroller;
+      const atEnd = s.scrollTop + s.clientHeight >= this.contentHeight - 48;
+      if (atEnd) {
+        this.follow = true;
+        this.followButton.hidden = true;
+      } else if (at > this.programmaticUntil) {
+        this.follow = false;
+        this.followButton.hidden = false;
+      }
+      this.paint();
+    });
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -293,7 +313,8 @@ export class DiagramView {
       const open = it.yMax === Infinity;
       const was = this.drawn.get(it.key);
       if (was && was.v === it.v && (!open || was.bottom === f.bottom)) continue;
-      const el = itemEl(it, f, it.type === "arrow" && it.n === this.selected);
+      const el = itemEl(it, f);
+      if (it.type === "arrow" && it.n === this.selected) setSelected(el, true);
       if (was) was.el.replaceWith(el);
       else {
         this.layers[it.type].append(el);
@@ -315,12 +336,5 @@ export class DiagramView {
       );
       if (sorted.some((el, i) => el !== layer.children[i])) layer.append(...sorted);
     }
-  }
-
-  /** Items drawn now (tests, benchmarks). */
-  drawnItems(): Item[] {
-    const l = this.layout;
-    if (!l) return [];
-    return l.visible(this.scroller.scrollTop, this.scroller.scrollTop + this.scroller.clientHeight);
   }
 }

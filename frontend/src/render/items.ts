@@ -27,10 +27,10 @@ export interface Frame {
   i18n: I18n;
 }
 
-export function itemEl(it: Item, f: Frame, selected = false): SVGGElement {
+export function itemEl(it: Item, f: Frame): SVGGElement {
   switch (it.type) {
     case "arrow":
-      return arrowEl(it, f, selected);
+      return arrowEl(it, f);
     case "state":
       return stateEl(it, f);
     case "timer":
@@ -75,7 +75,7 @@ export function shownFate(a: ArrowItem): string {
   return a.end === "open" ? "in-flight" : a.arrow.fate;
 }
 
-function arrowEl(a: ArrowItem, f: Frame, selected: boolean): SVGGElement {
+function arrowEl(a: ArrowItem, f: Frame): SVGGElement {
   const ar = a.arrow;
   const fate = shownFate(a);
   const cls = [
@@ -86,7 +86,6 @@ function arrowEl(a: ArrowItem, f: Frame, selected: boolean): SVGGElement {
     ar.probe ? "probe" : "",
     ar.duplicate ? "dup" : "",
     ar.crafted ? "crafted" : "",
-    selected ? "selected" : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -103,7 +102,6 @@ function arrowEl(a: ArrowItem, f: Frame, selected: boolean): SVGGElement {
   });
   g.append(svg("title", {}, arrowTitle(a, f.i18n)));
   const line = { x1: r(a.x1), y1: r(a.y1), x2: r(a.x2), y2: r(a.y2) };
-  g.append(svg("line", { class: "halo", ...line }));
   g.append(svg("line", { class: "hit", ...line }));
   g.append(
     svg("line", {

@@ -1,7 +1,9 @@
 package org.tcplab.server.e2e;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,21 @@ record Browsers(Playwright playwright, Browser browser) implements AutoCloseable
                                 "--disable-sync",
                                 "--no-first-run")));
         return new Browsers(playwright, browser);
+    }
+
+    /** A page in a fresh context (its own storage) of the given size and language. */
+    Page open(int width, int height, String locale) {
+        BrowserContext c = browser.newContext(new Browser.NewContextOptions()
+                .setViewportSize(width, height)
+                .setLocale(locale)
+                .setAcceptDownloads(true));
+        c.setDefaultTimeout(15_000);
+        return c.newPage();
+    }
+
+    /** A screenshot of the viewport, under target/screenshots/, for a person to look at. */
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")));
     }
 
     @Override

@@ -4,8 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
@@ -47,13 +45,7 @@ class LessonE2ETest {
     }
 
     private Page open(int width, int height, String locale) {
-        BrowserContext c = browsers.browser()
-                .newContext(new Browser.NewContextOptions()
-                        .setViewportSize(width, height)
-                        .setLocale(locale)
-                        .setAcceptDownloads(true));
-        c.setDefaultTimeout(15_000);
-        return c.newPage();
+        return browsers.open(width, height, locale);
     }
 
     private Rest rest() {
@@ -75,7 +67,7 @@ class LessonE2ETest {
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(Browsers.SHOTS.resolve(name + ".png")));
+        Browsers.shot(page, name);
     }
 
     @Test
@@ -252,6 +244,44 @@ class LessonE2ETest {
                 lines.stream().filter(l -> l.matches("  \\w+-.*")).toList();
         assertThat(messages.get(0)).startsWith("  client->>server: SYN seq=100");
         assertThat(messages.get(1)).startsWith("  client-->>server: [crafted] SYN seq=90");
+    }
+
+    @Test
+    void aRealtimeSegmentInFlightRunsAlongItsFinalSlopeAndTheLifelinesStayPut() {
+        Rest r = rest();
+        Rest.Lab lab = r.createLab(Map.of("mode", "sim", "clock", "realtime", "link", Map.of("latencyMs", 1500)));
+        r.post(lab, "/listen", Map.of("host", "server", "port", 80));
+        Page page = open(1024, 768, "en-US");
+        page.navigate(r.base() + "/labs/" + lab.id() + "#token=" + lab.token());
+        assertThat(page.locator(".status[data-status=live]")).hasCount(1);
+        String server = "document.querySelector('.lifeline[data-host=server]').getAttribute('x1')";
+        Object before = page.evaluate(server);
+        r.post(lab, "/connections", Map.of("from", "client", "localPort", 40000, "remotePort", 80));
+        Locator syn = page.locator("[data-segment-id][data-flags=SYN]").first();
+        assertThat(syn).hasAttribute("data-fate", "in-flight");
+        String slope = "g => { const l = g.querySelector('.shaft'); const v = (a) => Number(l.getAttribute(a));"
+                + " return (v('y2') - v('y1')) / (v('x2') - v('x1')); }";
+        // Let it travel a little, so the part drawn so far is long enough to measure.
+        page.waitForFunction("() => { const l = document.querySelector('[data-flags=SYN] .shaft');"
+                + " return l && Number(l.getAttribute('x2')) - Number(l.getAttribute('x1')) > 120; }");
+        double flying = ((Number) syn.evaluate(slope)).doubleValue();
+        shot(page, "33-realtime-in-flight");
+        assertThat(syn)
+                .hasAttribute(
+                        "data-fate",
+                        "delivered",
+                        new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions()
+                                .setTimeout(10_000));
+        double landed = ((Number) syn.evaluate(slope)).doubleValue();
+        assertThat(flying).isCloseTo(landed, org.assertj.core.data.Percentage.withPercentage(10));
+        // No idle band is drawn across a segment in flight.
+        assertThat((Boolean) page.evaluate("() => { const l = document.querySelector('[data-flags=SYN] .shaft');"
+                        + " const y1 = Number(l.getAttribute('y1')), y2 = Number(l.getAttribute('y2'));"
+                        + " return [...document.querySelectorAll('.idle-break line')].every((b) => {"
+                        + " const y = Number(b.getAttribute('y1')); return y < y1 || y > y2; }); }"))
+                .isTrue();
+        assertThat(page.evaluate(server)).isEqualTo(before);
+        shot(page, "34-realtime-landed");
     }
 
     @Test

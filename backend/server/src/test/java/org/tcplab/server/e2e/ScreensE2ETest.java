@@ -4,8 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,12 +49,7 @@ class ScreensE2ETest {
     }
 
     private Page open(int width, int height, String locale) {
-        BrowserContext c = browsers.browser()
-                .newContext(new Browser.NewContextOptions()
-                        .setViewportSize(width, height)
-                        .setLocale(locale));
-        c.setDefaultTimeout(15_000);
-        return c.newPage();
+        return browsers.open(width, height, locale);
     }
 
     private Rest.Lab scenarioLab(String scenario) {
@@ -65,7 +58,7 @@ class ScreensE2ETest {
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(Browsers.SHOTS.resolve(name + ".png")));
+        Browsers.shot(page, name);
     }
 
     @Test
