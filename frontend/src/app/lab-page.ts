@@ -420,10 +420,14 @@ export class LabPage {
     return !!s && s.clock === "realtime" && !s.paused && this.playback.mode === "live";
   }
 
-  /** The lab's virtual time now: a realtime clock moves on from its last snapshot. */
+  /**
+   * The lab's virtual time now, for what is in flight: a step clock's time as its snapshot says, a
+   * realtime clock's moved on from its last snapshot.
+   */
   private labTime(): number | undefined {
     const s = this.poller.latest;
-    if (!s || !this.realtimeRunning()) return undefined;
+    if (!s || this.playback.mode !== "live") return undefined;
+    if (!this.realtimeRunning()) return s.time;
     return s.time + (performance.now() - this.poller.readAt) * s.timeScale;
   }
 
