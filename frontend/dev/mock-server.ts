@@ -157,11 +157,19 @@ const server = createServer((req, res) => {
         "application/problem+json",
       );
     if (!rest) return json(200, snapshot(id));
-    if (rest === "/events")
-      return json(
-        200,
-        labs[id].filter((e) => (e.id as number) > Number(url.searchParams.get("after") ?? 0)),
-      );
+    if (rest === "/events") {
+      // The paged contract: at most `limit` (default and maximum 10,000), a Link to the next page.
+      const after = Number(url.searchParams.get("after") ?? 0);
+      const limit = Math.min(10_000, Number(url.searchParams.get("limit") ?? 10_000));
+      const rest = labs[id].filter((e) => (e.id as number) > after);
+      const page = rest.slice(0, limit);
+      if (rest.length > limit)
+        res.setHeader(
+          "Link",
+          `</api/labs/${id}/events?after=${page.at(-1)!.id as number}&limit=${limit}>; rel="next"`,
+        );
+      return json(200, page);
+    }
     if (rest === "/capture.pcap") {
       res.writeHead(200, { "Content-Type": "application/vnd.tcpdump.pcap" });
       return res.end(Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0]));

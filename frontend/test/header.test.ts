@@ -66,7 +66,7 @@ describe("header fields", () => {
 describe("explanations", () => {
   const m = buildDiagram(handshakeEvents().map(decodeEvent));
   const i18n = new I18n("en");
-  const text = (n: number) => explainSegment(m.arrows[n], m).map((s) => i18n.t(s.key, s.params));
+  const text = (n: number) => explainSegment(m.arrows[n]).map((s) => i18n.t(s.key, s.params));
 
   it("says why the SYN-ACK acknowledges client ISN + 1", () => {
     expect(text(1).join(" ")).toContain(
@@ -78,7 +78,7 @@ describe("explanations", () => {
     expect(text(0)[0]).toContain(`picked ${CLIENT_ISN} as its initial sequence number`);
     expect(text(0).some((s) => s.includes("MSS 1460"))).toBe(true);
     const d = buildDiagram(droppedSynEvents().map(decodeEvent));
-    const keys = (n: number) => explainSegment(d.arrows[n], d).map((s) => s.key);
+    const keys = (n: number) => explainSegment(d.arrows[n]).map((s) => s.key);
     expect(keys(0)).toContain("explain.lost");
     expect(keys(1)).toContain("explain.retransmission");
   });
@@ -107,7 +107,7 @@ describe("i18n", () => {
     expect(i.t("ctl.connect")).toBe("Connect");
     i.set("zh-CN");
     expect(i.t("ctl.connect")).toBe("连接");
-    expect(i.t("play.position", { n: 3, total: 9 })).toBe("第 3 / 9 个事件");
+    expect(i.t("play.position", { n: 3, total: 9 })).toBe("第 3/9 个事件");
     expect(i.pick("The server listens.", "服务器监听。")).toBe("服务器监听。");
     expect(changed).toBe(1);
   });
@@ -116,15 +116,22 @@ describe("i18n", () => {
 describe("mermaid export", () => {
   it("writes arrows, lost segments and states", () => {
     const d = buildDiagram(droppedSynEvents().map(decodeEvent));
-    const text = toMermaid(d, true);
+    const text = toMermaid(d, "relative", new I18n("en"), "Lost SYN");
     expect(text.split("\n")[0]).toBe("sequenceDiagram");
+    expect(text.split("\n")[1]).toBe("  title Lost SYN");
+    expect(text).toContain("Note over client,server: solid arrow: delivered");
     expect(text).toContain("client-xserver: SYN seq=0 win=65535 (lost: fault: drop)");
     expect(text).toContain("client-->>server: [retransmission] SYN seq=0 win=65535");
     expect(text).toContain("Note over server: SYN_RECEIVED");
   });
 
   it("keeps option brackets out of Mermaid's parser", () => {
-    const text = toMermaid(buildDiagram(handshakeEvents().map(decodeEvent)), true);
+    const text = toMermaid(
+      buildDiagram(handshakeEvents().map(decodeEvent)),
+      "relative",
+      new I18n("en"),
+      "t",
+    );
     const messages = text
       .split("\n")
       .filter((l) => l.includes(": "))
@@ -140,7 +147,7 @@ describe("window scaling", () => {
     const scaled = buildDiagram(handshakeEvents().map(decodeEvent));
     const i18n = new I18n("en");
     const say = (d: typeof scaled, n: number) =>
-      explainSegment(d.arrows[n], d).map((s) => i18n.t(s.key, s.params));
+      explainSegment(d.arrows[n]).map((s) => i18n.t(s.key, s.params));
     // The final ACK: win 512 from a client that announced ws 7.
     expect(say(scaled, 2)).toContain(
       "Window 512 << 7 = 65536 bytes: both SYNs offered window scaling, so client's windows after its SYN are shifted by the factor it announced.",
@@ -187,7 +194,7 @@ describe("window scaling", () => {
         },
       ].map(decodeEvent),
     );
-    expect(oneSided.isns.windowShift(oneSided.arrows[2].segment)).toBeUndefined();
-    expect(scaled.isns.windowShift(scaled.arrows[2].segment)).toBe(7);
+    expect(oneSided.arrows[2].numbers.windowShift).toBeUndefined();
+    expect(scaled.arrows[2].numbers.windowShift).toBe(7);
   });
 });

@@ -70,10 +70,18 @@ describe("diagram model", () => {
     expect(m.arrows[0].segment.checksumOk).toBe(false);
   });
 
-  it("learns each direction's ISN from its SYN", () => {
+  it("numbers each arrow from its direction's ISN, learned from the SYNs", () => {
     const m = buildDiagram(decode(handshakeEvents()));
-    expect(m.isns.isnOf("192.0.2.1:40000>192.0.2.2:80")).toBe(CLIENT_ISN);
-    expect(m.isns.isnOf("192.0.2.2:80>192.0.2.1:40000")).toBe(SERVER_ISN);
+    expect(m.arrows.map((a) => [a.numbers.isn, a.numbers.peerIsn])).toEqual([
+      [CLIENT_ISN, undefined],
+      [SERVER_ISN, CLIENT_ISN],
+      [CLIENT_ISN, SERVER_ISN],
+    ]);
+    expect(m.arrows.map((a) => [a.numbers.relSeq, a.numbers.relAck])).toEqual([
+      [0, undefined],
+      [0, 1],
+      [1, 1],
+    ]);
   });
 
   it("finds the narration step in force at an event", () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeEvent } from "../src/api/decode";
-import { EventStream } from "../src/api/stream";
+import { EventStream, backoffDelay, type StreamStatus } from "../src/api/stream";
 import type { LabEvent } from "../src/model/events";
 import { handshakeEvents } from "./fixtures/wire";
 
@@ -9,11 +9,11 @@ const all = handshakeEvents().map(decodeEvent);
 class FakeSocket {
   onopen: (() => void) | null = null;
   onmessage: ((m: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e?: { code: number; reason: string }) => void) | null = null;
   onerror: (() => void) | null = null;
   constructor(readonly url: string) {}
-  close() {
-    this.onclose?.();
+  close(code = 1006, reason = "") {
+    this.onclose?.({ code, reason });
   }
   push(id: number) {
     this.onmessage?.({ data: JSON.stringify(handshakeEvents()[id - 1]) });
@@ -85,5 +85,110 @@ describe("event stream", () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(got).toEqual([1, 2, 3, 4, 5]);
     s.stop();
+  });
+});
+
+describe("reconnecting", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function harness(random = () => 0.5) {
+    const sockets: FakeSocket[] = [];
+    const statuses: StreamStatus[] = [];
+    const gone: string[] = [];
+    let rest = 0;
+    const s = new EventStream({
+      url: (after) => `ws://x?after=${after}`,
+      fetchAfter: async () => {
+        rest++;
+        return [];
+      },
+      onEvents: () => {},
+      onStatus: (st) => statuses.push(st),
+      onGone: (r) => gone.push(r),
+      socket: (u) => {
+        const f = new FakeSocket(u);
+        sockets.push(f);
+        return f as unknown as WebSocket;
+      },
+      random,
+      minDelay: 500,
+      maxDelay: 30_000,
+    });
+    return { s, sockets, statuses, gone, rest: () => rest };
+  }
+
+  it("backs off exponentially with jitter, capped, and starts over once connected", () => {
+    expect(backoffDelay(0, 500, 30_000, 0)).toBe(250);
+    expect(backoffDelay(0, 500, 30_000, 1)).toBe(500);
+    expect(backoffDelay(3, 500, 30_000, 1)).toBe(4000);
+    expect(backoffDelay(20, 500, 30_000, 1)).toBe(30_000);
+    expect(backoffDelay(20, 500, 30_000, 0)).toBe(250);
+
+    const h = harness(() => 1);
+    h.s.start();
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      h.sockets.at(-1)!.close();
+      const before = h.sockets.length;
+      let waited = 0;
+      while (h.sockets.length === before) {
+        vi.advanceTimersByTime(250);
+        waited += 250;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    h.sockets.at(-1)!.onopen?.();
+    h.sockets.at(-1)!.close();
+    vi.advanceTimersByTime(500);
+    expect(h.sockets.length).toBe(10);
+    h.s.stop();
+  });
+
+  it("spreads a class's reconnects apart (jitter)", () => {
+    const delays = [0, 0.25, 0.5, 0.75, 0.99].map((r) => backoffDelay(4, 500, 30_000, r));
+    expect(new Set(delays).size).toBe(5);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(250);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(8000);
+  });
+
+  it("stops for good when the lab is gone (close 4404), and says why", () => {
+    const h = harness();
+    h.s.start();
+    h.sockets[0].onopen?.();
+    h.sockets[0].close(4404, "no lab abc");
+    vi.advanceTimersByTime(120_000);
+    expect(h.sockets.length).toBe(1);
+    expect(h.gone).toEqual(["no lab abc"]);
+    expect(h.statuses.at(-1)).toBe("gone");
+    expect(h.rest()).toBe(0);
+  });
+
+  it("stops when the REST catch-up answers 404", async () => {
+    const sockets: FakeSocket[] = [];
+    const gone: string[] = [];
+    const s = new EventStream({
+      url: () => "ws://x",
+      fetchAfter: async () => {
+        throw Object.assign(new Error("no lab"), { status: 404 });
+      },
+      onEvents: () => {},
+      onStatus: () => {},
+      onGone: (r) => gone.push(r),
+      isGone: (e) => (e as { status?: number }).status === 404,
+      socket: (u) => {
+        const f = new FakeSocket(u);
+        sockets.push(f);
+        return f as unknown as WebSocket;
+      },
+      random: () => 0.5,
+    });
+    s.start();
+    sockets[0].close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(gone).toEqual(["no lab"]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(sockets.length).toBe(1);
   });
 });

@@ -3,12 +3,15 @@
 // displayable rather than throwing, because a classroom screen must keep drawing.
 
 import type {
+  ActualSegment,
   ConnectionSide,
+  ExpectedSegment,
   FaultRule,
   Flag,
   Host,
   LabEvent,
   LabSnapshot,
+  Problem,
   ScenarioInfo,
   Segment,
   TcpOption,
@@ -59,11 +62,15 @@ function decodeOption(o: Json): TcpOption {
   }
 }
 
-export function decodeSegment(s: Json): Segment {
-  const flags = (Array.isArray(s.flags) ? s.flags : []).filter((f): f is Flag =>
+function decodeFlags(v: unknown): Flag[] {
+  const flags = (Array.isArray(v) ? v : []).filter((f): f is Flag =>
     (FLAG_ORDER as readonly string[]).includes(f as string),
   );
-  flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+  return flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+}
+
+export function decodeSegment(s: Json): Segment {
+  const flags = decodeFlags(s.flags);
   return {
     srcIp: str(s.srcIp),
     dstIp: str(s.dstIp),
@@ -102,6 +109,7 @@ export function decodeEvent(e: Json): LabEvent {
         from: host(e.from),
         to: host(e.to),
         retransmission: e.retransmission === true,
+        probe: e.probe === true,
         ...(typeof e.note === "string" ? { note: e.note } : {}),
         segment: decodeSegment((e.segment ?? {}) as Json),
       };
@@ -125,7 +133,29 @@ export function decodeEvent(e: Json): LabEvent {
         from: str(e.from),
         to: str(e.to),
         cause: str(e.cause),
+        inferred: e.inferred === true,
       };
+    case "ack.suppressed":
+      return {
+        ...base,
+        kind: "ackSuppressed",
+        host: host(e.host),
+        reason: str(e.reason, "suppressed"),
+        detail: str(e.detail),
+      };
+    case "congestion":
+      return {
+        ...base,
+        kind: "congestion",
+        host: host(e.host),
+        cwnd: num(e.cwnd),
+        ssthresh: num(e.ssthresh),
+        cause: str(e.cause),
+      };
+    case "note": {
+      const h = optHost(e.host);
+      return { ...base, kind: "note", ...(h ? { host: h } : {}), text: str(e.text) };
+    }
     case "timer": {
       const action: TimerAction =
         e.action === "fired" || e.action === "cancelled" ? e.action : "armed";
@@ -199,44 +229,58 @@ function decodeSide(s: unknown): ConnectionSide | null {
   };
 }
 
-/**
- * A verdict entry (the scenario's ExpectedSegment/ActualSegment records) as one line in the words
- * of the scenario files: `client SYN,ACK seq=300 ack=101 len=0 win=65535 retransmission`.
- */
-export function describeEntry(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (!v || typeof v !== "object") return String(v);
-  const o = v as Json;
-  const parts: string[] = [];
-  if (o.from != null) parts.push(str(o.from) + (o.to != null ? ` → ${str(o.to)}` : ""));
-  if (Array.isArray(o.flags)) parts.push(o.flags.join(","));
-  const named: [string, string][] = [
-    ["seq", "seq"],
-    ["ack", "ack"],
-    ["length", "len"],
-    ["window", "win"],
-  ];
-  for (const [k, short] of named) if (o[k] != null) parts.push(`${short}=${String(o[k])}`);
-  if (typeof o.time === "number") parts.push(`@${o.time} ms`);
-  if (o.retransmission === true) parts.push("retransmission");
-  if (o.dropped === true) parts.push(o.dropReason ? `dropped (${str(o.dropReason)})` : "dropped");
-  if (typeof o.note === "string" && o.note) parts.push(o.note);
-  if (Array.isArray(o.states) && o.states.length)
-    parts.push(
-      "→ " + (o.states as Json[]).map((st) => `${str(st.host)} ${str(st.state)}`).join(", "),
-    );
-  return parts.join(" ");
+const optNum = (v: unknown): number | undefined =>
+  typeof v === "number" && isFinite(v) ? v : undefined;
+const optBool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+
+function decodeExpected(o: Json, i: number): ExpectedSegment {
+  return {
+    index: num(o.index, i + 1),
+    from: host(o.from),
+    flags: decodeFlags(o.flags),
+    seq: optNum(o.seq),
+    ack: optNum(o.ack),
+    length: optNum(o.length),
+    window: optNum(o.window),
+    retransmission: optBool(o.retransmission),
+    dropped: optBool(o.dropped),
+    time: optNum(o.time),
+    states: (Array.isArray(o.states) ? (o.states as Json[]) : []).map((x) => ({
+      host: host(x.host),
+      state: str(x.state),
+    })),
+  };
+}
+
+function decodeActual(o: Json, i: number): ActualSegment {
+  return {
+    index: num(o.index, i + 1),
+    eventId: num(o.eventId),
+    time: num(o.time),
+    from: host(o.from),
+    flags: decodeFlags(o.flags),
+    seq: num(o.seq),
+    ack: optNum(o.ack),
+    length: num(o.length),
+    window: num(o.window),
+    retransmission: o.retransmission === true,
+    dropped: o.dropped === true,
+    dropReason: typeof o.dropReason === "string" ? o.dropReason : undefined,
+    note: typeof o.note === "string" ? o.note : undefined,
+  };
 }
 
 function decodeVerdict(v: unknown): Verdict | null {
   if (!v || typeof v !== "object") return null;
   const o = v as Json;
-  const list = (x: unknown) => (Array.isArray(x) ? x.map(describeEntry) : []);
+  const objects = (x: unknown) =>
+    (Array.isArray(x) ? x : []).filter((e): e is Json => !!e && typeof e === "object");
   return {
     passed: o.passed === true,
-    expected: list(o.expected),
-    actual: list(o.actual),
-    mismatches: list(o.mismatches),
+    exact: o.match === "exact",
+    expected: objects(o.expected).map(decodeExpected),
+    actual: objects(o.actual).map(decodeActual),
+    mismatches: (Array.isArray(o.mismatches) ? o.mismatches : []).map((m) => str(m)),
   };
 }
 
@@ -296,11 +340,14 @@ export function decodeScenarios(j: unknown): ScenarioInfo[] {
     name: str(s.name),
     title: str(s.title, str(s.name)),
     description: str(s.description),
+    group: str(s.group, "other"),
     params: (Array.isArray(s.params) ? (s.params as Json[]) : []).map((p) => ({
       name: str(p.name),
-      type: str(p.type, "string"),
+      type: str(p.type, "integer"),
       defaultValue: p.defaultValue,
       description: str(p.description),
+      ...(typeof p.min === "number" ? { min: p.min } : {}),
+      ...(typeof p.max === "number" ? { max: p.max } : {}),
     })),
   }));
 }
@@ -330,20 +377,46 @@ export function encodeFault(f: FaultRequest): Json {
   return body;
 }
 
-/** An RFC 9457 problem body to the sentence the user sees. */
-export function problemDetail(status: number, body: unknown, fallback: string): string {
-  if (body && typeof body === "object") {
-    const o = body as Json;
-    const parts: string[] = [];
-    if (typeof o.detail === "string" && o.detail) parts.push(o.detail);
-    else if (typeof o.title === "string") parts.push(o.title);
-    if (Array.isArray(o.errors)) {
-      for (const e of o.errors as Json[]) {
-        const line = `${str(e.field)}: ${str(e.message)}`;
-        if (!parts.some((p) => p.includes(line))) parts.push(line);
-      }
+/**
+ * An RFC 9457 problem body as the UI needs it: the server's `detail` (said once, even when the
+ * validation errors repeat it), the stable `type`, `code` and `field` when given.
+ */
+export function decodeProblem(status: number, body: unknown, fallback: string): Problem {
+  const o = body && typeof body === "object" ? (body as Json) : {};
+  const parts: string[] = [];
+  if (typeof o.detail === "string" && o.detail) parts.push(o.detail);
+  else if (typeof o.title === "string" && o.title) parts.push(o.title);
+  else if (typeof body === "string" && body && body.length < 300 && !body.startsWith("<"))
+    parts.push(body);
+  if (Array.isArray(o.errors)) {
+    for (const e of o.errors as Json[]) {
+      const message = str(e.message);
+      if (!message || parts.some((p) => p.includes(message))) continue;
+      parts.push(e.field ? `${str(e.field)}: ${message}` : message);
     }
-    if (parts.length) return parts.join(" — ");
   }
-  return `${fallback} (HTTP ${status})`;
+  const firstError = Array.isArray(o.errors) ? (o.errors as Json[])[0] : undefined;
+  const field =
+    typeof o.field === "string"
+      ? o.field
+      : firstError
+        ? str(firstError.field) || undefined
+        : undefined;
+  return {
+    status,
+    detail: parts.length ? parts.join(" — ") : `${fallback} (HTTP ${status})`,
+    ...(typeof o.type === "string" && o.type !== "about:blank" ? { type: o.type } : {}),
+    ...(typeof o.code === "string" ? { code: o.code } : {}),
+    ...(field ? { field } : {}),
+  };
+}
+
+/** The `rel="next"` target of a Link header, if any. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(",")) {
+    const m = /<([^>]*)>\s*;(.*)/.exec(part.trim());
+    if (m && /rel="?next"?/.test(m[2])) return m[1];
+  }
+  return null;
 }

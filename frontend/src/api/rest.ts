@@ -1,24 +1,37 @@
-// REST client for /api (docs/lab-api.md). Errors surface as LabApiError carrying the problem's
-// `detail`, so the UI always has a sentence to show instead of a blank screen.
+// REST client for /api (docs/lab-api.md). Errors surface as LabApiError carrying the problem
+// (status, `detail`, and `code`/`field` when the server gives them), so the UI always has a
+// sentence to show instead of a blank screen.
 
-import type { LabEvent, LabSnapshot, ScenarioInfo, Flag, Host } from "../model/events";
+import type { LabEvent, LabSnapshot, ScenarioInfo, Flag, Host, Problem } from "../model/events";
 import {
   decodeEvent,
+  decodeProblem,
   decodeScenarios,
   decodeSnapshot,
   encodeFault,
-  problemDetail,
+  nextLink,
   type FaultRequest,
 } from "./decode";
 
 export class LabApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+  readonly status: number;
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+    this.status = problem.status;
   }
 }
+
+/** One page of the event log. */
+export interface EventPage {
+  events: LabEvent[];
+  /** The server says more follow (a `Link: rel="next"`), or the page was full. */
+  more: boolean;
+}
+
+/** The first page is small, so a big lab's first screen arrives at once; the rest in big pages. */
+export const FIRST_PAGE = 1000;
+/** The contract's maximum page (lab-api.md: default and maximum 10,000). */
+export const EVENT_PAGE = 10_000;
 
 export interface CreateLabRequest {
   mode: "sim" | "tap";
@@ -52,6 +65,14 @@ export class LabApi {
     path: string,
     opts: { token?: string | null; body?: unknown } = {},
   ): Promise<unknown> {
+    return (await this.exchange(method, path, opts)).body;
+  }
+
+  private async exchange(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown } = {},
+  ): Promise<{ body: unknown; headers: Headers }> {
     const headers: Record<string, string> = {
       Accept: "application/json, application/problem+json",
       "Accept-Language": this.locale(),
@@ -66,7 +87,7 @@ export class LabApi {
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       });
     } catch (e) {
-      throw new LabApiError(0, `${method} ${path}: ${(e as Error).message}`);
+      throw new LabApiError({ status: 0, detail: `${method} ${path}: ${(e as Error).message}` });
     }
     const text = await res.text();
     let body: unknown = null;
@@ -77,11 +98,11 @@ export class LabApi {
         body = text;
       }
     }
-    if (!res.ok) throw new LabApiError(res.status, problemDetail(res.status, body, res.statusText));
-    return body;
+    if (!res.ok) throw new LabApiError(decodeProblem(res.status, body, res.statusText));
+    return { body, headers: res.headers };
   }
 
-  async createLab(r: CreateLabRequest): Promise<{ id: string; token: string }> {
+  async createLab(r: CreateLabRequest): Promise<{ id: string; token: string; viewerUrl?: string }> {
     const body: Record<string, unknown> = { mode: r.mode };
     if (r.seed != null) body.seed = r.seed;
     if (r.clock) body.clock = r.clock;
@@ -93,21 +114,64 @@ export class LabApi {
       };
     }
     const j = (await this.call("POST", "/labs", { body })) as Record<string, unknown>;
-    return { id: String(j.id), token: String(j.token) };
+    return {
+      id: String(j.id),
+      token: String(j.token),
+      ...(typeof j.viewerUrl === "string" ? { viewerUrl: j.viewerUrl } : {}),
+    };
   }
 
   async snapshot(lab: string): Promise<LabSnapshot> {
     return decodeSnapshot((await this.call("GET", `/labs/${lab}`)) as Record<string, unknown>);
   }
 
-  async events(lab: string, after: number): Promise<LabEvent[]> {
-    const j = await this.call("GET", `/labs/${lab}/events?after=${after}`);
-    return (Array.isArray(j) ? j : []).map((e) => decodeEvent(e as Record<string, unknown>));
+  /**
+   * One page of events after an id (`GET /events?after=N&limit=M`). A server that ignores `limit`
+   * answers everything at once, which reads as one long last page.
+   */
+  async eventsPage(lab: string, after: number, limit = EVENT_PAGE): Promise<EventPage> {
+    const { body, headers } = await this.exchange(
+      "GET",
+      `/labs/${lab}/events?after=${after}&limit=${limit}`,
+    );
+    const list = Array.isArray(body) ? body : [];
+    const events = list.map((e) => decodeEvent(e as Record<string, unknown>));
+    return { events, more: nextLink(headers.get("Link")) !== null || events.length === limit };
   }
 
-  /** The event log exactly as the server serves it, for the JSON export. */
+  /** Every event after an id, page by page, handing each page over as it arrives. */
+  async eventsAfter(
+    lab: string,
+    after: number,
+    onPage: (events: LabEvent[]) => void = () => {},
+    limit = EVENT_PAGE,
+  ): Promise<LabEvent[]> {
+    const out: LabEvent[] = [];
+    for (let last = after; ;) {
+      const page = await this.eventsPage(lab, last, limit);
+      out.push(...page.events);
+      onPage(page.events);
+      if (!page.more || !page.events.length) return out;
+      last = page.events[page.events.length - 1].id;
+    }
+  }
+
+  /** The event log exactly as the server serves it, page by page, for the JSON export. */
   async rawEvents(lab: string): Promise<string> {
-    return JSON.stringify(await this.call("GET", `/labs/${lab}/events?after=0`), null, 2);
+    const all: unknown[] = [];
+    for (let last = 0; ;) {
+      const { body, headers } = await this.exchange(
+        "GET",
+        `/labs/${lab}/events?after=${last}&limit=10000`,
+      );
+      const list = Array.isArray(body) ? body : [];
+      all.push(...list);
+      const lastId = (list.at(-1) as { id?: number } | undefined)?.id;
+      if ((nextLink(headers.get("Link")) === null && list.length < 10000) || lastId === undefined)
+        break;
+      last = lastId;
+    }
+    return JSON.stringify(all, null, 2);
   }
 
   /** The server's one-step extension: a lab set up for the scenario, already running it. */

@@ -1,29 +1,48 @@
 // The live event stream: WebSocket /api/labs/{lab}/events/stream?after=N. Resumes from the last id
 // it delivered after any disconnect, and never hands the app a repeat or a gap: frames at or below
 // the last id are dropped, and a jump ahead is filled from GET /events?after=N first.
+//
+// Reconnects back off exponentially with full jitter (a class of 30 whose server restarts must not
+// knock in step), capped. A lab that no longer exists (close 4404, or 404 over REST) stops the
+// stream for good: the page says so instead of knocking forever.
 
 import type { LabEvent } from "../model/events";
 import { decodeEvent } from "./decode";
 
-export type StreamStatus = "connecting" | "live" | "reconnecting" | "closed";
+export type StreamStatus = "connecting" | "live" | "reconnecting" | "closed" | "gone";
+
+/** WebSocket close code for an unknown lab (README: WebSocket close codes). */
+export const CLOSE_UNKNOWN_LAB = 4404;
 
 export interface StreamOptions {
   url: (after: number) => string;
-  /** Fills a gap over REST (GET .../events?after=N). */
+  /** Fills a gap over REST (GET .../events?after=N), page by page. */
   fetchAfter: (after: number) => Promise<LabEvent[]>;
   onEvents: (events: LabEvent[]) => void;
   onStatus: (s: StreamStatus) => void;
+  /** The lab is gone; `reason` is the server's close reason or problem detail. */
+  onGone?: (reason: string) => void;
+  /** Whether a REST failure means the lab is gone (a 404). */
+  isGone?: (error: unknown) => boolean;
   /** For tests: a WebSocket constructor. */
   socket?: (url: string) => WebSocket;
-  /** Reconnect back-off in ms, doubling up to maxDelay. */
+  /** For tests: a source of randomness in [0, 1). */
+  random?: () => number;
+  /** First reconnect delay bound in ms, doubling per failed attempt up to maxDelay. */
   minDelay?: number;
   maxDelay?: number;
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): full jitter under a capped doubling. */
+export function backoffDelay(attempt: number, min: number, max: number, random: number): number {
+  const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
+  return Math.round(min / 2 + random * (ceiling - min / 2));
 }
 
 export class EventStream {
   private lastId: number;
   private ws: WebSocket | null = null;
-  private delay: number;
+  private attempt = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private filling: Promise<void> | null = null;
@@ -34,7 +53,6 @@ export class EventStream {
     after = 0,
   ) {
     this.lastId = after;
-    this.delay = o.minDelay ?? 250;
   }
 
   get last(): number {
@@ -46,12 +64,21 @@ export class EventStream {
     this.open("connecting");
   }
 
-  stop(): void {
+  stop(status: StreamStatus = "closed"): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.ws?.close();
+    this.timer = null;
+    const ws = this.ws;
     this.ws = null;
-    this.o.onStatus("closed");
+    ws?.close();
+    this.o.onStatus(status);
+  }
+
+  /** The lab no longer exists: stop for good and say why. */
+  gone(reason: string): void {
+    if (this.stopped) return;
+    this.stop("gone");
+    this.o.onGone?.(reason);
   }
 
   private open(status: StreamStatus): void {
@@ -60,7 +87,7 @@ export class EventStream {
     const ws = (this.o.socket ?? ((u) => new WebSocket(u)))(this.o.url(this.lastId));
     this.ws = ws;
     ws.onopen = () => {
-      this.delay = this.o.minDelay ?? 250;
+      this.attempt = 0;
       this.o.onStatus("live");
     };
     ws.onmessage = (m) => {
@@ -70,20 +97,33 @@ export class EventStream {
         /* a frame we cannot parse is skipped; a gap fill will recover what follows */
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (e?: CloseEvent) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
+      if (e?.code === CLOSE_UNKNOWN_LAB) {
+        this.gone(e.reason || "unknown lab");
+        return;
+      }
       this.o.onStatus("reconnecting");
       // While the socket is down (or a proxy refuses WebSockets), keep up over REST.
       if (!this.filling)
         this.o.fetchAfter(this.lastId).then(
           (evs) => this.accept(evs),
-          () => {},
+          (err) => this.restFailed(err),
         );
-      this.timer = setTimeout(() => this.open("reconnecting"), this.delay);
-      this.delay = Math.min(this.delay * 2, this.o.maxDelay ?? 4000);
+      const delay = backoffDelay(
+        this.attempt++,
+        this.o.minDelay ?? 500,
+        this.o.maxDelay ?? 30_000,
+        (this.o.random ?? Math.random)(),
+      );
+      this.timer = setTimeout(() => this.open("reconnecting"), delay);
     };
     ws.onerror = () => ws.close();
+  }
+
+  private restFailed(err: unknown): void {
+    if (this.o.isGone?.(err)) this.gone((err as Error).message);
   }
 
   /** Deliver events in id order, exactly once each. */
@@ -93,23 +133,20 @@ export class EventStream {
       return;
     }
     const out: LabEvent[] = [];
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
       if (e.id <= this.lastId) continue;
       if (e.id > this.lastId + 1) {
         // A gap: fetch what is missing, then replay what arrived meanwhile.
         if (out.length) this.o.onEvents(out.splice(0));
-        this.pending.push(e);
+        this.pending.push(...events.slice(i));
         this.fill();
-        return this.pushPendingLater(events.slice(events.indexOf(e) + 1));
+        return;
       }
       out.push(e);
       this.lastId = e.id;
     }
     if (out.length) this.o.onEvents(out);
-  }
-
-  private pushPendingLater(rest: LabEvent[]): void {
-    this.pending.push(...rest);
   }
 
   private fill(): void {
@@ -128,8 +165,9 @@ export class EventStream {
         }
         this.accept(held);
       })
-      .catch(() => {
+      .catch((err) => {
         this.filling = null;
+        this.restFailed(err);
         const held = this.pending.splice(0);
         if (held.length) this.lastId = held[0].id - 1;
         this.accept(held);

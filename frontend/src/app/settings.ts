@@ -8,6 +8,8 @@ export interface Settings {
   tapReason: string;
   version: string;
   defaultLocale: string | null;
+  /** Where viewers reach this server (tcplab.public-url, or the forwarded or request host). */
+  publicBase: string;
 }
 
 export function readSettings(doc: Document, loc: Location): Settings {
@@ -28,6 +30,10 @@ export function readSettings(doc: Document, loc: Location): Settings {
     tapReason: typeof raw.tapReason === "string" ? raw.tapReason : "",
     version: typeof raw.version === "string" ? raw.version : "dev",
     defaultLocale: typeof raw.defaultLocale === "string" ? raw.defaultLocale : null,
+    publicBase: (typeof raw.publicBase === "string" && raw.publicBase
+      ? raw.publicBase
+      : loc.origin
+    ).replace(/\/+$/, ""),
   };
 }
 
@@ -55,6 +61,31 @@ export function labToken(lab: string, loc: Location, storage: Storage): string |
   }
 }
 
-export function rememberToken(lab: string, token: string, storage: Storage): void {
-  storage.setItem(KEY(lab), token);
+/** Remembers a lab's token; false where storage is refused (private mode). */
+export function rememberToken(lab: string, token: string, storage: Storage): boolean {
+  try {
+    storage.setItem(KEY(lab), token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Opens a lab this browser just created: the token stays in storage, or in the fragment. */
+export function openOwnLab(
+  lab: { id: string; token: string },
+  loc: Location,
+  storage: Storage,
+): void {
+  const path = `/labs/${encodeURIComponent(lab.id)}`;
+  loc.assign(
+    rememberToken(lab.id, lab.token, storage)
+      ? path
+      : `${path}#token=${encodeURIComponent(lab.token)}`,
+  );
+}
+
+/** The viewer link of a lab, for the class. */
+export function viewerUrl(s: Settings, lab: string): string {
+  return `${s.publicBase}/labs/${encodeURIComponent(lab)}`;
 }

@@ -1,22 +1,17 @@
 // The event list, like Wireshark's packet list: one row per event, synchronised with the diagram
-// (click a row to select the segment), filterable by words that must all appear in the row.
-// Virtualised: fixed-height rows, only the visible ones in the DOM.
+// (click a row, or Enter on it, to select the segment), filterable by words that must all appear
+// in the row. A real table (header cells, row indices for screen readers), virtualised: fixed
+// row height, only the rows in view in the DOM, spacer rows for the rest.
 
 import type { DiagramModel } from "../model/diagram";
 import type { LabEvent } from "../model/events";
 import { segmentLabel } from "../model/format";
+import type { Numbering } from "../model/numbering";
 import { formatMs } from "../layout/sequence";
-import { I18n } from "../i18n";
+import type { I18n } from "../i18n";
 import { clear, h } from "../render/dom";
 
-const ROW = 22;
-
-type Translate = (key: string, params?: Record<string, string | number>) => string;
-
-/** English without an I18n instance (tests, exports). */
-function fallback(key: string, p: Record<string, string | number> = {}): string {
-  return new I18n("en").t(key, p);
-}
+const ROW = 24;
 
 export interface Row {
   eventIndex: number;
@@ -29,26 +24,28 @@ export interface Row {
   cls: string;
 }
 
+/** Rows for events [from, to) of the model, in the page's language. */
 export function eventRows(
   m: DiagramModel,
-  relative: boolean,
-  limit: number,
-  pick: (en: string, zh: string) => string,
+  numbering: Numbering,
+  i18n: I18n,
   from = 0,
-  t: Translate = (k, p) => fallback(k, p),
+  to = m.events.length,
+  arrowOf: (eventId: number) => number | undefined = (id) => {
+    const k = m.arrows.findIndex((a) => a.eventId === id);
+    return k < 0 ? undefined : k;
+  },
 ): Row[] {
-  const arrowOf = new Map<number, number>();
-  m.arrows.forEach((a, i) => arrowOf.set(a.eventId, i));
   const rows: Row[] = [];
-  for (let i = from; i < Math.min(limit, m.events.length); i++) {
+  for (let i = from; i < Math.min(to, m.events.length); i++) {
     const e = m.events[i];
-    const r = describe(e, m, relative, pick, t);
+    const arrowIndex = e.kind === "segmentSent" ? arrowOf(e.id) : undefined;
     rows.push({
       eventIndex: i,
-      arrowIndex: arrowOf.get(e.id),
+      arrowIndex,
       no: e.id,
       time: formatMs(e.time),
-      ...r,
+      ...describe(e, m, arrowIndex, numbering, i18n),
     });
   }
   return rows;
@@ -57,76 +54,121 @@ export function eventRows(
 function describe(
   e: LabEvent,
   m: DiagramModel,
-  relative: boolean,
-  pick: (en: string, zh: string) => string,
-  t: Translate,
-) {
+  arrowIndex: number | undefined,
+  numbering: Numbering,
+  i18n: I18n,
+): Pick<Row, "source" | "dest" | "info" | "cls"> {
+  const t = (k: string, p?: Record<string, string | number>) => i18n.t(k, p);
+  const link = t("table.link");
   switch (e.kind) {
     case "segmentSent": {
-      const tags = [e.retransmission ? "retransmission" : "", e.note ?? ""].filter(Boolean);
+      const tags = [
+        e.probe ? t("tag.probe") : e.retransmission ? t("tag.retransmission") : "",
+        e.note ? i18n.tOr(`tag.${e.note}`, e.note) : "",
+      ].filter(Boolean);
+      const a = arrowIndex === undefined ? undefined : m.arrows[arrowIndex];
+      const label = segmentLabel(e.segment, { numbering, numbers: a?.numbers ?? {} });
       return {
-        source: e.from,
-        dest: e.to,
-        info: `${tags.length ? `[${tags.join(", ")}] ` : ""}${segmentLabel(e.segment, { relative, isns: m.isns })}`,
-        cls: `sent${e.retransmission ? " retx" : ""}`,
+        source: i18n.host(e.from),
+        dest: i18n.host(e.to),
+        info: `${tags.length ? `[${tags.join(t("list.sep"))}] ` : ""}${label}`,
+        cls: `sent${e.retransmission ? " retx" : ""}${e.probe ? " probe" : ""}`,
       };
     }
     case "segmentDelivered":
       return {
-        source: "link",
-        dest: e.to,
+        source: link,
+        dest: i18n.host(e.to),
         info: t("row.delivered", { id: e.segmentId }),
         cls: "delivered",
       };
     case "segmentDropped":
       return {
-        source: "link",
-        dest: e.at ?? "",
-        info: t("row.dropped", { id: e.segmentId, reason: e.reason }),
+        source: link,
+        dest: e.at ? i18n.host(e.at) : "",
+        info: t("row.dropped", { id: e.segmentId, reason: dropReason(e.reason, i18n) }),
         cls: "dropped",
       };
     case "state":
       return {
-        source: e.host,
+        source: i18n.host(e.host),
         dest: "",
-        info: `${e.from} → ${e.to}${e.cause ? ` (${e.cause})` : ""}`,
+        info: `${e.from} → ${e.to}${e.cause ? t("row.cause", { cause: i18n.tOr(`cause.${e.cause}`, e.cause) }) : ""}${
+          e.inferred ? t("row.inferred") : ""
+        }`,
         cls: "state",
       };
     case "timer":
       return {
-        source: e.host,
+        source: i18n.host(e.host),
         dest: "",
         info:
           t("row.timer", { timer: t(`timer.${e.timer}`), action: t(`timer.${e.action}`) }) +
-          (e.at !== undefined ? ` @ ${formatMs(e.at)}` : ""),
+          (e.at !== undefined && e.action === "armed"
+            ? t("row.timerAt", { at: formatMs(e.at) })
+            : ""),
         cls: "timer",
       };
     case "data":
       return {
-        source: e.host,
+        source: i18n.host(e.host),
         dest: "",
         info: t("row.data", { bytes: e.bytes, total: e.total }),
         cls: "data",
       };
     case "error":
       return {
-        source: e.host ?? "",
+        source: e.host ? i18n.host(e.host) : "",
         dest: "",
-        info: `error ${e.error}: ${e.detail}`,
+        info: t("row.error", { error: i18n.tOr(`error.${e.error}`, e.error), detail: e.detail }),
         cls: "error",
       };
     case "fault":
       return {
-        source: "link",
+        source: link,
         dest: "",
-        info: t("row.fault", { id: e.faultId, action: e.action, seg: e.segmentId }),
+        info: t("row.fault", {
+          id: e.faultId,
+          action: t(`faultAction.${e.action}`),
+          seg: e.segmentId,
+        }),
         cls: "fault",
       };
+    case "ackSuppressed":
+      return {
+        source: i18n.host(e.host),
+        dest: "",
+        info: t("row.ackSuppressed", {
+          reason: i18n.tOr(`suppressed.${e.reason}`, e.reason),
+          detail: e.detail,
+        }),
+        cls: "ack-suppressed",
+      };
+    case "congestion":
+      return {
+        source: i18n.host(e.host),
+        dest: "",
+        info: t("row.congestion", {
+          cwnd: e.cwnd,
+          ssthresh: e.ssthresh,
+          cause: i18n.tOr(`congestion.${e.cause}`, e.cause),
+        }),
+        cls: "congestion",
+      };
+    case "note":
+      return { source: e.host ? i18n.host(e.host) : "", dest: "", info: e.text, cls: "note" };
     case "narration":
-      return { source: "", dest: "", info: `▶ ${e.step}: ${pick(e.en, e.zh)}`, cls: "narration" };
+      return { source: "", dest: "", info: `▶ ${i18n.pick(e.en, e.zh)}`, cls: "narration" };
     case "other":
       return { source: "", dest: "", info: `${e.type} ${e.summary}`, cls: "other" };
   }
+}
+
+/** A drop reason ("fault", "no-listener", "checksum: ...") in the page's language. */
+export function dropReason(reason: string, i18n: I18n): string {
+  const [head, ...rest] = reason.split(":");
+  const said = i18n.tOr(`drop.${head.trim()}`, head.trim());
+  return rest.length ? `${said}${i18n.t("list.colon")}${rest.join(":").trim()}` : said;
 }
 
 export function filterRows(rows: Row[], filter: string): Row[] {
@@ -142,67 +184,94 @@ export class EventTable {
   readonly root: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly viewport: HTMLElement;
-  private readonly spacer: HTMLElement;
-  private readonly rowsEl: HTMLElement;
-  private readonly headRow: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly table: HTMLTableElement;
   private rows: Row[] = [];
+  private count = 0;
+  /** The rows on show: the first `count` rows, or those matching the filter. */
   private shown: Row[] = [];
+  private shownCount = 0;
   private selectedArrow = -1;
   private followEnd = true;
+  private frame = 0;
 
   constructor(
-    private readonly i18n: I18n,
+    i18n: I18n,
     private readonly onSelect: (arrowIndex: number) => void,
   ) {
-    this.input = h("input", { type: "search", class: "filter" });
+    this.input = h("input", {
+      type: "search",
+      class: "filter",
+      id: "event-filter",
+      "data-i18n-placeholder": "table.filterHint",
+    });
     this.input.addEventListener("input", () => this.apply());
-    this.headRow = h("div", { class: "row head" });
-    this.spacer = h("div", { class: "spacer" });
-    this.rowsEl = h("div", { class: "rows" });
-    this.viewport = h("div", { class: "table-viewport" }, this.spacer, this.rowsEl);
+    const head = h("tr", { "aria-rowindex": 1 });
+    for (const k of ["table.no", "table.time", "table.source", "table.dest", "table.info"])
+      head.append(h("th", { scope: "col", "data-i18n": k }, i18n.t(k)));
+    this.body = h("tbody", {});
+    this.table = h(
+      "table",
+      { class: "event-table", "aria-labelledby": "events-heading" },
+      h("thead", {}, head),
+      this.body,
+    );
+    this.viewport = h("div", { class: "table-viewport" }, this.table);
     this.viewport.addEventListener("scroll", () => {
       this.followEnd =
         this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW;
-      this.paint();
+      if (!this.frame)
+        this.frame = requestAnimationFrame(() => {
+          this.frame = 0;
+          this.paint();
+        });
     });
-    this.viewport.addEventListener("click", (e) => {
+    const pick = (e: Event) => {
       const r = (e.target as Element).closest("[data-arrow]");
       if (r) this.onSelect(Number(r.getAttribute("data-arrow")));
+    };
+    this.viewport.addEventListener("click", pick);
+    this.viewport.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        pick(e);
+      }
     });
     this.root = h(
       "section",
       { class: "events panel" },
-      h("h2", {}, ""),
-      this.input,
-      this.headRow,
+      h("h2", { id: "events-heading", "data-i18n": "panel.events" }, i18n.t("panel.events")),
+      h(
+        "label",
+        { class: "filter-label", for: "event-filter" },
+        h("span", { "data-i18n": "table.filter" }, i18n.t("table.filter")),
+        this.input,
+      ),
       this.viewport,
     );
-    this.relabel();
+    this.input.placeholder = i18n.t("table.filterHint");
   }
 
-  relabel(): void {
-    const t = (k: string) => this.i18n.t(k);
-    (this.root.querySelector("h2") as HTMLElement).textContent = t("panel.events");
-    this.input.placeholder = t("table.filter");
-    clear(this.headRow);
-    for (const k of ["table.no", "table.time", "table.source", "table.dest", "table.info"])
-      this.headRow.append(h("span", {}, t(k)));
-  }
-
-  setRows(rows: Row[]): void {
+  /** The first `count` of `rows` are shown (the array may hold more: playback shows a prefix). */
+  setRows(rows: Row[], count = rows.length): void {
     this.rows = rows;
+    this.count = Math.min(count, rows.length);
     this.apply();
   }
 
-  select(arrowIndex: number): void {
+  /** Select a segment's row; unfiltered, the rows are the events in order. */
+  select(arrowIndex: number, eventIndex: number): void {
     this.selectedArrow = arrowIndex;
-    const i = this.shown.findIndex((r) => r.arrowIndex === arrowIndex);
+    const i =
+      this.shown === this.rows
+        ? eventIndex < this.shownCount
+          ? eventIndex
+          : -1
+        : this.shown.findIndex((r) => r.arrowIndex === arrowIndex);
     if (i >= 0) {
       const y = i * ROW;
-      if (
-        y < this.viewport.scrollTop ||
-        y > this.viewport.scrollTop + this.viewport.clientHeight - ROW
-      ) {
+      const top = this.viewport.scrollTop;
+      if (y < top || y > top + this.viewport.clientHeight - 2 * ROW) {
         this.followEnd = false;
         this.viewport.scrollTop = Math.max(0, y - this.viewport.clientHeight / 2);
       }
@@ -211,36 +280,59 @@ export class EventTable {
   }
 
   private apply(): void {
-    this.shown = filterRows(this.rows, this.input.value);
-    this.spacer.style.height = `${this.shown.length * ROW}px`;
-    if (this.followEnd) this.viewport.scrollTop = this.viewport.scrollHeight;
+    if (this.input.value.trim()) {
+      this.shown = filterRows(this.rows.slice(0, this.count), this.input.value);
+      this.shownCount = this.shown.length;
+    } else {
+      this.shown = this.rows;
+      this.shownCount = this.count;
+    }
+    this.table.setAttribute("aria-rowcount", String(this.shownCount + 1));
     this.paint();
+    if (this.followEnd) this.viewport.scrollTop = this.viewport.scrollHeight;
   }
 
   private paint(): void {
-    clear(this.rowsEl);
-    const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW) - 5);
+    clear(this.body);
+    const headH = ROW;
+    const first = Math.max(0, Math.floor((this.viewport.scrollTop - headH) / ROW) - 5);
     const last = Math.min(
-      this.shown.length,
-      first + Math.ceil(this.viewport.clientHeight / ROW) + 10,
+      this.shownCount,
+      first + Math.ceil((this.viewport.clientHeight || 260) / ROW) + 10,
     );
+    if (first > 0)
+      this.body.append(
+        h("tr", { class: "spacer", "aria-hidden": "true", style: `height:${first * ROW}px` }),
+      );
     for (let i = first; i < last; i++) {
       const r = this.shown[i];
-      const el = h(
-        "div",
-        {
-          class: `row ${r.cls}${r.arrowIndex !== undefined && r.arrowIndex === this.selectedArrow ? " selected" : ""}`,
-          style: `top:${i * ROW}px`,
-          "data-event-id": r.no,
-          "data-arrow": r.arrowIndex,
-        },
-        h("span", {}, String(r.no)),
-        h("span", {}, r.time),
-        h("span", {}, r.source),
-        h("span", {}, r.dest),
-        h("span", { class: "info" }, r.info),
+      const segment = r.arrowIndex !== undefined;
+      this.body.append(
+        h(
+          "tr",
+          {
+            class: `${r.cls}${segment && r.arrowIndex === this.selectedArrow ? " selected" : ""}`,
+            "aria-rowindex": i + 2,
+            "aria-selected": segment ? String(r.arrowIndex === this.selectedArrow) : undefined,
+            "data-event-id": r.no,
+            "data-arrow": r.arrowIndex,
+            tabindex: segment ? 0 : undefined,
+          },
+          h("td", {}, String(r.no)),
+          h("td", {}, r.time),
+          h("td", {}, r.source),
+          h("td", {}, r.dest),
+          h("td", { class: "info", title: r.info }, r.info),
+        ),
       );
-      this.rowsEl.append(el);
     }
+    if (last < this.shownCount)
+      this.body.append(
+        h("tr", {
+          class: "spacer",
+          "aria-hidden": "true",
+          style: `height:${(this.shownCount - last) * ROW}px`,
+        }),
+      );
   }
 }

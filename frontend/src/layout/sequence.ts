@@ -1,127 +1,185 @@
 // Diagram model -> positioned primitives. Pure: no DOM; text width comes from `measure`, so this is
-// unit-tested in Node (the bramp/js-sequence-diagrams split). Time flows down: each event gets a
-// y, at least a row apart for segment events, proportional to virtual time otherwise, with idle
-// stretches optionally compressed to a fixed gap and marked.
+// unit-tested in Node (the bramp/js-sequence-diagrams split).
+//
+// Time flows down: each event gets a y, at least a row apart for segment events, proportional to
+// virtual time otherwise, with idle stretches optionally compressed to a fixed gap and marked
+// (never while a segment is in flight, whose slope would lie). The two lifelines fit the width
+// they are given, from a phone (360 px) to a projector, and never move as arrows arrive. Labels,
+// badges and marks are placed with collision avoidance (collide.ts).
+//
+// The layout grows with the log: `extend` lays out only the events it has not seen, in event
+// order, so a stream of 15,000 segments costs per event, not per render. Laying out the same
+// events in one call or in many gives the same result.
 
-import type { DiagramModel, Arrow } from "../model/diagram";
+import type { Arrow, DiagramModel } from "../model/diagram";
 import type { Host } from "../model/events";
-import { segmentLabel } from "../model/format";
+import { labelVariants, flagList } from "../model/format";
+import type { Numbering } from "../model/numbering";
 import { linuxStateName } from "../model/states";
+import { Placements, type Box } from "./collide";
+import { SpanIndex } from "./spans";
+
+/** Short marks drawn before a label. */
+export type ArrowTag = "retx" | "probe" | "dup" | "crafted" | "badsum";
 
 export interface LayoutOptions {
-  /** Width in px of a label in the diagram font. */
+  /** Width in px of a text in the diagram font (at `fontSize`). */
   measure: (text: string) => number;
-  relative: boolean;
+  fontSize: number;
+  numbering: Numbering;
   compressIdle: boolean;
   /** Vertical px per virtual millisecond. */
   pxPerMs: number;
-  /** Minimum px between two segment events. */
-  rowGap: number;
-  /** Longest gap an idle stretch gets when compressed. */
-  maxIdleGap: number;
-  /** Only the first `limit` events (playback); all when undefined. */
-  limit?: number;
+  /** The width the diagram must fit, px. */
+  width: number;
+  /** A tag's text in the page's language ("RETX", "重传"). */
+  tagText: (tag: ArrowTag) => string;
+  /** Longest gap an idle stretch gets when compressed (default: 4.5 rows). */
+  maxIdleGap?: number;
+  /** The link's configured one-way latency (ms), for segments in flight before any arrived. */
+  latencyMs?: number;
+  /** Why a segment was dropped, in the page's language ("fault" -> "fault rule"). */
+  reasonText?: (reason: string) => string;
 }
 
-export const DEFAULT_LAYOUT: Omit<LayoutOptions, "measure"> = {
-  relative: true,
+export const DEFAULT_LAYOUT = {
+  fontSize: 12,
+  numbering: "relative" as Numbering,
   compressIdle: true,
   pxPerMs: 3,
-  rowGap: 30,
-  maxIdleGap: 56,
+  width: 860,
 };
 
-export interface Span {
+export const TAG_TEXT: Record<ArrowTag, string> = {
+  retx: "RETX",
+  probe: "ZERO-WINDOW PROBE",
+  dup: "DUP",
+  crafted: "CRAFTED",
+  badsum: "BAD CSUM",
+};
+
+interface ItemBase {
+  key: string;
+  /** Changes whenever the item is laid out again, so a renderer knows to redraw it. */
+  v: number;
   yMin: number;
+  /** Infinity while its end is not known (drawn to the bottom). */
   yMax: number;
+  /** Event index it belongs to (for playback and selection). */
+  index: number;
 }
 
-export interface ArrowBox extends Span {
-  arrow: Arrow;
+/** Where a text goes: centre, rotation, size. */
+export interface TextBox extends Box {
+  lines: string[];
+}
+
+export interface ArrowItem extends ItemBase {
+  type: "arrow";
   /** Index in model.arrows. */
   n: number;
+  arrow: Arrow;
   x1: number;
   y1: number;
   x2: number;
   y2: number;
-  label: string;
-  labelX: number;
-  labelY: number;
-  /** Degrees: the label runs along the arrow, readable left to right, just above it. */
-  labelAngle: number;
-  /** "SYN,ACK" style, for data-flags. */
-  flags: string;
-  dashed: boolean;
-  /** Short tags drawn before the label: "RETX", "DUP", "CRAFTED". */
-  tags: string[];
   end: "arrow" | "cross" | "reject" | "open";
-  /** Why it never arrived or was discarded ("bad checksum", "fault: drop"), drawn at its end. */
-  endNote?: string;
+  /** The full one-line label (titles, the text alternative). */
+  text: string;
+  label: TextBox;
+  flags: string;
+  tags: ArrowTag[];
+  dashed: boolean;
+  /** Why it never arrived or was discarded, drawn at its end. */
+  endNote?: TextBox;
 }
 
-export interface StateBox extends Span {
+export interface StateItem extends ItemBase {
+  type: "state";
   host: Host;
   state: string;
   linux: string;
   cause: string;
+  inferred: boolean;
   connection?: string;
+  /** The lifeline. */
   x: number;
-  badgeX: number;
-  badgeW: number;
+  badge: { x: number; y: number; w: number; h: number };
+  /** The band along the lifeline: from the badge to the next state (or the bottom). */
+  bandTop: number;
   eventId: number;
 }
 
-export interface TimerBox extends Span {
+export interface TimerItem extends ItemBase {
+  type: "timer";
   host: Host;
   timer: string;
   x: number;
+  y1: number;
   outcome: "pending" | "fired" | "cancelled";
+  /** When it will fire (ms), while pending. */
+  deadline?: number;
+  /** Where that is, when it lies within what is laid out. */
   deadlineY?: number;
-  eventId: number;
+  label: TextBox;
+  /** Which way the bracket's ticks point (towards the lifeline). */
+  dir: 1 | -1;
 }
 
-export interface MarkBox extends Span {
+export interface MarkItem extends ItemBase {
+  type: "mark";
   host: Host;
-  kind: "data" | "error";
+  kind: "data" | "error" | "ack-suppressed";
+  /** As drawn, with its icon: "▤ 11 B", "⚠ refused", "⊘ delayed-ack". */
   text: string;
-  x: number;
-  anchor: "start" | "end";
+  /** The model's text alone: "11 B", "refused", the suppression reason. */
+  raw: string;
+  detail?: string;
+  box: TextBox;
   eventId: number;
 }
 
-export interface BreakBox extends Span {
+export interface TickItem extends ItemBase {
+  type: "tick";
+  y: number;
+  /** The send time, in the time column (wide layouts). */
+  time?: string;
+  step?: number;
+  stepX: number;
+}
+
+export interface BreakItem extends ItemBase {
+  type: "break";
+  y: number;
   ms: number;
 }
 
-export interface TickBox extends Span {
-  text: string;
-  step?: number;
-}
+export type Item = ArrowItem | StateItem | TimerItem | MarkItem | TickItem | BreakItem;
 
-export interface Layout {
+export interface Geometry {
   width: number;
-  height: number;
-  top: number;
+  /** Height of the sticky lifeline header. */
+  head: number;
   lifelines: { host: Host; x: number }[];
-  arrows: ArrowBox[];
-  states: StateBox[];
-  timers: TimerBox[];
-  marks: MarkBox[];
-  breaks: BreakBox[];
-  ticks: TickBox[];
-  /** y of each event by index. */
-  eventY: number[];
-  /** Longest vertical extent of an arrow: bounds the visible-range search. */
-  maxArrowSpan: number;
+  /** Badges sit on the lifeline (narrow) or beside it (wide). */
+  narrow: boolean;
+  fontSize: number;
+  lineHeight: number;
+  rowGap: number;
+  timeColumn: number;
 }
 
-const TIME_COL = 64;
-const TIMER_LANE = 12;
 const TIMER_LANES = 3;
-const BADGE_COL = 132;
-const HEADER = 56;
-const MIN_LINK_GAP = 360;
+/** Where along its shaft a label may sit, in order of preference. */
+const ALONG = [0.5, 0.36, 0.64, 0.26, 0.74, 0.18, 0.82];
 const ROW_EVENTS = new Set(["segmentSent", "segmentDelivered", "segmentDropped"]);
+const TIMER_SHORT: Record<string, string> = {
+  retransmission: "RTO",
+  "time-wait": "2MSL",
+  "delayed-ack": "DACK",
+  persist: "PERSIST",
+  keepalive: "KEEP",
+};
 
 export function formatMs(ms: number): string {
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -129,264 +187,577 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 }
 
-export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
-  const n = Math.min(m.events.length, opt.limit ?? Infinity);
-  const eventY: number[] = new Array(n);
-  const breaks: BreakBox[] = [];
-  let y = HEADER + 16;
-  let prevTime = n ? m.events[0].time : 0;
-  for (let i = 0; i < n; i++) {
-    const e = m.events[i];
-    const dt = Math.max(0, e.time - prevTime);
-    let gap = dt * opt.pxPerMs;
-    if (opt.compressIdle && gap > opt.maxIdleGap) {
-      breaks.push({ yMin: y + 4, yMax: y + opt.maxIdleGap - 4, ms: dt });
-      gap = opt.maxIdleGap;
-    }
-    if (i > 0) {
-      if (ROW_EVENTS.has(e.kind)) gap = Math.max(gap, opt.rowGap);
-      // Narration steps at one instant still get their own numbered circle each.
-      else if (e.kind === "narration") gap = Math.max(gap, 18);
-      else if (dt > 0) gap = Math.max(gap, 8);
-    }
-    y += gap;
-    eventY[i] = y;
-    prevTime = e.time;
+/** Where the lifelines and columns go for a width, whatever the log holds. */
+export function geometry(o: LayoutOptions): Geometry {
+  const f = o.fontSize;
+  const lineHeight = Math.round(f * 1.4);
+  const badgeW = o.measure("SYN_RECEIVED") + f;
+  const lane = Math.round(f * 1.1);
+  const timeColumn = Math.ceil(o.measure("10.000 s")) + 10;
+  const outside = badgeW + 10 + TIMER_LANES * lane + 6;
+  // Wide: [time][timers][badge] client | link | server [badge][timers]. Narrow: badges on the
+  // lifelines and timers just inside them, so both headers fit a phone.
+  const wide = o.width >= timeColumn + 2 * outside + 24 * f;
+  const width = Math.max(o.width, 300);
+  let xc: number;
+  let xs: number;
+  if (wide) {
+    xc = timeColumn + outside;
+    xs = width - outside;
+  } else {
+    const stepCol = f * 2;
+    xc = stepCol + badgeW / 2 + 2;
+    xs = width - badgeW / 2 - 4;
   }
-  const bottom = y + 40;
-
-  // Columns: [time][timers][badges] client | link | server [badges][timers]
-  const arrowsIn = m.arrows.filter((a) => a.index < n);
-  const labels = arrowsIn.map((a) =>
-    segmentLabel(a.segment, { relative: opt.relative, isns: m.isns }),
-  );
-  let widest = 0;
-  // Measuring every label of a 10,000-segment lab would dominate layout time; the first
-  // thousands set the width well enough.
-  for (let i = 0; i < Math.min(labels.length, 2000); i++)
-    widest = Math.max(widest, opt.measure(labels[i]) + 56);
-  const linkGap = Math.max(MIN_LINK_GAP, widest);
-  const xClient = TIME_COL + TIMER_LANE * TIMER_LANES + BADGE_COL;
-  const xServer = xClient + linkGap;
-  const width = xServer + BADGE_COL + TIMER_LANE * TIMER_LANES + 16;
-  const xOf = (h: Host) => (h === "client" ? xClient : xServer);
-  const idx = new Map<number, number>(); // event id -> index
-  for (let i = 0; i < n; i++) idx.set(m.events[i].id, i);
-  const yOfId = (id: number | undefined) => {
-    const i = id === undefined ? undefined : idx.get(id);
-    return i === undefined ? undefined : eventY[i];
+  return {
+    width,
+    head: Math.round(f * 4),
+    lifelines: [
+      { host: "client", x: Math.round(xc) },
+      { host: "server", x: Math.round(xs) },
+    ],
+    narrow: !wide,
+    fontSize: f,
+    lineHeight,
+    rowGap: Math.round(f * 2.5),
+    timeColumn: wide ? timeColumn : 0,
   };
+}
 
-  const lossDrop = Math.max(opt.rowGap * 0.6, (m.latency * opt.pxPerMs) / 2);
-  let maxArrowSpan = 0;
-  const arrows: ArrowBox[] = arrowsIn.map((a, k) => {
-    const x1 = xOf(a.from);
-    const y1 = eventY[a.index];
-    const xTo = xOf(a.to);
-    const endY = yOfId(a.endEventId);
-    let x2 = xTo;
-    let y2: number;
-    let end: ArrowBox["end"];
-    if (a.fate === "lost") {
-      x2 = x1 + (xTo - x1) * 0.5;
-      y2 = y1 + lossDrop;
-      end = "cross";
-    } else if (endY === undefined) {
-      // Still in flight (or its end lies beyond the playback cursor): half an arrow, open end.
-      x2 = x1 + (xTo - x1) * 0.35;
-      y2 = y1 + lossDrop * 0.7;
-      end = "open";
-    } else {
-      y2 = endY;
-      end = a.fate === "rejected" ? "reject" : "arrow";
+/**
+ * The layout of a growing log. `extend(m, n)` lays out events up to index n; the result is read
+ * through `items`, `visible` and `arrowItem`. Options fixed at construction: a new width, zoom or
+ * numbering means a new layout.
+ */
+export class SequenceLayout {
+  readonly geo: Geometry;
+  readonly eventY: number[] = [];
+  private readonly index = new SpanIndex<Item>();
+  private readonly arrowItems: ArrowItem[] = [];
+  private readonly placed = new Placements();
+  private readonly labelCache = new Map<number, string[][]>();
+  private readonly openArrows = new Set<number>();
+  /** Open arrows by segment id, to find the one an arrival or loss ends. */
+  private readonly openBySegment = new Map<string, number[]>();
+  private readonly openStates = new Map<string, StateItem>();
+  private readonly openTimers = new Map<number, TimerItem>();
+  private readonly lanes: Record<Host, (number | null)[]> = { client: [], server: [] };
+  private readonly laneOf = new Map<number, number>();
+  private narrationSeen = 0;
+  private statesSeen = 0;
+  private timersSeen = 0;
+  private marksSeen = 0;
+  private arrowsSeen = 0;
+  private lastY: number;
+  private lastTime = 0;
+  private now = 0;
+  private model: DiagramModel | null = null;
+  private version = 0;
+  private readonly badgeH: number;
+  private readonly maxIdleGap: number;
+
+  constructor(private readonly o: LayoutOptions) {
+    this.geo = geometry(o);
+    this.badgeH = Math.round(o.fontSize * 1.5);
+    this.lastY = this.geo.head + this.geo.rowGap * 0.6;
+    this.maxIdleGap = o.maxIdleGap ?? this.geo.rowGap * 1.9;
+  }
+
+  /** Events laid out so far. */
+  get count(): number {
+    return this.eventY.length;
+  }
+
+  /** The diagram's height: below the last event, and below anything still in flight. */
+  get height(): number {
+    let h = this.lastY + this.geo.rowGap * 1.4;
+    for (const n of this.openArrows) h = Math.max(h, this.arrowItems[n].yMax + 10);
+    return h;
+  }
+
+  get arrowCount(): number {
+    return this.arrowItems.length;
+  }
+
+  arrowItem(n: number): ArrowItem | undefined {
+    return this.arrowItems[n];
+  }
+
+  /** Every item, in no particular order (exports). */
+  items(): Item[] {
+    return [...this.index.all()];
+  }
+
+  /** Items that overlap [top, bottom] (the viewport). */
+  visible(top: number, bottom: number): Item[] {
+    return this.index.query(top, bottom);
+  }
+
+  xOf(h: Host): number {
+    return this.geo.lifelines[h === "client" ? 0 : 1].x;
+  }
+
+  /**
+   * Lays out events [count, n) of the model (the model only grows). `now` is the lab's time, for
+   * a realtime lab whose clock runs on between events.
+   */
+  extend(m: DiagramModel, n = m.events.length, now?: number): void {
+    this.model = m;
+    const upTo = Math.min(n, m.events.length);
+    const from = this.count;
+    for (let i = from; i < upTo; i++) this.event(m, i);
+    const last = upTo > 0 ? m.events[upTo - 1].time : 0;
+    this.now = Math.max(last, upTo === m.events.length && now !== undefined ? now : last);
+    // Arrows still in flight at the end of what is shown: drawn towards where they will arrive.
+    for (const k of this.openArrows) this.provisional(this.arrowItems[k]);
+    // A pending timer's deadline, when it falls among the events laid out.
+    for (const t of this.openTimers.values()) {
+      const y = t.deadline === undefined ? undefined : this.yAtTime(m, t.deadline, t.index);
+      if (y !== t.deadlineY) {
+        t.deadlineY = y;
+        this.put(t);
+      }
     }
-    const tags: string[] = [];
-    if (a.retransmission) tags.push("RETX");
-    if (a.duplicate) tags.push("DUP");
-    if (a.crafted) tags.push("CRAFTED");
-    if (!a.segment.checksumOk) tags.push("BAD CSUM");
-    const label = (tags.length ? `[${tags.join(" ")}] ` : "") + labels[k];
-    // The label sits at the middle of the shaft, rotated to its slope (read left to right).
-    const [lx1, ly1, lx2, ly2] = x2 >= x1 ? [x1, y1, x2, y2] : [x2, y2, x1, y1];
-    const slope = (Math.atan2(ly2 - ly1, lx2 - lx1) * 180) / Math.PI;
-    // A cut-short arrow (lost, in flight) carries its label from the sender's end instead.
-    const short = end === "cross" || end === "open";
-    const labelX = short ? x1 + (x2 > x1 ? 14 : -14) : (x1 + x2) / 2;
-    // A cut-short arrow's label is longer than its shaft: it runs level just above the start,
-    // clear of the cross, instead of along the slope.
-    const labelY = short ? y1 : (y1 + y2) / 2;
-    const labelAngle = short ? 0 : slope;
-    const yMin = Math.min(y1, y2) - 16;
-    const yMax = Math.max(y1, y2) + 8;
-    maxArrowSpan = Math.max(maxArrowSpan, yMax - yMin);
-    return {
-      arrow: a,
-      n: k,
-      x1,
-      y1,
-      x2,
-      y2,
-      label,
-      labelX,
-      labelY,
-      labelAngle,
-      flags: flagsAttr(a),
-      dashed: a.retransmission || a.duplicate || a.crafted,
-      tags,
-      end,
-      endNote:
-        a.fate === "rejected" && a.reason?.startsWith("checksum")
-          ? "bad checksum"
-          : a.fate === "rejected" || a.fate === "lost"
-            ? a.reason
-            : undefined,
-      yMin,
-      yMax,
-    };
-  });
+  }
 
-  const states: StateBox[] = [];
-  for (const s of m.states) {
-    const y1 = yOfId(s.eventId);
-    if (y1 === undefined) continue;
-    // The interval ends where the next state of the same host/connection starts.
-    const y2 = yOfId(s.endEventId) ?? bottom;
-    const badgeW = opt.measure(s.state) + 14;
-    const x = xOf(s.host);
-    states.push({
+  /** y of the first laid-out event at or after a time (and after event `after`). */
+  private yAtTime(m: DiagramModel, time: number, after: number): number | undefined {
+    let lo = after + 1;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m.events[mid].time < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count ? this.eventY[lo] : undefined;
+  }
+
+  private event(m: DiagramModel, i: number): void {
+    const e = m.events[i];
+    const g = this.geo;
+    const dt = Math.max(0, e.time - this.lastTime);
+    let gap = dt * this.o.pxPerMs;
+    if (i > 0) {
+      if (this.o.compressIdle && gap > this.maxIdleGap && this.openArrows.size === 0) {
+        const y = this.lastY + this.maxIdleGap / 2;
+        this.put({
+          type: "break",
+          key: `b${i}`,
+          v: 0,
+          y,
+          ms: dt,
+          yMin: y - 8,
+          yMax: y + 8,
+          index: i,
+        });
+        gap = this.maxIdleGap;
+      }
+      if (ROW_EVENTS.has(e.kind)) gap = Math.max(gap, g.rowGap);
+      // Narration steps at one instant still get their own numbered circle each.
+      else if (e.kind === "narration") gap = Math.max(gap, g.lineHeight * 1.3);
+      else if (dt > 0) gap = Math.max(gap, g.fontSize * 0.7);
+    }
+    const y = (this.lastY += gap);
+    this.eventY.push(y);
+    this.lastTime = e.time;
+    this.now = e.time;
+
+    // What this event created or ended, in the order the model recorded it.
+    while (this.arrowsSeen < m.arrows.length && m.arrows[this.arrowsSeen].index === i)
+      this.newArrow(this.arrowsSeen++);
+    if (e.kind === "segmentDelivered" || e.kind === "segmentDropped") {
+      const open = this.openBySegment.get(e.segmentId);
+      for (const k of open ? [...open] : []) {
+        if (this.arrowItems[k].arrow.endIndex === i) this.finishArrow(k);
+      }
+    }
+    while (this.statesSeen < m.states.length && m.states[this.statesSeen].index === i)
+      this.newState(m, this.statesSeen++);
+    if (e.kind === "timer") {
+      for (const [k, t] of [...this.openTimers]) {
+        if (m.timers[k].endIndex === i) this.finishTimer(k, t, y);
+      }
+    }
+    while (this.timersSeen < m.timers.length && m.timers[this.timersSeen].index === i)
+      this.newTimer(m, this.timersSeen++);
+    while (this.marksSeen < m.marks.length && m.marks[this.marksSeen].index === i)
+      this.newMark(m, this.marksSeen++);
+    let step: number | undefined;
+    if (this.narrationSeen < m.narration.length && m.narration[this.narrationSeen].index === i)
+      step = m.narration[this.narrationSeen++].step;
+    if (e.kind === "segmentSent" || step !== undefined) {
+      const r = g.fontSize * 0.75;
+      const stepX = g.narrow ? r + 2 : g.timeColumn - r - 2;
+      this.put({
+        type: "tick",
+        key: `k${i}`,
+        v: 0,
+        y,
+        time: e.kind === "segmentSent" && !g.narrow ? formatMs(e.time) : undefined,
+        step,
+        stepX,
+        yMin: y - g.fontSize,
+        yMax: y + g.fontSize * 0.5,
+        index: i,
+      });
+      if (step !== undefined)
+        this.placed.add(`k${i}`, { cx: stepX, cy: y - r * 0.6, w: 2 * r, h: 2 * r, angle: 0 });
+    }
+  }
+
+  private put(it: Item): void {
+    it.v = ++this.version;
+    this.index.set(it);
+  }
+
+  // ---- arrows ------------------------------------------------------------------------------
+
+  private newArrow(n: number): void {
+    const a = this.model!.arrows[n];
+    const tags: ArrowTag[] = [];
+    if (a.probe) tags.push("probe");
+    else if (a.retransmission) tags.push("retx");
+    if (a.duplicate) tags.push("dup");
+    if (a.crafted) tags.push("crafted");
+    if (!a.segment.checksumOk) tags.push("badsum");
+    const y1 = this.eventY[a.index];
+    const item: ArrowItem = {
+      type: "arrow",
+      key: `a${n}`,
+      v: 0,
+      n,
+      arrow: a,
+      x1: this.xOf(a.from),
+      y1,
+      x2: this.xOf(a.from),
+      y2: y1,
+      end: "open",
+      text: "",
+      label: { cx: 0, cy: 0, w: 0, h: 0, angle: 0, lines: [] },
+      flags: flagList(a.segment.flags),
+      tags,
+      dashed: a.retransmission || a.duplicate || a.crafted || a.probe,
+      yMin: y1,
+      yMax: y1,
+      index: a.index,
+    };
+    const variants = this.variants(item);
+    item.text = variants[0].join(" ");
+    this.arrowItems[n] = item;
+    this.openArrows.add(n);
+    const same = this.openBySegment.get(a.segmentId);
+    if (same) same.push(n);
+    else this.openBySegment.set(a.segmentId, [n]);
+    if (a.endIndex === a.index) this.finishArrow(n);
+  }
+
+  private variants(item: ArrowItem): string[][] {
+    const known = this.labelCache.get(item.n);
+    if (known) return known;
+    const a = item.arrow;
+    const prefix = item.tags.length
+      ? `[${item.tags.map((t) => this.o.tagText(t)).join(" ")}] `
+      : "";
+    const v = labelVariants(a.segment, { numbering: this.o.numbering, numbers: a.numbers }).map(
+      (lines) => [prefix + lines[0], ...lines.slice(1)],
+    );
+    this.labelCache.set(item.n, v);
+    return v;
+  }
+
+  /** The arrow has arrived, been lost or been discarded: its final geometry and label. */
+  private finishArrow(n: number): void {
+    this.openArrows.delete(n);
+    const it = this.arrowItems[n];
+    const a = it.arrow;
+    const same = this.openBySegment.get(a.segmentId);
+    if (same && same.length > 1) same.splice(same.indexOf(n), 1);
+    else this.openBySegment.delete(a.segmentId);
+    const g = this.geo;
+    const xTo = this.xOf(a.to);
+    if (a.fate === "lost") {
+      it.x2 = it.x1 + (xTo - it.x1) * 0.5;
+      it.y2 = it.y1 + this.lossDrop();
+      it.end = "cross";
+    } else {
+      it.x2 = xTo;
+      it.y2 = this.eventY[a.endIndex!] ?? it.y1 + g.rowGap;
+      it.end = a.fate === "rejected" ? "reject" : "arrow";
+    }
+    this.labelArrow(it, true);
+    this.labelCache.delete(n);
+    if (a.fate === "lost" || a.fate === "rejected") {
+      const reason = a.reason ?? "";
+      const text = this.o.reasonText
+        ? `✗ ${this.o.reasonText(reason)}`
+        : a.fate === "rejected" && reason.startsWith("checksum")
+          ? "✗ bad checksum"
+          : `✗ ${reason}`;
+      const w = this.o.measure(text) + 4;
+      const h = g.lineHeight;
+      const towards = Math.sign(it.x2 - it.x1) || 1;
+      // Below the end, else above it, else beside it on the sender's side.
+      const cands: Box[] = [
+        { cx: it.x2 - towards * (w / 2 - 8), cy: it.y2 + h, w, h, angle: 0 },
+        { cx: it.x2 - towards * (w / 2 - 8), cy: it.y2 - h, w, h, angle: 0 },
+        { cx: it.x2 - towards * (w / 2 + 14), cy: it.y2, w, h, angle: 0 },
+        { cx: it.x2 - towards * (w / 2 - 8), cy: it.y2 + 2 * h, w, h, angle: 0 },
+      ];
+      const k = this.placed.place(
+        `${it.key}n`,
+        cands.map((c) => this.clampX(c)),
+      );
+      it.endNote = { ...this.clampX(cands[k]), lines: [text] };
+    }
+    this.bounds(it);
+    this.put(it);
+  }
+
+  /** An arrow still in flight: towards where it will arrive at the observed latency, cut at now. */
+  private provisional(it: ArrowItem): void {
+    const a = it.arrow;
+    const g = this.geo;
+    const latency = Math.max(this.model!.latency || this.o.latencyMs || 0, 0.001);
+    const dy = Math.max(g.rowGap, latency * this.o.pxPerMs);
+    const frac = Math.max(0.15, Math.min(0.92, (this.now - a.sendTime) / latency));
+    it.x2 = it.x1 + (this.xOf(a.to) - it.x1) * frac;
+    it.y2 = it.y1 + dy * frac;
+    it.end = "open";
+    this.labelArrow(it, false);
+    this.bounds(it);
+    this.put(it);
+  }
+
+  private lossDrop(): number {
+    return Math.max(this.geo.rowGap * 0.6, (this.model!.latency * this.o.pxPerMs) / 2);
+  }
+
+  /**
+   * The label runs along the shaft, above it, readable left to right: the most detailed variant
+   * that fits the shaft, at the first point along it where it covers nothing placed before.
+   */
+  private labelArrow(it: ArrowItem, reserve: boolean): void {
+    const g = this.geo;
+    const [lx1, ly1, lx2, ly2] =
+      it.x2 >= it.x1 ? [it.x1, it.y1, it.x2, it.y2] : [it.x2, it.y2, it.x1, it.y1];
+    const len = Math.hypot(lx2 - lx1, ly2 - ly1);
+    const angle = (Math.atan2(ly2 - ly1, lx2 - lx1) * 180) / Math.PI;
+    const variants = this.variants(it);
+    const short = it.end === "open" || it.end === "cross";
+    // A cut-short arrow's label is longer than its shaft: it runs level from the sender.
+    const room = short ? Math.abs(this.xOf(it.arrow.to) - it.x1) - 16 : len - 24;
+    const widest = (v: string[]) => Math.max(...v.map((line) => this.o.measure(line)));
+    const lines = variants.find((v) => widest(v) <= room) ?? variants[variants.length - 1];
+    const w = widest(lines) + 6;
+    const h = g.lineHeight * lines.length;
+    let candidate: (i: number) => Box | undefined;
+    if (short) {
+      const dir = Math.sign(this.xOf(it.arrow.to) - it.x1) || 1;
+      const dys = [0, -1, 1, -2, 2];
+      candidate = (i) =>
+        i < dys.length
+          ? this.clampX({
+              cx: it.x1 + dir * (w / 2 + 8),
+              cy: it.y1 - h / 2 - 2 + dys[i] * g.lineHeight,
+              w,
+              h,
+              angle: 0,
+            })
+          : undefined;
+    } else {
+      const r = (angle * Math.PI) / 180;
+      // The normal pointing up the page, so labels sit above the shaft (then below it).
+      const nx = Math.sin(r);
+      const ny = -Math.cos(r);
+      const off = lines.length > 1 ? h / 4 : h / 2 + 1;
+      candidate = (i) => {
+        if (i >= 2 * ALONG.length) return undefined;
+        const side = i < ALONG.length ? 1 : -1;
+        const t = ALONG[i % ALONG.length];
+        const px = lx1 + (lx2 - lx1) * t;
+        const py = ly1 + (ly2 - ly1) * t;
+        return { cx: px + side * nx * off, cy: py + side * ny * off, w, h, angle };
+      };
+    }
+    let k: number;
+    if (reserve) k = this.placed.place(it.key, candidate);
+    else {
+      // Still in flight: placed where it covers least, but reserving nothing, so the final layout
+      // does not depend on when the log was cut.
+      k = 0;
+      let best = Infinity;
+      for (let i = 0, c = candidate(0); c && best > 0; c = candidate(++i)) {
+        const hits = this.placed.hits(c, best);
+        if (hits < best) [k, best] = [i, hits];
+      }
+    }
+    it.label = { ...candidate(k)!, lines };
+  }
+
+  private bounds(it: ArrowItem): void {
+    let top = Math.min(it.y1, it.y2) - 4;
+    let bottom = Math.max(it.y1, it.y2) + 4;
+    for (const b of [it.label, it.endNote]) {
+      if (!b) continue;
+      const half = (Math.abs(Math.sin((b.angle * Math.PI) / 180)) * b.w) / 2 + b.h / 2 + 2;
+      top = Math.min(top, b.cy - half);
+      bottom = Math.max(bottom, b.cy + half);
+    }
+    it.yMin = top;
+    it.yMax = bottom;
+  }
+
+  private clampX(b: Box): Box {
+    const half = b.w / 2;
+    return { ...b, cx: Math.max(half + 2, Math.min(this.geo.width - half - 2, b.cx)) };
+  }
+
+  // ---- states, timers, marks ---------------------------------------------------------------
+
+  private newState(m: DiagramModel, k: number): void {
+    const s = m.states[k];
+    const g = this.geo;
+    const y = this.eventY[s.index];
+    const key = `${s.host}/${s.connection ?? ""}`;
+    const prev = this.openStates.get(key);
+    if (prev) {
+      prev.yMax = y;
+      this.put(prev);
+    }
+    const x = this.xOf(s.host);
+    const w = this.o.measure(s.state) + g.fontSize;
+    const h = this.badgeH;
+    const out = s.host === "client" ? -1 : 1;
+    const cx = g.narrow ? x : x + out * (10 + w / 2);
+    const cands: Box[] = [];
+    for (const dy of [0, 1, 2, -1, 3, 4])
+      cands.push(this.clampX({ cx, cy: y + dy * (h + 2), w, h, angle: 0 }));
+    const c = cands[this.placed.place(`s${s.eventId}`, cands)];
+    const item: StateItem = {
+      type: "state",
+      key: `s${s.eventId}`,
+      v: 0,
       host: s.host,
       state: s.state,
       linux: linuxStateName(s.state),
       cause: s.cause,
+      inferred: s.inferred,
       connection: s.connection,
       x,
-      badgeX: s.host === "client" ? x - 10 - badgeW : x + 10,
-      badgeW,
+      badge: { x: c.cx - w / 2, y: c.cy - h / 2, w, h },
+      bandTop: y,
       eventId: s.eventId,
-      yMin: y1 - 10,
-      yMax: y2,
-    });
+      yMin: Math.min(y, c.cy - h / 2) - 1,
+      yMax: Infinity,
+      index: s.index,
+    };
+    this.openStates.set(key, item);
+    this.put(item);
   }
 
-  const timers: TimerBox[] = [];
-  const laneEnds: Record<Host, number[]> = { client: [], server: [] };
-  for (const t of m.timers) {
-    const y1 = yOfId(t.eventId);
-    if (y1 === undefined) continue;
-    const endIdx = t.end === undefined ? undefined : firstEventAtOrAfter(m, t.end, t.eventId, n);
-    const y2 = endIdx === undefined ? bottom - 20 : eventY[endIdx];
-    const lanes = laneEnds[t.host];
-    let lane = lanes.findIndex((e) => e <= y1);
+  private newTimer(m: DiagramModel, k: number): void {
+    const t = m.timers[k];
+    const g = this.geo;
+    const y1 = this.eventY[t.index];
+    const lanes = this.lanes[t.host];
+    let lane = lanes.findIndex((end) => end !== null && end <= y1);
     if (lane < 0) lane = lanes.length < TIMER_LANES ? lanes.length : TIMER_LANES - 1;
-    lanes[lane] = y2;
-    const base = xOf(t.host);
-    const off = BADGE_COL + 6 + lane * TIMER_LANE;
-    const deadlineIdx =
-      t.deadline === undefined ? undefined : firstEventAtOrAfter(m, t.deadline, t.eventId, n);
-    timers.push({
+    lanes[lane] = null; // busy until it ends
+    this.laneOf.set(k, lane);
+    const base = this.xOf(t.host);
+    const laneW = Math.round(g.fontSize * 1.1);
+    const badgeW = this.o.measure("SYN_RECEIVED") + g.fontSize;
+    // Wide: outside the badges; narrow: just inside the lifelines, beside the state band.
+    const inward = t.host === "client" ? 1 : -1;
+    const x = g.narrow
+      ? base + inward * (10 + lane * laneW)
+      : base - inward * (badgeW + 16 + lane * laneW);
+    const text = TIMER_SHORT[t.timer] ?? t.timer;
+    const w = this.o.measure(text) + 2;
+    const h = g.lineHeight;
+    const cands: Box[] = [0, 1, 2].map((up) =>
+      this.clampX({ cx: x, cy: y1 - h / 2 - 1 - up * h, w, h, angle: 0 }),
+    );
+    const c = cands[this.placed.place(`t${t.eventId}`, cands)];
+    const deadline = t.deadline;
+    const item: TimerItem = {
+      type: "timer",
+      key: `t${t.eventId}`,
+      v: 0,
       host: t.host,
       timer: t.timer,
-      x: t.host === "client" ? base - off : base + off,
-      outcome: endIdx === undefined ? "pending" : t.outcome,
-      deadlineY: deadlineIdx === undefined ? undefined : eventY[deadlineIdx],
-      eventId: t.eventId,
-      yMin: y1,
-      yMax: Math.max(y1 + 6, y2),
-    });
+      x,
+      y1,
+      outcome: "pending",
+      deadline,
+      label: { ...c, lines: [text] },
+      dir: inward as 1 | -1,
+      yMin: Math.min(y1, c.cy - h / 2),
+      yMax: Infinity,
+      index: t.index,
+    };
+    this.openTimers.set(k, item);
+    this.put(item);
   }
 
-  const marks: MarkBox[] = [];
-  for (const mk of m.marks) {
-    const y1 = yOfId(mk.eventId);
-    if (y1 === undefined) continue;
-    const x = xOf(mk.host);
-    marks.push({
+  private finishTimer(k: number, it: TimerItem, y: number): void {
+    const t = this.model!.timers[k];
+    this.openTimers.delete(k);
+    it.outcome = t.outcome === "pending" ? "cancelled" : t.outcome;
+    it.yMax = Math.max(it.y1 + 6, y);
+    it.deadline = undefined;
+    it.deadlineY = undefined;
+    const lane = this.laneOf.get(k);
+    if (lane !== undefined) this.lanes[it.host][lane] = it.yMax;
+    this.put(it);
+  }
+
+  private newMark(m: DiagramModel, k: number): void {
+    const mk = m.marks[k];
+    const g = this.geo;
+    const y = this.eventY[mk.index];
+    const x = this.xOf(mk.host);
+    const icon = mk.kind === "data" ? "▤" : mk.kind === "error" ? "⚠" : "⊘";
+    const text = `${icon} ${mk.text}`;
+    const w = this.o.measure(text) + 4;
+    const h = g.lineHeight;
+    const out = mk.host === "client" ? -1 : 1;
+    const badgeW = this.o.measure("SYN_RECEIVED") + g.fontSize;
+    const beside = (side: number, dy: number): Box =>
+      this.clampX({
+        cx: x + side * ((g.narrow && side === out ? badgeW / 2 : 0) + 8 + w / 2),
+        cy: y + dy * h,
+        w,
+        h,
+        angle: 0,
+      });
+    // Inside the link first on narrow screens (outside is where the badges are), outside first
+    // on wide ones.
+    const sides = g.narrow ? [-out, out] : [out, -out];
+    const cands: Box[] = [];
+    for (const dy of [0, 1, -1, 2]) for (const side of sides) cands.push(beside(side, dy));
+    const c = cands[this.placed.place(`m${mk.eventId}`, cands)];
+    this.put({
+      type: "mark",
+      key: `m${mk.eventId}`,
+      v: 0,
       host: mk.host,
       kind: mk.kind,
-      text: mk.kind === "data" ? `▤ ${mk.text}` : `⚠ ${mk.text}`,
-      x: mk.host === "client" ? x - 8 : x + 8,
-      anchor: mk.host === "client" ? "end" : "start",
+      text,
+      raw: mk.text,
+      detail: mk.detail,
+      box: { ...c, lines: [text] },
       eventId: mk.eventId,
-      yMin: y1 - 12,
-      yMax: y1 + 4,
+      yMin: c.cy - h / 2,
+      yMax: c.cy + h / 2,
+      index: mk.index,
     });
   }
-
-  const ticks: TickBox[] = [];
-  const steps = new Map<number, number>();
-  for (const s of m.narration) steps.set(s.eventId, s.step);
-  for (let i = 0; i < n; i++) {
-    const e = m.events[i];
-    if (e.kind === "segmentSent" || steps.has(e.id))
-      ticks.push({
-        // Narration steps get their numbered circle; the time is on the segment rows.
-        text: e.kind === "segmentSent" ? formatMs(e.time) : "",
-        step: steps.get(e.id),
-        yMin: eventY[i] - 10,
-        yMax: eventY[i] + 4,
-      });
-  }
-
-  return {
-    width,
-    height: bottom,
-    top: HEADER,
-    lifelines: [
-      { host: "client", x: xClient },
-      { host: "server", x: xServer },
-    ],
-    arrows,
-    states,
-    timers,
-    marks,
-    breaks,
-    ticks,
-    eventY,
-    maxArrowSpan,
-  };
 }
 
-function firstEventAtOrAfter(
-  m: DiagramModel,
-  time: number,
-  afterId: number,
-  n: number,
-): number | undefined {
-  // Events are in time order; the end of a bracket is the first event at that time after it began.
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (m.events[mid].time < time) lo = mid + 1;
-    else hi = mid;
-  }
-  while (lo < n && m.events[lo].id <= afterId) lo++;
-  return lo < n ? lo : undefined;
-}
-
-export function flagsAttr(a: Pick<Arrow, "segment">): string {
-  const order = ["SYN", "FIN", "RST", "PSH", "URG", "ACK", "ECE", "CWR"];
-  return [...a.segment.flags].sort((x, y) => order.indexOf(x) - order.indexOf(y)).join(",");
-}
-
-/** Items overlapping [top, bottom]; arrows are sorted by y1, so a binary search bounds them. */
-export function visibleArrows(l: Layout, top: number, bottom: number): ArrowBox[] {
-  const a = l.arrows;
-  let lo = 0;
-  let hi = a.length;
-  const from = top - l.maxArrowSpan;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid].yMin < from) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: ArrowBox[] = [];
-  for (let i = lo; i < a.length && a[i].yMin <= bottom; i++) {
-    if (a[i].yMax >= top) out.push(a[i]);
-  }
-  return out;
-}
-
-export function visible<T extends Span>(items: T[], top: number, bottom: number): T[] {
-  return items.filter((s) => s.yMax >= top && s.yMin <= bottom);
+/** Lays a whole model out in one go (tests, exports). */
+export function layoutDiagram(m: DiagramModel, o: LayoutOptions, limit?: number): SequenceLayout {
+  const l = new SequenceLayout(o);
+  l.extend(m, limit ?? m.events.length);
+  return l;
 }

@@ -61,20 +61,34 @@ export type LabEvent =
       from: Host;
       to: Host;
       retransmission: boolean;
+      /** A zero-window probe (RFC 9293 §3.8.6.1), not a retransmission; absent in older logs. */
+      probe: boolean;
       /** "crafted", "duplicate" or absent. */
       note?: string;
       segment: Segment;
     })
   | (Base & { kind: "segmentDelivered"; segmentId: string; to: Host })
   | (Base & { kind: "segmentDropped"; segmentId: string; reason: string; at?: Host })
-  | (Base & { kind: "state"; host: Host; from: string; to: string; cause: string })
+  | (Base & {
+      kind: "state";
+      host: Host;
+      from: string;
+      to: string;
+      cause: string;
+      /** Read from a capture rather than seen inside a stack (capture labs). */
+      inferred: boolean;
+    })
   | (Base & { kind: "timer"; host: Host; timer: string; action: TimerAction; at?: number })
   | (Base & { kind: "data"; host: Host; bytes: number; total: number })
   | (Base & { kind: "error"; host?: Host; error: string; detail: string })
   | (Base & { kind: "fault"; faultId: string; segmentId: string; action: string })
+  /** A host chose not to acknowledge (delayed ACK, challenge ACK limit...): a mark on its lifeline. */
+  | (Base & { kind: "ackSuppressed"; host: Host; reason: string; detail: string })
+  | (Base & { kind: "congestion"; host: Host; cwnd: number; ssthresh: number; cause: string })
+  | (Base & { kind: "note"; host?: Host; text: string })
   /** `step` is the scenario step's name (e.g. "connect"). */
   | (Base & { kind: "narration"; step: string; en: string; zh: string })
-  /** congestion, note and anything newer than this client: shown in the table only. */
+  /** Anything newer than this client: shown in the table only. */
   | (Base & { kind: "other"; type: string; summary: string });
 
 export type SegmentSent = Extract<LabEvent, { kind: "segmentSent" }>;
@@ -98,10 +112,46 @@ export interface ConnectionSide {
   mss?: number;
 }
 
+/** A segment the scenario expects; absent fields are not checked. */
+export interface ExpectedSegment {
+  index: number;
+  from: Host;
+  flags: Flag[];
+  seq?: number;
+  ack?: number;
+  length?: number;
+  window?: number;
+  retransmission?: boolean;
+  dropped?: boolean;
+  /** ms since the lab started. */
+  time?: number;
+  states: { host: Host; state: string }[];
+}
+
+/** A segment the run sent, as the verdict compares it. */
+export interface ActualSegment {
+  index: number;
+  eventId: number;
+  time: number;
+  from: Host;
+  flags: Flag[];
+  seq: number;
+  ack?: number;
+  length: number;
+  window: number;
+  retransmission: boolean;
+  dropped: boolean;
+  dropReason?: string;
+  note?: string;
+}
+
 export interface Verdict {
   passed: boolean;
-  expected: string[];
-  actual: string[];
+  /** Exact: these segments and no others; otherwise a subsequence. */
+  exact: boolean;
+  expected: ExpectedSegment[];
+  actual: ActualSegment[];
+  /** The server's sentences for every difference (final verdict only). */
   mismatches: string[];
 }
 
@@ -129,14 +179,32 @@ export interface LabSnapshot {
 
 export interface ScenarioParam {
   name: string;
+  /** `seq` (0 to 2^32-1), `port` (1 to 65535) or `integer` (within min and max). */
   type: string;
   defaultValue: unknown;
   description: string;
+  min?: number;
+  max?: number;
 }
 
 export interface ScenarioInfo {
   name: string;
   title: string;
   description: string;
+  /** Where it belongs in the library (handshake, why-three, loss, closing, attacks). */
+  group: string;
   params: ScenarioParam[];
+}
+
+/** An RFC 9457 problem as the UI needs it. */
+export interface Problem {
+  status: number;
+  /** Stable problem type URI, when the server gives one. */
+  type?: string;
+  /** Stable machine-readable code, when the server gives one. */
+  code?: string;
+  /** The offending request field on a 400. */
+  field?: string;
+  /** The server's own sentence, shown as it comes. */
+  detail: string;
 }

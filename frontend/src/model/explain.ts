@@ -2,15 +2,15 @@
 // reasoning reads in English and Chinese. The rules follow RFC 9293: SYN and FIN each consume one
 // sequence number (3.4), ACK carries the next sequence number expected (3.10.7.4).
 
-import type { Arrow, DiagramModel } from "./diagram";
-import { directionKey, reverseKey, seqAdd, seqDiff, seqLength } from "./numbering";
+import type { Arrow } from "./diagram";
+import { seqAdd, seqLength } from "./numbering";
 
 export interface Sentence {
   key: string;
   params: Record<string, string | number>;
 }
 
-export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
+export function explainSegment(a: Arrow): Sentence[] {
   const s = a.segment;
   const out: Sentence[] = [];
   const say = (key: string, params: Record<string, string | number> = {}) =>
@@ -19,8 +19,7 @@ export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
   const ack = s.flags.includes("ACK");
   const fin = s.flags.includes("FIN");
   const rst = s.flags.includes("RST");
-  const myIsn = m.isns.isnOf(directionKey(s));
-  const peerIsn = m.isns.isnOf(reverseKey(s));
+  const { isn: myIsn, peerIsn, relSeq, relAck, windowShift: shift } = a.numbers;
 
   if (a.crafted) say("explain.crafted");
   if (syn && !ack) say("explain.syn", { isn: s.seq });
@@ -29,13 +28,13 @@ export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
     // The first ACK of a direction: acknowledges exactly the peer's SYN.
     say("explain.ackIsn", { ack: s.ack, peerIsn });
   } else if (ack) {
-    say("explain.ack", {
+    say(relAck !== undefined ? "explain.ack" : "explain.ackAbsolute", {
       ack: s.ack,
-      rel: peerIsn !== undefined ? seqDiff(s.ack, peerIsn) : s.ack,
+      rel: relAck ?? "",
     });
   }
   if (s.payloadLength > 0) {
-    const rel = myIsn !== undefined ? seqDiff(s.seq, myIsn) : s.seq;
+    const rel = myIsn !== undefined && relSeq !== undefined ? relSeq : s.seq;
     say("explain.data", {
       len: s.payloadLength,
       first: rel,
@@ -45,7 +44,6 @@ export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
   }
   if (fin) say("explain.fin", { next: seqAdd(s.seq, seqLength(s)) });
   if (rst) say("explain.rst");
-  const shift = m.isns.windowShift(s);
   if (shift !== undefined && shift > 0)
     say("explain.windowScaled", { win: s.window, shift, bytes: s.window * 2 ** shift });
   else say("explain.window", { win: s.window });
@@ -55,7 +53,8 @@ export function explainSegment(a: Arrow, m: DiagramModel): Sentence[] {
     if (o.kind === "SACK_PERMITTED") say("explain.sackOk");
     if (o.kind === "TS") say("explain.ts", { val: o.value, ecr: o.echo });
   }
-  if (a.retransmission) say("explain.retransmission");
+  if (a.probe) say("explain.probe");
+  else if (a.retransmission) say("explain.retransmission");
   if (a.duplicate) say("explain.duplicate");
   if (a.fate === "lost") say("explain.lost", { reason: a.reason ?? "" });
   if (a.fate === "rejected")

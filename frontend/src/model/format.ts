@@ -1,14 +1,19 @@
-// Segment labels for the diagram and the event table, in tcpdump's spirit:
-// `SYN seq=0 win=65535 <mss 1460,sackOK,ts,ws 7>`.
+// Segment labels for the diagram, the event table and the exports, in tcpdump's spirit:
+// `SYN seq=100 win=65535 <mss 1460,sackOK,ts,ws 7>`. One spelling of flags everywhere: as people
+// say them, SYN,ACK and FIN,ACK (header bit order would give "ACK,SYN").
 
-import type { Segment, TcpOption } from "./events";
-import type { IsnTable } from "./numbering";
+import type { Flag, Segment, TcpOption } from "./events";
+import { numberText, type Numbering, type SegmentNumbers } from "./numbering";
+
+const SPOKEN_ORDER: readonly string[] = ["SYN", "FIN", "RST", "PSH", "URG", "ACK", "ECE", "CWR"];
+
+/** Flags in the order people say them, comma-joined: "SYN,ACK"; "" for none. */
+export function flagList(flags: readonly Flag[] | readonly string[]): string {
+  return [...flags].sort((a, b) => SPOKEN_ORDER.indexOf(a) - SPOKEN_ORDER.indexOf(b)).join(",");
+}
 
 export function flagsText(s: Pick<Segment, "flags">): string {
-  // Read as people say them: SYN,ACK and FIN,ACK (header order would give "ACK,SYN").
-  const order = ["SYN", "FIN", "RST", "PSH", "URG", "ACK", "ECE", "CWR"];
-  const f = [...s.flags].sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  return f.length ? f.join(",") : "<none>";
+  return flagList(s.flags) || "<none>";
 }
 
 export function optionText(o: TcpOption): string {
@@ -39,17 +44,34 @@ export function optionsText(opts: TcpOption[]): string {
 }
 
 export interface LabelOptions {
-  relative: boolean;
-  isns: IsnTable;
+  numbering: Numbering;
+  numbers: SegmentNumbers;
 }
 
-export function segmentLabel(s: Segment, o: LabelOptions): string {
-  const seq = o.relative ? o.isns.relSeq(s) : s.seq;
-  const parts = [flagsText(s), `seq=${seq}`];
-  if (s.flags.includes("ACK")) parts.push(`ack=${o.relative ? o.isns.relAck(s) : s.ack}`);
-  parts.push(`win=${s.window}`);
-  if (s.payloadLength > 0) parts.push(`len=${s.payloadLength}`);
+/**
+ * A segment's label from most to least detailed: everything; without options; without the
+ * window; and the core (flags, numbers, length) split over two lines when one is too wide.
+ * Layout picks the first that fits the arrow.
+ */
+export function labelVariants(s: Segment, o: LabelOptions): string[][] {
+  const flags = flagsText(s);
+  const seq = numberText("seq", s.seq, o.numbers.relSeq, o.numbering);
+  const ack = s.flags.includes("ACK")
+    ? numberText("ack", s.ack, o.numbers.relAck, o.numbering)
+    : "";
+  const win = `win=${s.window}`;
+  const len = s.payloadLength > 0 ? `len=${s.payloadLength}` : "";
   const opts = optionsText(s.options);
-  if (opts) parts.push(opts);
-  return parts.join(" ");
+  const join = (...parts: string[]) => parts.filter(Boolean).join(" ");
+  const variants: string[][] = [];
+  if (opts) variants.push([join(flags, seq, ack, win, len, opts)]);
+  variants.push([join(flags, seq, ack, win, len)]);
+  variants.push([join(flags, seq, ack, len)]);
+  variants.push([join(flags, len), join(seq, ack)]);
+  return variants;
+}
+
+/** The full one-line label (table, exports, titles). */
+export function segmentLabel(s: Segment, o: LabelOptions): string {
+  return labelVariants(s, o)[0][0];
 }

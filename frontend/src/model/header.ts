@@ -111,7 +111,7 @@ function describeOptionBytes(b: Uint8Array, i: number, end: number): string {
     case 3:
       return `WS ${b[i + 2]} (×${2 ** (b[i + 2] ?? 0)})`;
     case 4:
-      return "SACK permitted";
+      return "SACK_PERM";
     case 5: {
       const blocks: string[] = [];
       for (let p = i + 2; p + 8 <= end; p += 8) blocks.push(`${be32(b, p)}-${be32(b, p + 4)}`);

@@ -19,7 +19,10 @@ export function linuxStateName(state: string): string {
   return LINUX[state] ?? state;
 }
 
-/** Short badge text: the RFC name with underscores as spaces would wrap; keep the RFC spelling. */
-export function stateBadge(state: string): string {
-  return state;
+/**
+ * The RFC's own spelling (SYN-SENT, TIME-WAIT), used in its prose and our narration; the diagram,
+ * the table and the API spell states with underscores (SYN_SENT) and show this one on hover.
+ */
+export function rfcStateName(state: string): string {
+  return state.replace(/_/g, "-");
 }

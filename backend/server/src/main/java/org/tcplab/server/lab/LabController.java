@@ -34,6 +34,7 @@ import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
 import org.tcplab.server.system.TcpLabProperties;
+import org.tcplab.server.web.PublicUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -51,11 +52,13 @@ class LabController {
     private final TcpLabProperties props;
     private final Validator validator;
     private final SecureRandom random = new SecureRandom();
+    private final PublicUrl publicUrl;
 
-    LabController(LabService labs, TcpLabProperties props, Validator validator) {
+    LabController(LabService labs, TcpLabProperties props, Validator validator, PublicUrl publicUrl) {
         this.labs = labs;
         this.props = props;
         this.validator = validator;
+        this.publicUrl = publicUrl;
     }
 
     static <T> Mono<T> blocking(Callable<T> work) {
@@ -95,7 +98,7 @@ class LabController {
             out.put("clock", clock.id());
             out.put("timeScale", timeScale);
             out.put("seed", seed);
-            out.put("viewerUrl", "/labs/" + lab.id());
+            out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
             out.put("eventsUrl", "/api/labs/" + lab.id() + "/events/stream");
             out.put("limits", LabMapping.limits(props));
             return LabHttp.created(lab).body(out);

@@ -57,6 +57,12 @@ record ParamSpec(String name, String type, long defaultValue, long min, long max
     }
 
     ScenarioParam info(Locale locale) {
-        return new ScenarioParam(name, type, defaultValue, description.in(locale));
+        return new ScenarioParam(
+                name,
+                type,
+                defaultValue,
+                description.in(locale),
+                min == Long.MIN_VALUE ? null : min,
+                max == Long.MAX_VALUE ? null : max);
     }
 }

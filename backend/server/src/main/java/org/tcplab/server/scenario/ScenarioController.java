@@ -29,6 +29,7 @@ import org.tcplab.server.lab.LabSettings;
 import org.tcplab.server.lab.LabSpec;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
+import org.tcplab.server.web.PublicUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -41,12 +42,15 @@ class ScenarioController {
     private final ScenarioRunner runner;
     private final LabService labs;
     private final Validator validator;
+    private final PublicUrl publicUrl;
 
-    ScenarioController(ScenarioCatalog catalog, ScenarioRunner runner, LabService labs, Validator validator) {
+    ScenarioController(
+            ScenarioCatalog catalog, ScenarioRunner runner, LabService labs, Validator validator, PublicUrl publicUrl) {
         this.catalog = catalog;
         this.runner = runner;
         this.labs = labs;
         this.validator = validator;
+        this.publicUrl = publicUrl;
     }
 
     /** Running a scenario in a lab: its parameters (names and values as {@code GET /api/scenarios} lists). */
@@ -115,6 +119,7 @@ class ScenarioController {
                     out.put("token", lab.token());
                     out.put("mode", "sim");
                     out.put("clock", clock.id());
+                    out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
                     out.putAll(started(lab, run, locale));
                     return LabHttp.created(lab).body(out);
                 })

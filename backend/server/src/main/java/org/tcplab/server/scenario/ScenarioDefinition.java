@@ -9,6 +9,7 @@ import java.util.Locale;
  *
  * @param file where it came from, for error messages
  * @param order the place in the teaching order (catalog lists by order, then name)
+ * @param group the library section it belongs to ({@code other} when the file names none)
  * @param rfc where the behaviour is specified (e.g. {@code RFC 9293 §3.5, Figure 8}), null if not given
  * @param expectation null if the scenario states none
  */
@@ -16,6 +17,7 @@ public record ScenarioDefinition(
         String name,
         String file,
         int order,
+        String group,
         String rfc,
         Text title,
         Text description,
@@ -29,6 +31,7 @@ public record ScenarioDefinition(
                 name,
                 title.in(locale),
                 description.in(locale),
+                group,
                 params.stream().map(p -> p.info(locale)).toList());
     }
 

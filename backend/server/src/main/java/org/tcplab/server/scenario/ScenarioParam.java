@@ -5,5 +5,7 @@ package org.tcplab.server.scenario;
  *
  * @param type {@code seq} (a sequence number, 0..2^32-1), {@code port} (1..65535) or {@code integer}
  * @param defaultValue the value used when a run does not give one (a {@code Long})
+ * @param min the smallest value accepted, null when the type sets no bound (so a form can check it)
+ * @param max the largest value accepted, null when the type sets no bound
  */
-public record ScenarioParam(String name, String type, Object defaultValue, String description) {}
+public record ScenarioParam(String name, String type, Object defaultValue, String description, Long min, Long max) {}

@@ -135,7 +135,8 @@ final class ScenarioParser {
         }
 
         ScenarioDefinition scenario(Node root) {
-            root.object(Set.of("name", "order", "title", "description", "rfc", "params", "setup", "steps", "expect"));
+            root.object(Set.of(
+                    "name", "order", "group", "title", "description", "rfc", "params", "setup", "steps", "expect"));
             String name = root.at("name").string();
             if (!NAME.matcher(name).matches())
                 throw root.at("name").error("must be lower-case words joined by '-': " + name);
@@ -174,9 +175,22 @@ final class ScenarioParser {
             }
             Expectation expect = root.has("expect") ? expectation(root.at("expect")) : null;
             int order = root.has("order") ? (int) root.at("order").number() : 1000;
+            String group = root.has("group") ? root.at("group").string() : "other";
+            if (!NAME.matcher(group).matches())
+                throw root.at("group").error("must be lower-case words joined by '-': " + group);
             String rfc = root.has("rfc") ? root.at("rfc").string() : null;
             return new ScenarioDefinition(
-                    name, file, order, rfc, title, description, List.copyOf(specs), setup, List.copyOf(steps), expect);
+                    name,
+                    file,
+                    order,
+                    group,
+                    rfc,
+                    title,
+                    description,
+                    List.copyOf(specs),
+                    setup,
+                    List.copyOf(steps),
+                    expect);
         }
 
         Text text(Node n) {

@@ -51,7 +51,8 @@ final class Verifier {
         checkStates(expected, matched, log, mismatches);
         checkData(log, mismatches);
         checkTimers(log, mismatches);
-        return new ScenarioVerdict(mismatches.isEmpty(), expected, actual, mismatches);
+        return new ScenarioVerdict(
+                mismatches.isEmpty(), expectation.exact() ? "exact" : "subsequence", expected, actual, mismatches);
     }
 
     private List<ExpectedSegment> expected() {

@@ -3,22 +3,24 @@ package org.tcplab.server.system;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import reactor.netty.NettyPipeline;
 
 /**
  * Closes a connection that does not deliver a request's complete headers in time: within the header
  * timeout of opening, and within the (longer) keep-alive timeout of its previous answer. Sits right
  * after the HTTP decoder, so it sees a request only once its headers are complete: trickling a byte
- * at a time (slowloris) does not reset it, unlike an idle timeout. Requests being answered
- * (pipelined ones counted) and upgraded WebSocket connections are left alone. Kept-alive connections
- * get longer because a client may reuse one just as the server closes it, and a POST that meets a
- * closed connection is not retried by most clients.
+ * at a time (slowloris) does not reset it, unlike an idle timeout. A body may pause no longer than
+ * the header timeout between two of its chunks. Requests being answered (pipelined ones counted) and
+ * upgraded WebSocket connections are left alone: a viewer only listens, however quiet its lab. (This
+ * is why it is not reactor-netty's read timeout, which stays on an upgraded connection.) Kept-alive
+ * connections get longer because a client may reuse one just as the server closes it, and a POST
+ * that meets a closed connection is not retried by most clients.
  */
 final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
 
@@ -26,6 +28,7 @@ final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
     private final long keepAliveMillis;
     private ScheduledFuture<?> deadline;
     private int inFlight;
+    private boolean bodyPending;
     private boolean upgraded;
 
     RequestHeaderTimeoutHandler(long firstMillis, long keepAliveMillis) {
@@ -49,6 +52,18 @@ final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             inFlight++;
             disarm();
+            bodyPending = !(msg instanceof LastHttpContent);
+            // A body in progress: its next chunk is due within the header timeout.
+            if (bodyPending) arm(ctx, firstMillis);
+        } else if (msg instanceof HttpContent && bodyPending) {
+            disarm();
+            if (msg instanceof LastHttpContent) {
+                bodyPending = false;
+                // The answer may have gone out before the body's end was read (a GET's empty end).
+                if (inFlight == 0) arm(ctx, keepAliveMillis);
+            } else {
+                arm(ctx, firstMillis);
+            }
         }
         super.channelRead(ctx, msg);
     }
@@ -58,15 +73,13 @@ final class RequestHeaderTimeoutHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse r && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(r.status())) {
             upgraded = true;
             disarm();
-            // reactor-netty's read timeout (tcplab.request-header-timeout, for pauses in a body) would
-            // otherwise close a WebSocket viewer that sends nothing: viewers only listen.
-            if (ctx.pipeline().get(NettyPipeline.ReadTimeoutHandler) != null) {
-                ctx.pipeline().remove(NettyPipeline.ReadTimeoutHandler);
-            }
         }
         if (msg instanceof LastHttpContent && !upgraded) {
             inFlight = Math.max(0, inFlight - 1);
-            if (inFlight == 0) arm(ctx, keepAliveMillis);
+            if (inFlight == 0 && !bodyPending) {
+                disarm();
+                arm(ctx, keepAliveMillis);
+            }
         }
         super.write(ctx, msg, promise);
     }

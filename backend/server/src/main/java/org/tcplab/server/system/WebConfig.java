@@ -53,23 +53,22 @@ class WebConfig implements WebFluxConfigurer {
      * Slow clients cannot hold connections: a new connection's first request headers must arrive
      * whole within {@code tcplab.request-header-timeout} (slowloris), a kept-alive connection's next
      * ones within {@code tcplab.keep-alive-timeout}, and a body may pause no longer than the header
-     * timeout between reads (reactor-netty's read timeout) nor take more than a minute in all.
+     * timeout between two chunks nor take more than a minute in all. (Not reactor-netty's read
+     * timeout: it stays on upgraded WebSocket connections and would close a quiet viewer.)
      */
     @Bean
     NettyServerCustomizer requestTimeouts() {
         Duration header = props.getRequestHeaderTimeout();
         Duration keepAlive = props.getKeepAliveTimeout();
-        return server -> server.readTimeout(header)
-                .requestTimeout(Duration.ofMinutes(1))
-                .doOnChannelInit((observer, channel, remote) -> {
-                    ChannelPipeline p = channel.pipeline();
-                    if (p.get(NettyPipeline.HttpCodec) != null) {
-                        p.addAfter(
-                                NettyPipeline.HttpCodec,
-                                "tcplab.requestHeaderTimeout",
-                                new RequestHeaderTimeoutHandler(header.toMillis(), keepAlive.toMillis()));
-                    }
-                });
+        return server -> server.requestTimeout(Duration.ofMinutes(1)).doOnChannelInit((observer, channel, remote) -> {
+            ChannelPipeline p = channel.pipeline();
+            if (p.get(NettyPipeline.HttpCodec) != null) {
+                p.addAfter(
+                        NettyPipeline.HttpCodec,
+                        "tcplab.requestHeaderTimeout",
+                        new RequestHeaderTimeoutHandler(header.toMillis(), keepAlive.toMillis()));
+            }
+        });
     }
 
     @Override

@@ -25,10 +25,12 @@ class PageController {
     private static final Pattern LAB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final PageSettings settings;
+    private final PublicUrl publicUrl;
     private final JsonMapper json;
 
-    PageController(PageSettings settings, JsonMapper json) {
+    PageController(PageSettings settings, PublicUrl publicUrl, JsonMapper json) {
         this.settings = settings;
+        this.publicUrl = publicUrl;
         this.json = json;
     }
 
@@ -54,6 +56,7 @@ class PageController {
         s.put("tapReason", settings.tapReason());
         s.put("version", settings.version());
         s.put("defaultLocale", locale == null ? null : locale.toLanguageTag());
+        s.put("publicBase", publicUrl.base(exchange.getRequest()));
         model.addAttribute("settingsJson", scriptSafe(json.writeValueAsString(s)));
         model.addAttribute("version", settings.version());
         model.addAttribute("lang", locale != null && "zh".equals(locale.getLanguage()) ? "zh-CN" : "en");

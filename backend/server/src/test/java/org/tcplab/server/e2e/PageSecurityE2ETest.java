@@ -2,6 +2,7 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
@@ -10,7 +11,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,9 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(120) // a wedged browser fails instead of hanging the build
 class PageSecurityE2ETest {
 
-    private static final Path SHOTS = Paths.get(System.getProperty("tcplab.screenshots", "target/screenshots"));
+    private static final Path SHOTS = Browsers.SHOTS;
 
-    private static Chromium chromium;
+    private static Browsers chromium;
     private static Browser browser;
 
     @LocalServerPort
@@ -44,8 +44,9 @@ class PageSecurityE2ETest {
 
     @BeforeAll
     static void launch() throws Exception {
-        chromium = Chromium.launch();
-        browser = chromium.browser;
+        chromium = Browsers.launch();
+        assumeTrue(chromium != null, Browsers.MISSING);
+        browser = chromium.browser();
         Files.createDirectories(SHOTS);
     }
 

@@ -42,6 +42,22 @@ class ScenarioCatalogTest {
     }
 
     @Test
+    void groupsTheLibraryAsACourseRunsWithCompanionsTogether() {
+        List<String> groups = List.of("handshake", "why-three", "loss", "closing", "attacks");
+        for (ScenarioInfo s : catalog.list(Locale.ENGLISH))
+            assertThat(groups).as(s.name() + " group").contains(s.group());
+        java.util.function.Function<String, String> groupOf = n -> catalog.list(Locale.ENGLISH).stream()
+                .filter(s -> s.name().equals(n))
+                .findFirst()
+                .orElseThrow()
+                .group();
+        assertThat(groupOf.apply("three-way-handshake")).isEqualTo("handshake");
+        // The two-way handshake is the old duplicate SYN's companion: why the handshake takes three.
+        assertThat(groupOf.apply("two-way-handshake-old-duplicate")).isEqualTo(groupOf.apply("old-duplicate-syn"));
+        assertThat(groupOf.apply("blind-reset")).isEqualTo("attacks");
+    }
+
+    @Test
     void listsEnglishAndChinese() {
         List<ScenarioInfo> en = catalog.list(Locale.ENGLISH);
         List<ScenarioInfo> zh = catalog.list(Locale.SIMPLIFIED_CHINESE);

@@ -135,13 +135,29 @@ class ScenarioParserTest {
             assertThat(zh.title()).isEqualTo("演示");
             assertThat(zh.params())
                     .containsExactly(
-                            new ScenarioParam("clientIsn", "seq", 100L, "初始序列号"),
-                            new ScenarioParam("latencyMs", "integer", 10L, "时延"));
+                            new ScenarioParam("clientIsn", "seq", 100L, "初始序列号", 0L, 0xffff_ffffL),
+                            new ScenarioParam("latencyMs", "integer", 10L, "时延", 1L, 200L));
         }
     }
 
     @Nested
     class BrokenFiles {
+        @Test
+        void groupIsALibrarySectionNameAndDefaultsToOther() {
+            String steps =
+                    """
+                    steps:
+                      - at: 0ms
+                        listen: {port: 80}
+                    """;
+            assertThat(parse(steps).info(java.util.Locale.ENGLISH).group()).isEqualTo("other");
+            assertThat(parse("group: why-three\n" + steps)
+                            .info(java.util.Locale.ENGLISH)
+                            .group())
+                    .isEqualTo("why-three");
+            assertBroken("group: Why Three\n" + steps, "group: must be lower-case words");
+        }
+
         @Test
         void unknownKeyNamesItsPlace() {
             assertBroken(

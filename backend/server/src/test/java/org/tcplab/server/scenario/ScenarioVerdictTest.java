@@ -172,6 +172,65 @@ class ScenarioVerdictTest {
                         "segment 3: expected client ACK,SYN seq=100 ack=301, got server ACK,SYN seq=300 ack=101 win=65535 at 10ms");
     }
 
+    /** The RFC's minimum for a lost SYN-ACK, as a subsequence: a stack may send more between. */
+    private static final String SUBSEQUENCE =
+            """
+            name: lost-syn-ack-minimum
+            title: {en: Lost SYN-ACK, zh: SYN-ACK 丢失}
+            description: {en: The minimum, zh: 最少的报文段}
+            steps:
+              - at: 0ms
+                listen: {host: server, port: 80}
+              - at: 0ms
+                connect: {from: client, localPort: 40000, remotePort: 80}
+            expect:
+              match: subsequence
+              segments:
+                - {from: client, flags: [SYN], seq: 100, retransmission: false}
+                - {from: server, flags: [SYN, ACK], seq: 300, ack: 101, dropped: true, states: {server: SYN_RECEIVED}}
+                - {from: client, flags: [SYN], seq: 100, retransmission: true, at: 1000ms}
+                - {from: server, flags: [SYN, ACK], seq: 300, ack: 101, retransmission: true, dropped: false}
+                - {from: client, flags: [ACK], seq: 101, ack: 301, states: {client: ESTABLISHED, server: ESTABLISHED}}
+            """;
+
+    private ScenarioRun subsequence() {
+        ScenarioDefinition def = ScenarioParser.parse("scenarios/lost-syn-ack-minimum.yaml", SUBSEQUENCE);
+        return new ScenarioRun(def, runner.resolveParams(def, Map.of()), 0);
+    }
+
+    /** What this lab's stack sends when the SYN-ACK is lost: the shipped scenario expects all seven. */
+    private static Log lostSynAck(boolean ackInsteadOfSecondSynAck) {
+        Log log = new Log();
+        log.state(0, C, TcpState.CLOSED, TcpState.SYN_SENT);
+        log.sent(0, C, List.of("SYN"), 100, 0, 0, false);
+        log.state(10, S, TcpState.LISTEN, TcpState.SYN_RECEIVED);
+        log.dropped(10, log.sent(10, S, List.of("ACK", "SYN"), 300, 101, 0, false));
+        log.sent(1000, C, List.of("SYN"), 100, 0, 0, true);
+        log.sent(1010, S, List.of("ACK", "SYN"), 300, 101, 0, true);
+        if (ackInsteadOfSecondSynAck) log.sent(1010, S, List.of("ACK"), 301, 101, 0, false);
+        else log.sent(1010, S, List.of("ACK", "SYN"), 300, 101, 0, true);
+        log.state(1020, C, TcpState.SYN_SENT, TcpState.ESTABLISHED);
+        log.sent(1020, C, List.of("ACK"), 101, 301, 0, false);
+        log.sent(1020, C, List.of("ACK"), 101, 301, 0, false);
+        log.state(1030, S, TcpState.SYN_RECEIVED, TcpState.ESTABLISHED);
+        return log;
+    }
+
+    @Test
+    void theShippedLostSynAckExpectsEverySegmentItSends() {
+        ScenarioVerdict v = run("syn-ack-lost", Map.of()).verdict(lostSynAck(false).events);
+        assertThat(v.mismatches()).isEmpty();
+        assertThat(v.match()).isEqualTo("exact");
+        assertThat(v.expected()).hasSameSizeAs(v.actual()).hasSize(7);
+        // A stack that answers the repeated SYN with a bare ACK (RFC 9293 §3.10.7.4) is named.
+        assertThat(run("syn-ack-lost", Map.of())
+                        .verdict(lostSynAck(true).events)
+                        .mismatches())
+                .first()
+                .asString()
+                .startsWith("segment 5: expected server ACK,SYN seq=300 ack=101");
+    }
+
     @Test
     void subsequenceAllowsSegmentsInBetweenAndChecksDropsAndRetransmissions() {
         Log log = new Log();
@@ -185,15 +244,16 @@ class ScenarioVerdictTest {
         log.state(1020, C, TcpState.SYN_SENT, TcpState.ESTABLISHED);
         log.sent(1020, C, List.of("ACK"), 101, 301, 0, false);
         log.state(1030, S, TcpState.SYN_RECEIVED, TcpState.ESTABLISHED);
-        ScenarioVerdict v = run("syn-ack-lost", Map.of()).verdict(log.events);
+        ScenarioVerdict v = subsequence().verdict(log.events);
         assertThat(v.mismatches()).isEmpty();
+        assertThat(v.match()).isEqualTo("subsequence");
         assertThat(v.actual().get(1).dropped()).isTrue();
         assertThat(v.actual().get(1).dropReason()).isEqualTo("fault");
 
         Log noRetransmission = new Log();
         noRetransmission.sent(0, C, List.of("SYN"), 100, 0, 0, false);
         noRetransmission.sent(10, S, List.of("ACK", "SYN"), 300, 101, 0, false);
-        ScenarioVerdict bad = run("syn-ack-lost", Map.of()).verdict(noRetransmission.events);
+        ScenarioVerdict bad = subsequence().verdict(noRetransmission.events);
         assertThat(bad.mismatches())
                 .first()
                 .asString()

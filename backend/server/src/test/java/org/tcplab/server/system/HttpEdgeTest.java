@@ -182,6 +182,18 @@ class HttpEdgeTest {
     }
 
     @Test
+    void aBodyThatStallsIsClosedAfterTheHeaderTimeout() throws Exception {
+        // Headers promise 100 bytes, 10 arrive, then nothing: the connection is closed (1 s timeout).
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream()
+                    .write(("POST /api/labs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 100\r\n\r\n{\"seed\": 1")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertThat(closedByServer(s)).isTrue();
+        }
+    }
+
+    @Test
     void aQuietViewerOutlivesTheHeaderAndKeepAliveTimeouts() throws Exception {
         // A viewer only listens: after the upgrade no timeout meant for requests may close it, however
         // long the lab stays quiet (a class watching a paused lab).

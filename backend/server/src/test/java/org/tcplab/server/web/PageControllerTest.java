@@ -34,6 +34,8 @@ class PageControllerTest {
         String html = page("/labs/AbC_-123", "en");
         assertThat(html).contains("<script id=\"tcplab-settings\" type=\"application/json\">");
         assertThat(html).contains("\"labId\":\"AbC_-123\"", "\"apiBase\":\"/api\"", "\"tapAvailable\":false");
+        // Where viewers reach the server (tcplab.public-url is unset here: the request's own host).
+        assertThat(html).containsPattern("\"publicBase\":\"http://localhost:\\d+\"");
         assertThat(html).contains("/app/app.js", "/app/app.css");
         // The bundle's version from the frontend jar, also on the asset URLs (cache busting).
         assertThat(html)

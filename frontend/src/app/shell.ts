@@ -1,0 +1,146 @@
+// The page's frame: the header (title, lab, role, connection status, language), the error banner
+// and `main`, where a page puts its content. Refusals are said in the page's language: a sentence
+// of ours for the kind of refusal, then the server's own detail as it comes.
+
+import { LabApiError } from "../api/rest";
+import type { Problem } from "../model/events";
+import { I18n, type Locale } from "../i18n";
+import { clear, h } from "../render/dom";
+import { Ui, relabelAll } from "../features/forms";
+
+const LOCALE_KEY = "tcplab.locale";
+
+export function storedLocale(): string | null {
+  try {
+    return localStorage.getItem(LOCALE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** A refusal in the page's language: what kind it is (ours), what the server said (theirs). */
+export function problemMessage(p: Problem, i18n: I18n): string {
+  const kind = i18n.tOr(`problem.${p.status}`, i18n.t("problem.other", { status: p.status }));
+  const field = p.field ? i18n.t("problem.field", { field: p.field }) : "";
+  return `${kind}${field}${i18n.t("list.colon")}${p.detail}`;
+}
+
+export class Shell {
+  readonly main = h("main", { id: "main" });
+  readonly status = h("span", { class: "status", "data-status": "connecting", role: "status" });
+  readonly role = h("span", { class: "role" });
+  readonly labInfo = h("span", { class: "lab-info" });
+  readonly tools = h("span", { class: "header-tools" });
+  readonly ui: Ui;
+  private readonly banner = h("div", { class: "error-banner", role: "alert", hidden: true });
+
+  constructor(
+    root: HTMLElement,
+    readonly i18n: I18n,
+  ) {
+    this.ui = new Ui(i18n);
+    const lang = h(
+      "select",
+      { name: "lang", id: "lang" },
+      h("option", { value: "en", lang: "en" }, "English"),
+      h("option", { value: "zh-CN", lang: "zh-CN" }, "简体中文"),
+    );
+    lang.value = i18n.locale;
+    lang.addEventListener("change", () => {
+      try {
+        localStorage.setItem(LOCALE_KEY, lang.value);
+      } catch {
+        /* the choice holds for this page */
+      }
+      i18n.set(lang.value as Locale);
+    });
+    i18n.onChange(() => {
+      document.documentElement.lang = i18n.locale;
+      document.title = i18n.t("app.title");
+      relabelAll(document, i18n);
+      if (this.status.dataset.i18n) this.status.textContent = i18n.t(this.status.dataset.i18n);
+    });
+    document.documentElement.lang = i18n.locale;
+    document.title = i18n.t("app.title");
+    clear(root);
+    root.append(
+      h("a", { class: "skip", href: "#main", "data-i18n": "app.skip" }, i18n.t("app.skip")),
+      h(
+        "header",
+        {},
+        h(
+          "h1",
+          {},
+          h("a", { href: "/", class: "brand", "data-i18n": "app.title" }, i18n.t("app.title")),
+        ),
+        this.ui.text("app.subtitle", "span", { class: "subtitle" }),
+        this.labInfo,
+        this.role,
+        this.status,
+        this.tools,
+        h(
+          "span",
+          { class: "lang" },
+          h(
+            "label",
+            { for: "lang", class: "sr-only", "data-i18n": "lang.label" },
+            i18n.t("lang.label"),
+          ),
+          lang,
+        ),
+      ),
+      this.banner,
+      this.main,
+    );
+  }
+
+  setStatus(s: string): void {
+    this.status.dataset.status = s;
+    this.status.dataset.i18n = `status.${s}`;
+    this.status.textContent = this.i18n.t(`status.${s}`);
+  }
+
+  /** Shows one message (a new one replaces the old: nothing is said twice). */
+  error(message: string): void {
+    const shown = this.banner.querySelector(".detail")?.textContent;
+    if (!this.banner.hidden && shown === message) return;
+    clear(this.banner);
+    const close = h(
+      "button",
+      {
+        type: "button",
+        class: "close",
+        "aria-label": this.i18n.t("error.dismiss"),
+        "data-i18n-aria": "error.dismiss",
+      },
+      "×",
+    );
+    close.addEventListener("click", () => (this.banner.hidden = true));
+    this.banner.append(
+      h("strong", { "data-i18n": "error.prefix" }, this.i18n.t("error.prefix")),
+      h("span", { class: "detail" }, message),
+      close,
+    );
+    this.banner.hidden = false;
+  }
+
+  clearError(): void {
+    this.banner.hidden = true;
+  }
+
+  /** The sentence for any failure: a server refusal in the page's language, else its message. */
+  describe(e: unknown): string {
+    return e instanceof LabApiError
+      ? problemMessage(e.problem, this.i18n)
+      : String((e as Error)?.message ?? e);
+  }
+
+  async run(what: () => Promise<unknown>): Promise<void> {
+    try {
+      await what();
+      this.clearError();
+    } catch (e) {
+      this.error(this.describe(e));
+    }
+  }
+}
