@@ -433,6 +433,7 @@ public final class LinuxPairLab implements KernelLab {
                 from,
                 from.other(),
                 retransmission(senderKey, t),
+                false,
                 TcpCodec.describe(packet),
                 null));
         events.emit(new LabEvent.SegmentDelivered(now, connection, id, from.other()));

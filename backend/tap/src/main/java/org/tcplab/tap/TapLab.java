@@ -397,7 +397,7 @@ public final class TapLab implements KernelLab {
             String connection = idsByKey.get(ourView);
             Runnable send = () -> {
                 events.emit(new LabEvent.SegmentSent(
-                        nowUs(), connection, id, from, from.other(), false, TcpCodec.describe(ip), "crafted"));
+                        nowUs(), connection, id, from, from.other(), false, false, TcpCodec.describe(ip), "crafted"));
                 transmit(from, connection, id, ip, segment.flags(), false);
             };
             if (delayUs == 0) {
@@ -537,7 +537,7 @@ public final class TapLab implements KernelLab {
         long id = ++segmentIds;
         long now = nowUs();
         events.emit(new LabEvent.SegmentSent(
-                now, o.connection(), id, ours, linux, o.retransmission(), TcpCodec.describe(ip), null));
+                now, o.connection(), id, ours, linux, o.retransmission(), o.probe(), TcpCodec.describe(ip), null));
         transmit(ours, o.connection(), id, ip, o.datagram().segment().flags(), o.retransmission());
     }
 
@@ -553,7 +553,7 @@ public final class TapLab implements KernelLab {
         }
         long id = ++segmentIds;
         events.emit(new LabEvent.SegmentSent(
-                now, connection, id, linux, ours, retransmission, TcpCodec.describe(ip), null));
+                now, connection, id, linux, ours, retransmission, false, TcpCodec.describe(ip), null));
         transmit(linux, connection, id, ip, new TcpFlags(raw == null ? 0 : raw.flags()), retransmission);
     }
 
@@ -600,7 +600,15 @@ public final class TapLab implements KernelLab {
                 deliver(from, connection, id, ip);
                 long copy = ++segmentIds;
                 events.emit(new LabEvent.SegmentSent(
-                        nowUs(), connection, copy, from, from.other(), false, TcpCodec.describe(ip), "duplicate"));
+                        nowUs(),
+                        connection,
+                        copy,
+                        from,
+                        from.other(),
+                        false,
+                        false,
+                        TcpCodec.describe(ip),
+                        "duplicate"));
                 deliver(from, connection, copy, ip);
                 break;
             }

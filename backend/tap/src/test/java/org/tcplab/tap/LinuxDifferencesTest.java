@@ -72,7 +72,7 @@ class LinuxDifferencesTest {
     }
 
     private SegmentSent sent(long t, HostName from, boolean retx, WireSegment s) {
-        SegmentSent e = new SegmentSent(t, "1", ++ids, from, from.other(), retx, s, null);
+        SegmentSent e = new SegmentSent(t, "1", ++ids, from, from.other(), retx, false, s, null);
         diff.emit(e);
         return e;
     }
@@ -146,9 +146,9 @@ class LinuxDifferencesTest {
         LinuxDifferences client = new LinuxDifferences(
                 out::add, HostName.CLIENT, TcpConfig.defaults(), Map.of("tcp_syn_linear_timeouts", "4"));
         WireSegment syn = seg(7000, 0, 64240, 0, LINUX_SYN_OPTIONS, "SYN");
-        client.emit(new SegmentSent(0, "1", 1, HostName.CLIENT, HostName.SERVER, false, syn, null));
-        client.emit(new SegmentSent(1_020_000, "1", 2, HostName.CLIENT, HostName.SERVER, true, syn, null));
-        client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, syn, null));
+        client.emit(new SegmentSent(0, "1", 1, HostName.CLIENT, HostName.SERVER, false, false, syn, null));
+        client.emit(new SegmentSent(1_020_000, "1", 2, HostName.CLIENT, HostName.SERVER, true, false, syn, null));
+        client.emit(new SegmentSent(2_040_000, "1", 3, HostName.CLIENT, HostName.SERVER, true, false, syn, null));
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_RETRANSMISSION).get(0);
         assertThat(n.en())
@@ -240,9 +240,10 @@ class LinuxDifferencesTest {
         sent(0, OURS, false, seg(1000, 0, 65535, 0, ours, "SYN"));
         SegmentSent synAck = sent(1_000, LINUX, false, seg(5000, 1001, 65160, 0, LINUX_SYN_OPTIONS, "ACK", "SYN"));
         // A second connection's handshake says nothing more.
-        diff.emit(new SegmentSent(2_000, "2", ++ids, OURS, LINUX, false, seg(2000, 0, 65535, 0, ours, "SYN"), null));
         diff.emit(new SegmentSent(
-                3_000, "2", ++ids, LINUX, OURS, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
+                2_000, "2", ++ids, OURS, LINUX, false, false, seg(2000, 0, 65535, 0, ours, "SYN"), null));
+        diff.emit(new SegmentSent(
+                3_000, "2", ++ids, LINUX, OURS, false, false, seg(9000, 2001, 1000, 0, List.of(), "ACK", "SYN"), null));
 
         assertThat(narrations()).hasSize(1);
         Narration n = narrations(LinuxDifferences.SYN_OPTIONS).get(0);
@@ -298,8 +299,8 @@ class LinuxDifferencesTest {
     void segmentsCraftedInLinuxsNameAreNotLinuxs() {
         handshake();
         WireSegment data = seg(5001, 1001, 65535, 1000, List.of(), "ACK");
-        diff.emit(new SegmentSent(100_000, "1", ++ids, LINUX, OURS, false, data, "crafted"));
-        diff.emit(new SegmentSent(400_000, "1", ++ids, LINUX, OURS, true, data, "crafted"));
+        diff.emit(new SegmentSent(100_000, "1", ++ids, LINUX, OURS, false, false, data, "crafted"));
+        diff.emit(new SegmentSent(400_000, "1", ++ids, LINUX, OURS, true, false, data, "crafted"));
         assertThat(narrations()).isEmpty();
     }
 

@@ -20,6 +20,10 @@ public sealed interface LabEvent {
     /** The schema's {@code type}. */
     String type();
 
+    /**
+     * @param retransmission the segment re-sends sequence space already sent (RFC 6298 timeout, fast retransmit)
+     * @param probe a zero-window probe (RFC 9293 §3.8.6.1), not a retransmission even when it repeats a byte
+     */
     record SegmentSent(
             long timeUs,
             String connection,
@@ -27,6 +31,7 @@ public sealed interface LabEvent {
             HostName from,
             HostName to,
             boolean retransmission,
+            boolean probe,
             WireSegment segment,
             String note)
             implements LabEvent {

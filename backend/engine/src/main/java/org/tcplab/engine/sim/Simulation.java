@@ -315,11 +315,12 @@ public final class Simulation {
                 bytes,
                 TcpCodec.describeEncoded(bytes, o.datagram()),
                 o.retransmission(),
+                o.probe(),
                 null);
     }
 
     private void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
-        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, note);
+        enter(id, from, connection, bytes, TcpCodec.describe(bytes), retransmission, false, note);
     }
 
     private void enter(
@@ -329,8 +330,10 @@ public final class Simulation {
             byte[] bytes,
             WireSegment view,
             boolean retransmission,
+            boolean probe,
             String note) {
-        events.emit(new LabEvent.SegmentSent(nowUs(), connection, id, from, from.other(), retransmission, view, note));
+        events.emit(new LabEvent.SegmentSent(
+                nowUs(), connection, id, from, from.other(), retransmission, probe, view, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
 
@@ -343,6 +346,7 @@ public final class Simulation {
                 id,
                 original.from(),
                 original.to(),
+                false,
                 false,
                 TcpCodec.describe(original.bytes()),
                 "duplicate"));

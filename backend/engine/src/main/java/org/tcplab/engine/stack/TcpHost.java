@@ -397,9 +397,9 @@ public final class TcpHost {
         }
 
         @Override
-        public void transmit(Tcb tcb, TcpSegment segment, boolean retransmission) {
-            outbound.add(
-                    new Outbound(new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission));
+        public void transmit(Tcb tcb, TcpSegment segment, boolean retransmission, boolean probe) {
+            outbound.add(new Outbound(
+                    new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission, probe));
         }
 
         @Override

@@ -292,14 +292,18 @@ final class Sender {
         congestion(nowUs, "retransmission timeout");
     }
 
-    /** The persist timer fired: send a one-byte window probe (RFC 9293 §3.8.6.1) and back off. */
+    /**
+     * The persist timer fired: send a one-byte window probe (RFC 9293 §3.8.6.1) and back off. The
+     * probe is marked as a probe, not a retransmission, even when its byte was sent before the
+     * window closed.
+     */
     void persistTimeout(long nowUs) {
         persistBackoff = Math.min(persistBackoff + 1, 16);
         if (t.sndNxt.greaterThan(t.sndUna)) {
-            sendAt(nowUs, t.sndUna, t.sndUna.plus(1), true);
+            sendAt(nowUs, t.sndUna, t.sndUna.plus(1), false, true);
         } else if (dataEnd().greaterThan(t.sndNxt) || (finQueued && !finSent())) {
             SeqNum start = t.sndNxt;
-            t.sndNxt = start.plus(sendAt(nowUs, start, start.plus(1), false));
+            t.sndNxt = start.plus(sendAt(nowUs, start, start.plus(1), false, true));
         }
     }
 
@@ -377,6 +381,10 @@ final class Sender {
      * payload cap; carries the FIN if it reaches it. Returns the sequence space used.
      */
     private int sendAt(long nowUs, SeqNum seq, SeqNum limit, boolean retransmission) {
+        return sendAt(nowUs, seq, limit, retransmission, false);
+    }
+
+    private int sendAt(long nowUs, SeqNum seq, SeqNum limit, boolean retransmission, boolean probe) {
         SeqNum end = dataEnd();
         int len = 0;
         if (seq.lessThan(end)) {
@@ -397,7 +405,7 @@ final class Sender {
             b.flags(TcpFlag.PSH);
         }
         if (fin && len > 0 && seq.plus(len).equals(end)) b.flags(TcpFlag.PSH, TcpFlag.FIN);
-        t.emit(nowUs, b.build(), retransmission);
+        t.emit(nowUs, b.build(), retransmission, probe);
         return len + (fin ? 1 : 0);
     }
 

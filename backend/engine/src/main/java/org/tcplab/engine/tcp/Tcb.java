@@ -707,6 +707,10 @@ public final class Tcb {
 
     /** Finishes a segment: adds the per-segment options and hands it to the owner. */
     void emit(long nowUs, TcpSegment seg, boolean retransmission) {
+        emit(nowUs, seg, retransmission, false);
+    }
+
+    void emit(long nowUs, TcpSegment seg, boolean retransmission, boolean probe) {
         TcpSegment out = seg;
         if (!seg.flags().syn() && !seg.flags().rst() && (tsOk || sackOk)) {
             // SACK blocks ride on pure ACKs only, so data segments keep to the effective MSS.
@@ -718,7 +722,7 @@ public final class Tcb {
             lastAckSent = rcvNxt;
             rcv.ackSent(nowUs);
         }
-        owner.transmit(this, out, retransmission);
+        owner.transmit(this, out, retransmission, probe);
     }
 
     /** RFC 7323 §4: our TSval clock ticks in milliseconds (plus one so that time 0 is not "no echo"). */

@@ -11,8 +11,8 @@ public interface TcbOwner {
 
     EventSink events();
 
-    /** Queues a segment for the wire, in order. */
-    void transmit(Tcb tcb, TcpSegment segment, boolean retransmission);
+    /** Queues a segment for the wire, in order; a probe is never also a retransmission. */
+    void transmit(Tcb tcb, TcpSegment segment, boolean retransmission, boolean probe);
 
     /** A timer of this TCB now has this deadline; the host must poll no later. */
     void timerArmed(Tcb tcb, TimerKind kind, long deadlineUs);

@@ -3,6 +3,7 @@ package org.tcplab.engine.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tcplab.engine.stack.HostHarness.KEY;
 import static org.tcplab.engine.stack.HostHarness.peer;
+import static org.tcplab.engine.stack.HostHarness.seg;
 import static org.tcplab.engine.wire.TcpFlag.SYN;
 
 import java.util.List;
@@ -82,7 +83,8 @@ class OptionsAndDataTest {
         void shiftAbove14IsUsedAs14() {
             HostHarness h = new HostHarness(HostHarness.plain().withWindowScale(7)).listen();
             h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.WindowScale(20)));
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(
+                    seg("SYN,ACK", 300, 101).options(new TcpOption.MaxSegmentSize(1000), new TcpOption.WindowScale(7)));
             h.peerSends(peer().seq(101).ack(301).window(1));
             assertThat(h.snapshot().sndWindowShift()).isEqualTo(14);
             assertThat(h.snapshot().sndWnd()).isEqualTo(1 << 14);
@@ -92,21 +94,21 @@ class OptionsAndDataTest {
         void timestampsEchoThePeersTsval() {
             HostHarness h = new HostHarness(HostHarness.plain().withTimestamps(true)).listen();
             h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.Timestamps(5000, 0)));
-            TcpSegment synAck = h.expectSent("SYN,ACK", 300, 101);
-            assertThat(synAck.option(TcpOption.Timestamps.class).orElseThrow().tsEcr())
-                    .isEqualTo(5000);
+            // Our TSval clock is milliseconds plus one; the echo is the peer's TSval.
+            h.expectSent(seg("SYN,ACK", 300, 101)
+                    .options(new TcpOption.MaxSegmentSize(1000), new TcpOption.Timestamps(1, 5000)));
             h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Timestamps(5007, 1)));
             h.peerSends(peer().seq(101).ack(301).payload(new byte[] {1}).options(new TcpOption.Timestamps(5010, 1)));
-            TcpSegment ack = h.expectSent("ACK", 301, 102);
-            assertThat(ack.option(TcpOption.Timestamps.class).orElseThrow().tsEcr())
-                    .isEqualTo(5010);
+            h.expectSent(seg("ACK", 301, 102).options(new TcpOption.Timestamps(1, 5010)));
         }
 
         @Test
         void timestampEchoGivesAnRttSample() {
             HostHarness h = new HostHarness(HostHarness.plain().withTimestamps(true)).listen();
             h.peerSends(peer().seq(100).flags(SYN).options(new TcpOption.Timestamps(5000, 0)));
-            TcpSegment synAck = h.expectSent("SYN,ACK", 300, 101);
+            TcpSegment synAck = h.expectSent(seg("SYN,ACK", 300, 101)
+                            .options(new TcpOption.MaxSegmentSize(1000), new TcpOption.Timestamps(1, 5000)))
+                    .get(0);
             int tsval = synAck.option(TcpOption.Timestamps.class).orElseThrow().tsVal();
             h.advanceTo(250_000);
             h.peerSends(peer().seq(101).ack(301).options(new TcpOption.Timestamps(5250, tsval)));
@@ -121,7 +123,8 @@ class OptionsAndDataTest {
             h.peerSends(peer().seq(100)
                     .flags(SYN)
                     .options(new TcpOption.MaxSegmentSize(1000), new TcpOption.SackPermitted()));
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(seg("SYN,ACK", 300, 101)
+                    .options(new TcpOption.MaxSegmentSize(1000), new TcpOption.SackPermitted()));
             h.peerSends(peer().seq(101).ack(301));
             return h;
         }
@@ -130,50 +133,44 @@ class OptionsAndDataTest {
         void firstBlockHoldsTheMostRecentSegment() {
             HostHarness h = established();
             h.peerSends(peer().seq(201).ack(301).payload(new byte[100]));
-            assertThat(h.expectSent("ACK", 301, 101)
-                            .option(TcpOption.Sack.class)
-                            .orElseThrow()
-                            .blocks())
-                    .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(301)));
+            h.expectSent(seg("ACK", 301, 101).options(sack(201, 301)));
             h.peerSends(peer().seq(401).ack(301).payload(new byte[100]));
-            assertThat(h.expectSent("ACK", 301, 101)
-                            .option(TcpOption.Sack.class)
-                            .orElseThrow()
-                            .blocks())
-                    .containsExactly(
-                            new SackBlock(SeqNum.of(401), SeqNum.of(501)),
-                            new SackBlock(SeqNum.of(201), SeqNum.of(301)));
+            h.expectSent(seg("ACK", 301, 101).options(sack(401, 501, 201, 301)));
             h.peerSends(peer().seq(301).ack(301).payload(new byte[100])); // joins the two blocks
-            assertThat(h.expectSent("ACK", 301, 101)
-                            .option(TcpOption.Sack.class)
-                            .orElseThrow()
-                            .blocks())
-                    .containsExactly(new SackBlock(SeqNum.of(201), SeqNum.of(501)));
+            h.expectSent(seg("ACK", 301, 101).options(sack(201, 501)));
             h.peerSends(peer().seq(101).ack(301).payload(new byte[100])); // fills the hole
-            assertThat(h.expectSent("ACK", 301, 501).option(TcpOption.Sack.class))
-                    .isEmpty();
+            h.expectSent(seg("ACK", 301, 501));
+        }
+
+        /** A SACK option with blocks given as left, right, left, right ... */
+        private static TcpOption.Sack sack(long... edges) {
+            List<SackBlock> blocks = new java.util.ArrayList<>();
+            for (int i = 0; i < edges.length; i += 2) {
+                blocks.add(new SackBlock(SeqNum.of(edges[i]), SeqNum.of(edges[i + 1])));
+            }
+            return new TcpOption.Sack(blocks);
         }
 
         @Test
         void retransmissionSkipsSackedData() {
             HostHarness h = established();
             h.host.send(0, KEY, new byte[4000]);
-            h.expectSentData("ACK", 301, 101, 1000);
-            h.expectSentData("ACK", 1301, 101, 1000);
-            h.expectSentData("ACK", 2301, 101, 1000);
-            h.expectSentData("ACK,PSH", 3301, 101, 1000);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(1000),
+                    seg("ACK", 1301, 101).len(1000),
+                    seg("ACK", 2301, 101).len(1000),
+                    seg("ACK,PSH", 3301, 101).len(1000));
             // The peer got the last two segments only.
             h.peerSends(peer().seq(101)
                     .ack(301)
                     .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
             h.advanceTo(1_000_000); // RTO: cwnd 1 segment
-            h.expectSentData("ACK", 301, 101, 1000);
-            h.expectNothingSent();
+            h.expectSent(seg("ACK", 301, 101).len(1000).retransmission());
             h.peerSends(peer().seq(101)
                     .ack(1301)
                     .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(2301), SeqNum.of(4301))))));
-            h.expectSentData("ACK", 1301, 101, 1000);
-            h.expectNothingSent(); // 2301..4301 is SACKed: not sent again
+            // 2301..4301 is SACKed: not sent again
+            h.expectSent(seg("ACK", 1301, 101).len(1000).retransmission());
             h.peerSends(peer().seq(101).ack(4301));
             h.expectNothingUntil(10_000_000);
         }
@@ -238,8 +235,8 @@ class OptionsAndDataTest {
             HostHarness h = new HostHarness(HostHarness.plain()).established();
             h.host.send(0, KEY, new byte[1]);
             h.host.send(0, KEY, new byte[1]);
-            h.expectSentData("ACK,PSH", 301, 101, 1);
-            h.expectSentData("ACK,PSH", 302, 101, 1);
+            h.expectSent(
+                    seg("ACK,PSH", 301, 101).len(1), seg("ACK,PSH", 302, 101).len(1));
         }
     }
 
@@ -250,15 +247,15 @@ class OptionsAndDataTest {
             HostHarness h = new HostHarness(HostHarness.plain().withWindow(2000)).established();
             h.host.setReading(0, KEY, false);
             h.peerSends(peer().seq(101).ack(301).payload(new byte[1500]));
-            assertThat(h.expectSent("ACK", 301, 1601).window()).isEqualTo(500);
+            h.expectSent(seg("ACK", 301, 1601).window(500));
             h.peerSends(peer().seq(1601).ack(301).payload(new byte[500]));
-            assertThat(h.expectSent("ACK", 301, 2101).window()).isZero();
+            h.expectSent(seg("ACK", 301, 2101).window(0));
             assertThat(h.host.received(KEY)).isEmpty();
             // Beyond a zero window: not accepted, answered with an ACK.
             h.peerSends(peer().seq(2101).ack(301).payload(new byte[1]));
-            assertThat(h.expectSent("ACK", 301, 2101).window()).isZero();
+            h.expectSent(seg("ACK", 301, 2101).window(0));
             h.host.setReading(0, KEY, true);
-            assertThat(h.expectSent("ACK", 301, 2101).window()).isEqualTo(2000); // the window update
+            h.expectSent(seg("ACK", 301, 2101).window(2000)); // the window update
             assertThat(h.host.received(KEY)).hasSize(2000);
             assertThat(h.eventsOf(LabEvent.DataDelivered.class))
                     .last()
@@ -273,19 +270,21 @@ class OptionsAndDataTest {
             h.host.send(0, KEY, new byte[100]);
             h.expectNothingSent();
             h.advanceTo(1_000_000);
-            h.expectSentData("ACK", 301, 101, 1);
+            // The first probe carries a new byte; the later ones repeat it: probes all, never retransmissions.
+            h.expectSent(seg("ACK", 301, 101).len(1).probe());
             h.peerSends(peer().seq(101).ack(301).window(0));
             h.expectNothingUntil(2_999_999);
             h.advanceTo(3_000_000);
-            h.expectSentData("ACK", 301, 101, 1);
+            h.expectSent(seg("ACK", 301, 101).len(1).probe());
             h.peerSends(peer().seq(101).ack(301).window(0));
             h.expectNothingUntil(6_999_999);
             h.advanceTo(7_000_000);
-            h.expectSentData("ACK", 301, 101, 1);
+            h.expectSent(seg("ACK", 301, 101).len(1).probe());
             // The window opens: the unacknowledged probe byte is resent, then the rest.
             h.peerSends(peer().seq(101).ack(301).window(5000));
-            h.expectSentData("ACK", 301, 101, 1);
-            h.expectSentData("ACK,PSH", 302, 101, 99);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(1).retransmission(),
+                    seg("ACK,PSH", 302, 101).len(99));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.tcplab.engine.stack.HostHarness.KEY;
 import static org.tcplab.engine.stack.HostHarness.peer;
+import static org.tcplab.engine.stack.HostHarness.seg;
 import static org.tcplab.engine.wire.TcpFlag.FIN;
 import static org.tcplab.engine.wire.TcpFlag.RST;
 import static org.tcplab.engine.wire.TcpFlag.SYN;
@@ -206,14 +207,13 @@ class TcpHostPacketTest {
             HostHarness h = h().synSent();
             h.expectNothingUntil(999_999);
             h.advanceTo(1_000_000);
-            assertThat(h.sent.peek().retransmission()).isTrue();
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(2_999_999);
             h.advanceTo(3_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(6_999_999);
             h.advanceTo(7_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
         }
 
         @Test
@@ -221,9 +221,9 @@ class TcpHostPacketTest {
             HostHarness h = new HostHarness(HostHarness.plain().withSynRetries(2));
             h.synSent();
             h.advanceTo(1_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.advanceTo(3_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(6_999_999);
             assertThat(h.state()).isEqualTo(TcpState.SYN_SENT);
             h.advanceTo(7_000_000);
@@ -308,7 +308,7 @@ class TcpHostPacketTest {
         void retransmittedSynGetsTheSynAckAgain() {
             HostHarness h = h().synReceived();
             h.peerSends(peer().seq(100).flags(SYN));
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(seg("SYN,ACK", 300, 101).retransmission());
         }
 
         @Test
@@ -323,7 +323,7 @@ class TcpHostPacketTest {
         void synAckIsRetransmittedThenGivesUp() {
             HostHarness h = new HostHarness(HostHarness.plain().withSynAckRetries(1)).synReceived();
             h.advanceTo(1_000_000);
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(seg("SYN,ACK", 300, 101).retransmission());
             h.advanceTo(3_000_000);
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
             assertThat(h.errors()).containsExactly("timeout");
@@ -365,9 +365,10 @@ class TcpHostPacketTest {
         void withoutMssOptionSegmentsAre536Bytes() {
             HostHarness h = h().established(); // the peer's SYN had no MSS option: RFC 9293 §3.7.1 default 536
             h.host.send(0, KEY, new byte[1200]);
-            h.expectSentData("ACK", 301, 101, 536);
-            h.expectSentData("ACK", 837, 101, 536);
-            h.expectSentData("ACK,PSH", 1373, 101, 128);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(536),
+                    seg("ACK", 837, 101).len(536),
+                    seg("ACK,PSH", 1373, 101).len(128));
         }
 
         @Test
@@ -378,9 +379,10 @@ class TcpHostPacketTest {
             h.peerSends(peer().seq(101).ack(301));
             assertThat(h.snapshot().effectiveMss()).isEqualTo(1000);
             h.host.send(0, KEY, new byte[2500]);
-            h.expectSentData("ACK", 301, 101, 1000);
-            h.expectSentData("ACK", 1301, 101, 1000);
-            h.expectSentData("ACK,PSH", 2301, 101, 500);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(1000),
+                    seg("ACK", 1301, 101).len(1000),
+                    seg("ACK,PSH", 2301, 101).len(500));
         }
 
         @Test
@@ -494,11 +496,10 @@ class TcpHostPacketTest {
             h.expectSentData("ACK,PSH", 301, 101, 3);
             h.expectNothingUntil(999_999);
             h.advanceTo(1_000_000);
-            assertThat(h.sent.peek().retransmission()).isTrue();
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
             h.expectNothingUntil(2_999_999);
             h.advanceTo(3_000_000);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
         }
 
         @Test
@@ -507,7 +508,7 @@ class TcpHostPacketTest {
             h.host.send(0, KEY, bytes("abc"));
             h.expectSentData("ACK,PSH", 301, 101, 3);
             h.advanceTo(1_000_000);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
             h.advanceTo(3_000_000);
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
             assertThat(h.errors()).containsExactly("timeout");
@@ -559,7 +560,7 @@ class TcpHostPacketTest {
         void finIsRetransmitted() {
             HostHarness h = h().finWait1();
             h.advanceTo(1_000_000);
-            h.expectSent("FIN,ACK", 301, 101);
+            h.expectSent(seg("FIN,ACK", 301, 101).retransmission());
         }
 
         @Test
@@ -567,8 +568,7 @@ class TcpHostPacketTest {
             HostHarness h = h().established();
             h.host.send(0, KEY, bytes("bye"));
             h.host.close(0, KEY);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
-            h.expectSent("FIN,ACK", 304, 101);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3), seg("FIN,ACK", 304, 101));
         }
     }
 
@@ -622,7 +622,7 @@ class TcpHostPacketTest {
         void finIsRetransmittedUntilAcked() {
             HostHarness h = h().lastAck();
             h.advanceTo(1_000_000);
-            h.expectSent("FIN,ACK", 301, 102);
+            h.expectSent(seg("FIN,ACK", 301, 102).retransmission());
         }
     }
 

@@ -37,6 +37,7 @@ public final class EventJson {
             m.put("from", s.from().id());
             m.put("to", s.to().id());
             m.put("retransmission", s.retransmission());
+            m.put("probe", s.probe());
             m.put("segment", segment(s.segment()));
             if (s.note() != null) m.put("note", s.note());
         } else if (e instanceof LabEvent.SegmentDelivered s) {

@@ -49,7 +49,8 @@ class ScenarioVerdictTest {
                     "",
                     "",
                     null);
-            add(new LabEvent.SegmentSent(ms * 1000, "1", ++segmentId, from, from.other(), retransmission, w, null));
+            add(new LabEvent.SegmentSent(
+                    ms * 1000, "1", ++segmentId, from, from.other(), retransmission, false, w, null));
             return segmentId;
         }
 
@@ -239,6 +240,7 @@ class ScenarioVerdictTest {
                     s.from(),
                     s.to(),
                     s.retransmission(),
+                    s.probe(),
                     s.segment(),
                     s.note());
         }

@@ -169,7 +169,7 @@ public final class FakeLabDriver implements LabDriver {
                 address(from).toBytes(), address(from.other()).toBytes(), sp, dp, seq, ack, flags, 65535, payload);
         WireSegment w = Packets.wire(packet, flags, seq, ack, 65535, payload.length);
         long id = ++segmentIds;
-        events.emit(new LabEvent.SegmentSent(now, conn, id, from, from.other(), false, w, note));
+        events.emit(new LabEvent.SegmentSent(now, conn, id, from, from.other(), false, false, w, note));
         return id;
     }
 
