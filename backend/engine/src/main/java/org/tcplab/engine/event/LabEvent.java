@@ -90,6 +90,38 @@ public sealed interface LabEvent {
         }
     }
 
+    /**
+     * An ACK the stack would have sent and did not, because of an ACK rate limit (RFC 5961 §7 ACK
+     * throttling, Linux's {@code tcp_invalid_ratelimit}): what ends an ACK war.
+     *
+     * @param detail what the ACK would have answered, and the limit, in words
+     */
+    record AckSuppressed(long timeUs, String connection, HostName host, AckSuppression reason, String detail)
+            implements LabEvent {
+        public String type() {
+            return "ack.suppressed";
+        }
+    }
+
+    /** Why an ACK was not sent. */
+    enum AckSuppression {
+        /** An ACK answering an unacceptable segment (RFC 9293 §3.10.7.4), within the connection's interval. */
+        OUT_OF_WINDOW_RATE_LIMIT("out-of-window-rate-limit"),
+        /** An RFC 5961 challenge ACK, within the connection's interval or beyond the host's per-second limit. */
+        CHALLENGE_ACK_RATE_LIMIT("challenge-ack-rate-limit");
+
+        private final String id;
+
+        AckSuppression(String id) {
+            this.id = id;
+        }
+
+        /** The schema spelling. */
+        public String id() {
+            return id;
+        }
+    }
+
     /** Congestion window changes (RFC 5681 / 6582), in bytes. */
     record CongestionChanged(long timeUs, String connection, HostName host, long cwnd, long ssthresh, String cause)
             implements LabEvent {

@@ -57,6 +57,10 @@ public final class TcpHost {
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private long deadlineOrder;
     private long lastNowUs;
+    /** The second (of lab time) the challenge-ACK count belongs to, and the count (Linux's tcp_challenge_ack_limit). */
+    private long challengeSecond = -1;
+
+    private int challengeAcks;
     private final Owner owner = new Owner();
 
     private static final class Listener {
@@ -412,6 +416,18 @@ public final class TcpHost {
             tcbs.remove(tcb.key(), tcb);
             Listener l = embryonic.remove(tcb);
             if (l != null) l.pending--;
+        }
+
+        @Override
+        public boolean challengeAckAllowed(long nowUs) {
+            long second = nowUs / 1_000_000;
+            if (second != challengeSecond) {
+                challengeSecond = second;
+                challengeAcks = 0;
+            }
+            if (challengeAcks >= config.challengeAckLimit()) return false;
+            challengeAcks++;
+            return true;
         }
 
         @Override

@@ -64,6 +64,8 @@ public final class Tcb {
     final TimerSet timers = new TimerSet();
     /** Retransmissions in a row without progress (SYN, SYN,ACK or data). */
     int retries;
+    /** When this connection last answered an unacceptable segment or sent a challenge ACK (Linux's last_oow_ack_time). */
+    private long lastInvalidAckUs = Long.MIN_VALUE;
 
     final Sender snd;
     final Receiver rcv;
@@ -194,7 +196,7 @@ public final class Tcb {
             }
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
             // (unless the RST bit is set, if so drop the segment and return)".
-            if (!in.rst) sendAck(nowUs);
+            if (!in.rst) answerUnacceptable(nowUs, in);
             return false;
         }
         rcv.noteTimestamp(in);
@@ -426,12 +428,74 @@ public final class Tcb {
         emit(nowUs, segment(snd.sndNxt, true).build(), Transmission.FIRST);
     }
 
-    /** RFC 5961 §3.2/§4/§5: the same ACK, sent to make a blind attacker's guess visible to the peer. */
+    /**
+     * The ACK answering an unacceptable segment, unless the connection sent one (or a challenge ACK)
+     * less than {@link TcpConfig#invalidAckIntervalUs()} ago: two ends that disagree about the
+     * sequence space would otherwise answer each other's ACKs forever (an ACK war). As in Linux
+     * ({@code tcp_oow_rate_limited}), segments carrying data or a FIN without SYN are always answered:
+     * their sender needs the ACK to stop retransmitting, and they are not part of an ACK loop.
+     */
+    private void answerUnacceptable(long nowUs, Incoming in) {
+        boolean occupiesSpace = in.len > 0 || in.fin;
+        if ((occupiesSpace && !in.syn) || invalidAckAllowed(nowUs)) {
+            sendAck(nowUs);
+            return;
+        }
+        suppressAck(
+                nowUs,
+                LabEvent.AckSuppression.OUT_OF_WINDOW_RATE_LIMIT,
+                "no ACK for an unacceptable segment (seq " + in.seq + ", RCV.NXT " + rcv.rcvNxt + "): "
+                        + intervalRule());
+    }
+
+    /** The per-connection limit in words, with when the next ACK may go. */
+    private String intervalRule() {
+        return "one such ACK per " + ms(cfg.invalidAckIntervalUs())
+                + " per connection (RFC 5961 §7, Linux tcp_invalid_ratelimit); the next may go at "
+                + ms(lastInvalidAckUs + cfg.invalidAckIntervalUs());
+    }
+
+    private static String ms(long us) {
+        return us % 1000 == 0 ? us / 1000 + " ms" : us / 1000.0 + " ms";
+    }
+
+    /**
+     * RFC 5961 §3.2/§4/§5: the same ACK, sent to make a blind attacker's guess visible to the peer;
+     * throttled as RFC 5961 §7 recommends, by the connection's interval and the host's per-second limit.
+     */
     private void sendChallengeAck(long nowUs, String why) {
+        if (!invalidAckAllowed(nowUs)) {
+            suppressAck(
+                    nowUs,
+                    LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT,
+                    "no challenge ACK (" + why + "): " + intervalRule());
+            return;
+        }
+        if (!owner.challengeAckAllowed(nowUs)) {
+            suppressAck(
+                    nowUs,
+                    LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT,
+                    "no challenge ACK (" + why + "): the host has sent its " + cfg.challengeAckLimit()
+                            + " challenge ACKs of this second (Linux tcp_challenge_ack_limit); more from "
+                            + ms((nowUs / 1_000_000 + 1) * 1_000_000));
+            return;
+        }
         owner.events()
                 .emit(new LabEvent.Note(
                         nowUs, id, owner.hostName().id() + " sends a challenge ACK (RFC 5961): " + why));
         sendAck(nowUs);
+    }
+
+    /** Linux's {@code __tcp_oow_rate_limited}: allowed (and remembered) unless the last one is too recent. */
+    private boolean invalidAckAllowed(long nowUs) {
+        long interval = cfg.invalidAckIntervalUs();
+        if (interval > 0 && lastInvalidAckUs != Long.MIN_VALUE && nowUs - lastInvalidAckUs < interval) return false;
+        lastInvalidAckUs = nowUs;
+        return true;
+    }
+
+    private void suppressAck(long nowUs, LabEvent.AckSuppression reason, String detail) {
+        owner.events().emit(new LabEvent.AckSuppressed(nowUs, id, owner.hostName(), reason, detail));
     }
 
     /** {@code <SEQ=SEG.ACK><CTL=RST>}: the reset answering an unacceptable ACK (§3.10.7.3, §3.10.7.4). */

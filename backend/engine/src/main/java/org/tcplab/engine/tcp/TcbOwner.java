@@ -20,6 +20,12 @@ public interface TcbOwner {
     /** The TCB is gone: it reached CLOSED, or a passive one went back to LISTEN (RFC 9293 §3.10.7.4). */
     void deleted(Tcb tcb);
 
+    /**
+     * Whether the host may send one more RFC 5961 challenge ACK at {@code nowUs} under its
+     * per-second limit ({@link TcpConfig#challengeAckLimit()}); counts it if so.
+     */
+    boolean challengeAckAllowed(long nowUs);
+
     /** Bytes handed to the application; returns the total delivered on this connection so far. */
     long delivered(Tcb tcb, byte[] data, int off, int len);
 }
