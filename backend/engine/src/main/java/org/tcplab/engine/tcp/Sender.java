@@ -313,8 +313,16 @@ final class Sender {
         sendAt(nowUs, seq, sndNxt, Transmission.RETRANSMISSION);
     }
 
-    /** RFC 6298 §5.4 to §5.6 for data, plus RFC 5681 §3.1's loss response (equation 4, LW = 1 SMSS). */
+    /**
+     * RFC 6298 §5.4 to §5.6 for data, plus RFC 5681 §3.1's loss response (equation 4, LW = 1 SMSS).
+     * The SACK scoreboard is discarded: RFC 2018 §5.1 "After a retransmit timeout the data sender
+     * SHOULD turn off all of the SACKed bits, since the timeout might indicate that the data receiver
+     * has reneged", and §5 "the sender MUST retransmit the segment at the left edge of the window
+     * after a retransmit timeout, whether or not the SACKed bit is on for that segment" (RFC 6675
+     * §5.1: "ignore prior SACK information in determining which data to retransmit").
+     */
     void retransmissionTimeout(long nowUs) {
+        if (scoreboard != null) scoreboard.clear();
         int smss = payloadCap();
         long flight = sndNxt.distanceFrom(sndUna);
         ssthresh = Math.max(flight / 2, 2L * smss);

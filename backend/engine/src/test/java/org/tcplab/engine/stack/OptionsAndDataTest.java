@@ -118,7 +118,7 @@ class OptionsAndDataTest {
 
     @Nested
     class Sack {
-        private HostHarness established() {
+        HostHarness established() {
             HostHarness h = new HostHarness(HostHarness.plain().withSack(true)).listen();
             h.peerSends(peer().seq(100)
                     .flags(SYN)
@@ -173,6 +173,57 @@ class OptionsAndDataTest {
             h.expectSent(seg("ACK", 1301, 101).len(1000).retransmission());
             h.peerSends(peer().seq(101).ack(4301));
             h.expectNothingUntil(10_000_000);
+        }
+    }
+
+    /**
+     * RFC 2018 §5 and §5.1, RFC 6675 §5.1: after a retransmission timeout the left edge is resent
+     * whether or not it was SACKed, and earlier SACK information no longer counts, because a
+     * receiver may renege (discard data it SACKed).
+     */
+    @Nested
+    class SackAfterTimeout {
+        private HostHarness sentFourSegments() {
+            HostHarness h = new Sack().established();
+            h.host.send(0, KEY, new byte[4000]);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(1000),
+                    seg("ACK", 1301, 101).len(1000),
+                    seg("ACK", 2301, 101).len(1000),
+                    seg("ACK,PSH", 3301, 101).len(1000));
+            return h;
+        }
+
+        @Test
+        void theLeftEdgeIsResentAfterATimeoutEvenWhenSacked() {
+            HostHarness h = sentFourSegments();
+            // A receiver reports the left edge as received but does not acknowledge it (it may discard it).
+            h.peerSends(peer().seq(101)
+                    .ack(301)
+                    .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(301), SeqNum.of(4301))))));
+            h.expectNothingSent();
+            h.advanceTo(1_000_000);
+            h.expectSent(seg("ACK", 301, 101).len(1000).retransmission());
+        }
+
+        @Test
+        void aRenegingReceiverGetsEverythingAgainAfterATimeout() {
+            HostHarness h = sentFourSegments();
+            h.peerSends(peer().seq(101)
+                    .ack(301)
+                    .options(new TcpOption.Sack(List.of(new SackBlock(SeqNum.of(1301), SeqNum.of(4301))))));
+            h.advanceTo(1_000_000);
+            h.expectSent(seg("ACK", 301, 101).len(1000).retransmission());
+            // The receiver reneges: it acknowledges the left edge and reports no SACK blocks any more.
+            h.peerSends(peer().seq(101).ack(1301));
+            h.expectSent(
+                    seg("ACK", 1301, 101).len(1000).retransmission(),
+                    seg("ACK", 2301, 101).len(1000).retransmission());
+            h.peerSends(peer().seq(101).ack(3301));
+            h.expectSent(seg("ACK,PSH", 3301, 101).len(1000).retransmission());
+            h.peerSends(peer().seq(101).ack(4301));
+            h.expectNothingUntil(60_000_000);
+            assertThat(h.snapshot().sndUna()).isEqualTo(4301);
         }
     }
 
