@@ -18,6 +18,9 @@ final class Sender {
     /** RFC 5681 §3.1: ssthresh "MAY be arbitrarily high (for example, to the size of the largest possible advertised window)". */
     static final long INITIAL_SSTHRESH = 1L << 30;
 
+    /** RFC 9293 §3.8.6.2.1: "The override timeout should be in the range 0.1 - 1.0 seconds." */
+    static final long SWS_OVERRIDE_US = 200_000;
+
     private final Tcb t;
     final RtoEstimator rto;
 
@@ -63,6 +66,10 @@ final class Sender {
 
     private long rttStartUs;
     private int persistBackoff;
+    /** Silly window avoidance held a small segment back with nothing in flight (the override timer's case). */
+    private boolean swsHeld;
+    /** The override timer fired: the next small segment goes whatever its size. */
+    private boolean swsOverride;
     /** What the peer SACKed above SND.UNA; allocated on first use. */
     private SackScoreboard scoreboard;
 
@@ -351,6 +358,11 @@ final class Sender {
         }
     }
 
+    /** RFC 9293 §3.8.6.2.1 (4): "or if the override timeout occurs", send what the window allows. */
+    void swsOverrideTimeout() {
+        swsOverride = true;
+    }
+
     // ---- output
 
     /**
@@ -380,31 +392,47 @@ final class Sender {
                 rtxNext = rtxNext.plus(used);
             }
         }
+        swsHeld = false;
         if (!goBackN) sendNewData(nowUs);
+        swsOverride = false;
         settleTimers(nowUs);
     }
 
+    /**
+     * New data and the FIN, as far as the windows allow and sender silly window avoidance (RFC 9293
+     * §3.8.6.2.1, MUST-38) permits. With D the data queued and not sent, U the usable window
+     * (SND.UNA + SND.WND - SND.NXT), send "(1) if a maximum-sized segment can be sent, i.e., if:
+     * min(D,U) >= Eff.snd.MSS; (2) or if the data is pushed and all queued data can be sent now, i.e.,
+     * if: [SND.NXT = SND.UNA and] PUSHed and D <= U (the bracketed condition is imposed by the Nagle
+     * algorithm); (3) or if at least a fraction Fs of the maximum window can be sent, i.e., if:
+     * [SND.NXT = SND.UNA and] min(D,U) >= Fs * Max(SND.WND); (4) or if the override timeout occurs",
+     * with Fs = 1/2. Every SEND pushes. A segment held back by congestion control alone waits for
+     * the ACKs of what is in flight.
+     */
     private void sendNewData(long nowUs) {
         int cap = payloadCap();
         while (true) {
             long unsent = sndNxt.lessThan(dataEnd()) ? dataEnd().distanceFrom(sndNxt) : 0;
             boolean finPending = finQueued && !finSent();
             if (unsent == 0 && !finPending) return;
-            long wndRoom = sndUna.plus(sndWnd).lessThan(sndNxt)
+            long usable = sndUna.plus(sndWnd).lessThan(sndNxt)
                     ? 0
                     : sndUna.plus(sndWnd).distanceFrom(sndNxt);
             long cwndRoom = Math.max(0, cwnd - sndNxt.distanceFrom(sndUna));
-            long len = Math.min(Math.min(unsent, cap), Math.min(wndRoom, cwndRoom));
+            long len = Math.min(Math.min(unsent, cap), Math.min(usable, cwndRoom));
             boolean fin = finPending && len == unsent;
             if (len == 0 && !fin) return;
             if (len < cap && !fin) {
                 boolean outstanding = sndNxt.greaterThan(sndUna);
-                if (len < unsent) {
-                    // Sender silly window avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt goes
-                    // only if it is at least half the largest window seen, or nothing is in flight.
-                    if (outstanding && len < maxSndWnd / 2) return;
-                } else if (t.cfg.nagle() && outstanding) {
-                    // Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is unacknowledged.
+                boolean nagleHolds = t.cfg.nagle() && outstanding;
+                if (len == unsent) {
+                    if (nagleHolds) return; // (2), with Nagle (RFC 896, RFC 9293 §3.7.4)
+                } else if (len < usable) {
+                    return; // congestion control, not the offered window, limits it: ACKs will come
+                } else if (!swsOverride && (len < maxSndWnd / 2 || nagleHolds)) {
+                    // Neither (1), (2) nor (3): a runt the offered window would make. Without data in
+                    // flight no ACK will come to reopen it, so the override timer (4) will force it.
+                    swsHeld = !outstanding;
                     return;
                 }
             }
@@ -450,8 +478,18 @@ final class Sender {
         return len + (fin ? 1 : 0);
     }
 
-    /** RFC 6298 §5.1/§5.2 for the retransmission timer and RFC 9293 §3.8.6.1 for the persist timer. */
+    /**
+     * RFC 6298 §5.1/§5.2 for the retransmission timer, RFC 9293 §3.8.6.1 for the persist timer and
+     * §3.8.6.2.1 for the silly window avoidance override timer.
+     */
     private void settleTimers(long nowUs) {
+        if (swsHeld) {
+            if (!t.timers.armed(TimerKind.SWS_OVERRIDE)) {
+                t.armTimer(nowUs, TimerKind.SWS_OVERRIDE, nowUs + SWS_OVERRIDE_US);
+            }
+        } else {
+            t.cancelTimer(nowUs, TimerKind.SWS_OVERRIDE);
+        }
         boolean outstanding = sndNxt.greaterThan(sndUna);
         boolean unsent = dataEnd().greaterThan(sndNxt) || (finQueued && !finSent());
         if (sndWnd == 0 && (unsent || outstanding) && t.state != TcpState.TIME_WAIT) {

@@ -331,6 +331,7 @@ public final class Tcb {
             case PERSIST -> snd.persistTimeout(nowUs);
             case DELAYED_ACK -> rcv.ackNow = true;
             case KEEPALIVE -> {} // never armed: keep-alives are optional (RFC 9293 §3.8.4) and off here
+            case SWS_OVERRIDE -> snd.swsOverrideTimeout();
         }
         if (state != TcpState.CLOSED) output(nowUs);
     }

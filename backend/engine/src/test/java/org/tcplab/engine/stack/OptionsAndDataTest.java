@@ -227,6 +227,91 @@ class OptionsAndDataTest {
         }
     }
 
+    /**
+     * Sender silly window avoidance (RFC 9293 §3.8.6.2.1, MUST-38): send (1) a full MSS, (2) pushed
+     * data that all fits (Nagle adds: with nothing in flight), (3) at least half the largest window
+     * the peer offered, or (4) whatever the window allows when the override timer fires.
+     */
+    @Nested
+    class SillyWindowAvoidance {
+        /** ESTABLISHED with an MSS of 1000 both ways; the peer's SYN offered {@code synWindow}. */
+        private static HostHarness established(int synWindow) {
+            HostHarness h = new HostHarness(HostHarness.plain()).listen();
+            h.peerSends(peer().seq(100).flags(SYN).window(synWindow).options(new TcpOption.MaxSegmentSize(1000)));
+            h.expectSent("SYN,ACK", 300, 101);
+            h.peerSends(peer().seq(101).ack(301).window(synWindow));
+            return h;
+        }
+
+        private static TimerKind lastTimer(HostHarness h, LabEvent.TimerAction action) {
+            return h.eventsOf(LabEvent.TimerChanged.class).stream()
+                    .filter(t -> t.action() == action)
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .timer();
+        }
+
+        @Test
+        void aSmallWindowGetsNoRuntUntilTheOverrideTimerFires() {
+            HostHarness h = new HostHarness(HostHarness.plain()).established(); // the peer offered 10,000
+            h.advanceTo(1_000_000);
+            h.peerSends(peer().seq(101).ack(301).window(10));
+            h.host.send(h.now, KEY, new byte[100]);
+            // 10 bytes is neither a full segment, nor all the data, nor half of the 10,000 once offered.
+            h.expectNothingSent();
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).last().satisfies(t -> {
+                assertThat(t.timer()).isEqualTo(TimerKind.SWS_OVERRIDE);
+                assertThat(t.action()).isEqualTo(LabEvent.TimerAction.ARMED);
+                assertThat(t.atUs()).isEqualTo(1_200_000);
+            });
+            h.expectNothingUntil(1_199_999);
+            h.advanceTo(1_200_000);
+            h.expectSent(seg("ACK", 301, 101).len(10));
+            assertThat(lastTimer(h, LabEvent.TimerAction.FIRED)).isEqualTo(TimerKind.SWS_OVERRIDE);
+            // The peer takes the 10 bytes and opens its window: the rest goes at once.
+            h.peerSends(peer().seq(101).ack(311).window(10_000));
+            h.expectSent(seg("ACK,PSH", 311, 101).len(90));
+        }
+
+        @Test
+        void halfTheLargestWindowGoesAtOnce() {
+            HostHarness h = established(1000);
+            h.peerSends(peer().seq(101).ack(301).window(600));
+            h.host.send(h.now, KEY, new byte[2000]);
+            h.expectSent(seg("ACK", 301, 101).len(600)); // (3): 600 >= 1000 / 2
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).noneMatch(t -> t.timer() == TimerKind.SWS_OVERRIDE);
+        }
+
+        @Test
+        void lessThanHalfTheLargestWindowWaitsForTheOverride() {
+            HostHarness h = established(1000);
+            h.peerSends(peer().seq(101).ack(301).window(400));
+            h.host.send(h.now, KEY, new byte[2000]);
+            h.expectNothingUntil(199_999);
+            h.advanceTo(200_000);
+            h.expectSent(seg("ACK", 301, 101).len(400));
+        }
+
+        @Test
+        void withDataInFlightTheAckReopensTheWindowAndNoOverrideIsNeeded() {
+            HostHarness h = established(10_000);
+            h.peerSends(peer().seq(101).ack(301).window(1500));
+            h.host.send(h.now, KEY, new byte[2000]);
+            h.expectSent(seg("ACK", 301, 101).len(1000)); // (1) a full segment; the 500 left would be a runt
+            assertThat(h.eventsOf(LabEvent.TimerChanged.class)).noneMatch(t -> t.timer() == TimerKind.SWS_OVERRIDE);
+            h.peerSends(peer().seq(101).ack(1301).window(1500));
+            h.expectSent(seg("ACK,PSH", 1301, 101).len(1000)); // (2) all the rest fits
+        }
+
+        @Test
+        void dataThatAllFitsGoesAtOnce() {
+            HostHarness h = new HostHarness(HostHarness.plain()).established();
+            h.peerSends(peer().seq(101).ack(301).window(10));
+            h.host.send(h.now, KEY, new byte[10]);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(10)); // (2): D <= U, pushed
+        }
+    }
+
     @Nested
     class DelayedAck {
         private HostHarness established() {
