@@ -400,9 +400,18 @@ public final class Tcb {
         owner.deleted(this);
     }
 
-    /** TIME-WAIT ends early because a new SYN reopens the 4-tuple (RFC 6191). */
-    public void reincarnated(long nowUs) {
-        delete(nowUs, "new SYN in TIME-WAIT (RFC 6191)");
+    /**
+     * A new SYN reopens this TIME-WAIT connection's 4-tuple (RFC 9293 §3.6.1): the listener takes it
+     * and this incarnation waits aside, its 2MSL deadline kept, in case the SYN was an old duplicate.
+     */
+    public void setAside(long nowUs) {
+        changeState(nowUs, TcpState.LISTEN, "new SYN above RCV.NXT reopens the connection (RFC 9293 §3.6.1)");
+    }
+
+    /** The reopening SYN was an old duplicate: back to TIME-WAIT with the deadline it had (RFC 9293 §3.6.1). */
+    public void resumeTimeWait(long nowUs) {
+        changeState(nowUs, TcpState.TIME_WAIT, "the new SYN was an old duplicate: back to TIME-WAIT (RFC 9293 §3.6.1)");
+        armTimer(nowUs, TimerKind.TIME_WAIT, timers.deadline(TimerKind.TIME_WAIT));
     }
 
     /** Drops everything without a trace (host crash). */
@@ -572,6 +581,11 @@ public final class Tcb {
     /** RCV.NXT (null before the peer's SYN). */
     public SeqNum rcvNxt() {
         return rcv.rcvNxt;
+    }
+
+    /** SND.NXT: one past the last sequence number this connection has used. */
+    public SeqNum sndNxt() {
+        return snd.sndNxt;
     }
 
     public ConnectionSnapshot snapshot() {

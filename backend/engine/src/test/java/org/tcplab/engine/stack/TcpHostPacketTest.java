@@ -671,13 +671,99 @@ class TcpHostPacketTest {
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
         }
 
+        /** RFC 9293 §3.6.1 (MAY-2): a new SYN above RCV.NXT may reopen the connection from TIME-WAIT. */
         @Test
-        void aNewSynAboveRcvNxtReopensThePort() {
+        void aNewSynAboveRcvNxtReopensThePortWithAnIssAboveTheOldConnection() {
             HostHarness h = h().timeWait(); // passive side closed first here, listener still on 80
             h.peerSends(peer().seq(5000).flags(SYN));
-            h.expectSent("SYN,ACK", 300, 5001);
+            // The ISN source offers 300 again, below the old SND.NXT (302): the ISS must lie above
+            // everything the old incarnation used, so it is the old SND.NXT + 65537 (as Linux picks).
+            h.expectSent("SYN,ACK", 302 + 65_537, 5001);
             assertThat(h.state()).isEqualTo(TcpState.SYN_RECEIVED);
-            assertThat(h.stateChanges()).endsWith("TIME_WAIT>CLOSED", "LISTEN>SYN_RECEIVED");
+            assertThat(h.stateChanges()).endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED");
+            assertThat(h.eventsOf(LabEvent.Note.class))
+                    .extracting(LabEvent.Note::text)
+                    .contains("server reopens the connection from TIME-WAIT: ISS 65839 lies above 301, the last"
+                            + " sequence number of the old connection (RFC 9293 §3.6.1)");
+        }
+
+        @Test
+        void afterATransferTheNewIssIsAboveEverySequenceNumberUsed() {
+            HostHarness h = h().established();
+            h.host.send(h.now, KEY, new byte[1000]);
+            h.expectSent(seg("ACK", 301, 101).len(536), seg("ACK,PSH", 837, 101).len(464));
+            h.peerSends(peer().seq(101).ack(1301));
+            h.host.close(h.now, KEY);
+            h.expectSent("FIN,ACK", 1301, 101);
+            h.peerSends(peer().seq(101).ack(1302).flags(FIN));
+            h.expectSent("ACK", 1302, 102);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.peerSends(peer().seq(9000).flags(SYN));
+            h.expectSent("SYN,ACK", 1302 + 65_537, 9001);
+        }
+
+        @Test
+        void anIsnAlreadyAboveTheOldConnectionIsKept() {
+            HostHarness h = h().timeWait();
+            h.host.pinIsn(KEY, org.tcplab.engine.wire.SeqNum.of(90_000));
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 90_000, 5001);
+        }
+
+        @Test
+        void aReopeningSynThatProvesAnOldDuplicateReturnsToTimeWait() {
+            HostHarness h = new HostHarness(HostHarness.plain().withMslUs(10_000_000)).timeWait();
+            long deadline = h.now + 20_000_000;
+            h.advanceTo(1_000_000);
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 65_839, 5001);
+            // The peer knows no such connection: it resets our SYN,ACK. The SYN was an old duplicate.
+            h.peerSends(peer().seq(5001).flags(RST));
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            assertThat(h.stateChanges())
+                    .endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED", "SYN_RECEIVED>LISTEN", "LISTEN>TIME_WAIT");
+            // The old incarnation is intact: a retransmission of its FIN is acknowledged with its numbers ...
+            h.peerSends(peer().seq(101).ack(302).flags(FIN));
+            h.expectSent("ACK", 302, 102);
+            // ... (which restarts 2MSL, RFC 9293 §3.10.7.4), and it ends as TIME-WAIT ends.
+            long restarted = h.now + 20_000_000;
+            assertThat(restarted).isGreaterThan(deadline);
+            h.expectNothingUntil(restarted - 1);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.advanceTo(restarted);
+            assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+            assertThat(h.eventsOf(LabEvent.StateChanged.class))
+                    .last()
+                    .extracting(LabEvent.StateChanged::cause)
+                    .isEqualTo("2MSL timeout");
+        }
+
+        @Test
+        void theOldIncarnationKeepsItsDeadlineWhenItReturns() {
+            HostHarness h = new HostHarness(HostHarness.plain().withMslUs(10_000_000)).timeWait();
+            long deadline = h.now + 20_000_000;
+            h.advanceTo(1_000_000);
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 65_839, 5001);
+            h.peerSends(peer().seq(5001).flags(RST));
+            h.expectNothingUntil(deadline - 1);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.advanceTo(deadline);
+            assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+        }
+
+        @Test
+        void aReopenedConnectionThatIsEstablishedForgetsTheOldOne() {
+            HostHarness h = new HostHarness(HostHarness.plain().withMslUs(10_000_000)).timeWait();
+            long deadline = h.now + 20_000_000;
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 65_839, 5001);
+            h.peerSends(peer().seq(5001).ack(65_840));
+            assertThat(h.state()).isEqualTo(TcpState.ESTABLISHED);
+            h.expectNothingUntil(deadline + 1_000_000);
+            assertThat(h.state()).isEqualTo(TcpState.ESTABLISHED);
+            assertThat(h.stateChanges())
+                    .endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED", "SYN_RECEIVED>ESTABLISHED");
         }
 
         @Test
