@@ -58,7 +58,9 @@ public final class TcpHost {
 
     private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new LinkedHashMap<>();
     private final Map<ConnectionKey, ReceivedBytes> received = new LinkedHashMap<>();
-    private final ArrayList<Outbound> outbound = new ArrayList<>();
+    /** Segments queued for the next {@link #poll}; handed over whole, never copied. */
+    private ArrayList<Outbound> outbound = new ArrayList<>();
+
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private long deadlineOrder;
     private long lastNowUs;
@@ -373,8 +375,8 @@ public final class TcpHost {
             settle(d.tcb());
         }
         if (outbound.isEmpty()) return List.of();
-        List<Outbound> out = new ArrayList<>(outbound);
-        outbound.clear();
+        List<Outbound> out = outbound;
+        outbound = new ArrayList<>(4);
         return out;
     }
 
@@ -385,8 +387,14 @@ public final class TcpHost {
         return deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.peek().atUs();
     }
 
+    /**
+     * A deadline still counts if its timer was not re-armed or cancelled since, and its TCB is still
+     * this host's: a deleted TCB is CLOSED (or LISTEN again, RFC 9293 §3.10.7.4), one set aside for a
+     * reopening SYN is LISTEN until it returns, one lost in a crash is CLOSED.
+     */
     private boolean live(Deadline d) {
-        return tcbs.get(d.tcb().key()) == d.tcb() && d.tcb().timerDeadline(d.kind()) == d.atUs();
+        TcpState s = d.tcb().state();
+        return s != TcpState.CLOSED && s != TcpState.LISTEN && d.tcb().timerDeadline(d.kind()) == d.atUs();
     }
 
     public List<Integer> listeners() {

@@ -60,8 +60,8 @@ final class Handshake {
         boolean ackAcceptable = false;
         // "first check the ACK bit": "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless
         // the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>".
-        if (seg.flags().ack()) {
-            SeqNum ack = seg.ack();
+        SeqNum ack = seg.ackNumber().orElse(null);
+        if (ack != null) {
             if (ack.lessOrEqual(t.snd.iss) || ack.greaterThan(t.snd.sndNxt)) {
                 if (!seg.flags().rst()) t.emit(nowUs, t.reset(ack), Transmission.FIRST);
                 return;
@@ -84,7 +84,7 @@ final class Handshake {
         if (ackAcceptable) {
             // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED".
             t.snd.synAcked(nowUs, seg);
-            t.snd.takeWindow(seg.seq(), seg.ack(), seg.window());
+            t.snd.takeWindow(seg.seq(), ack, seg.window());
             t.changeState(nowUs, TcpState.ESTABLISHED, "SYN,ACK received");
             t.snd.connectionEstablished(nowUs, retransmitted);
             // "If there are other controls or text in the segment, then continue processing at the
@@ -198,13 +198,13 @@ final class Handshake {
         if (sack) o.add(new TcpOption.SackPermitted());
         if (answer ? n.timestamps() : cfg.timestamps()) {
             if (!sack) {
-                o.add(new TcpOption.NoOp());
-                o.add(new TcpOption.NoOp());
+                o.add(Tcb.NOP);
+                o.add(Tcb.NOP);
             }
             o.add(new TcpOption.Timestamps(Tcb.tsClock(nowUs), synAck && n.timestamps() ? t.rcv.tsRecent : 0));
         }
         if (answer ? n.windowScaling() : cfg.windowScale() > 0) {
-            o.add(new TcpOption.NoOp());
+            o.add(Tcb.NOP);
             o.add(new TcpOption.WindowScale(Math.min(cfg.windowScale(), 14)));
         }
         return o;

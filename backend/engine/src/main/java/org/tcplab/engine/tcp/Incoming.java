@@ -36,7 +36,7 @@ final class Incoming {
         fin = s.flags().fin();
         ack = s.flags().ack();
         rst = s.flags().rst();
-        ackNo = ack ? s.ack() : null;
+        ackNo = s.ackNumber().orElse(null);
         window = s.window();
         data = s.payloadLength() == 0 ? EMPTY : s.payload();
         len = data.length;

@@ -463,7 +463,7 @@ final class Sender {
         }
         boolean fin = finQueued && seq.plus(len).equals(finSeq()) && limit.greaterThan(finSeq());
         if (len == 0 && !fin) return 0;
-        TcpSegment.Builder b = t.segment(seq, true);
+        TcpSegment.Builder b = t.segment(nowUs, seq, true, len > 0);
         if (len > 0) {
             b.payload(buf.copy(seq.distanceFrom(bufSeq), len));
         }

@@ -49,6 +49,11 @@ import org.tcplab.engine.wire.TcpSegment;
  */
 public final class Tcb {
 
+    /** The padding option, one shared value (options are immutable). */
+    static final TcpOption NOP = new TcpOption.NoOp();
+
+    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
+
     // ---- identity
     final TcbOwner owner;
     final TcpConfig cfg;
@@ -154,7 +159,7 @@ public final class Tcb {
         switch (state) {
             // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>".
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
-                emit(nowUs, segment(snd.sndNxt, false).flags(TcpFlag.RST).build(), Transmission.FIRST);
+                emit(nowUs, reset(snd.sndNxt), Transmission.FIRST);
             default -> {}
         }
         delete(nowUs, "abort");
@@ -311,7 +316,7 @@ public final class Tcb {
     private void enterTimeWait(long nowUs, String cause) {
         changeState(nowUs, TcpState.TIME_WAIT, cause);
         // "start the time-wait timer, turn off the other timers".
-        for (TimerKind k : TimerKind.values()) {
+        for (TimerKind k : TIMER_KINDS) {
             if (k != TimerKind.TIME_WAIT) cancelTimer(nowUs, k);
         }
         armTimer(nowUs, TimerKind.TIME_WAIT, nowUs + 2 * cfg.mslUs());
@@ -393,7 +398,7 @@ public final class Tcb {
     }
 
     private void deleteSilently(long nowUs) {
-        for (TimerKind k : TimerKind.values()) cancelTimer(nowUs, k);
+        for (TimerKind k : TIMER_KINDS) cancelTimer(nowUs, k);
         if (state != TcpState.LISTEN) state = TcpState.CLOSED;
         snd.release();
         rcv.release();
@@ -435,7 +440,7 @@ public final class Tcb {
 
     /** {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}. */
     void sendAck(long nowUs) {
-        emit(nowUs, segment(snd.sndNxt, true).build(), Transmission.FIRST);
+        emit(nowUs, segment(nowUs, snd.sndNxt, true, false).build(), Transmission.FIRST);
     }
 
     /**
@@ -508,7 +513,10 @@ public final class Tcb {
         owner.events().emit(new LabEvent.AckSuppressed(nowUs, id, owner.hostName(), reason, detail));
     }
 
-    /** {@code <SEQ=SEG.ACK><CTL=RST>}: the reset answering an unacceptable ACK (§3.10.7.3, §3.10.7.4). */
+    /**
+     * {@code <SEQ=x><CTL=RST>}: the reset of ABORT (x = SND.NXT, §3.10.5) or answering an unacceptable
+     * ACK (x = SEG.ACK, §3.10.7.3, §3.10.7.4); no options.
+     */
     TcpSegment reset(SeqNum seq) {
         return TcpSegment.builder(key.localPort(), key.remotePort())
                 .seq(seq)
@@ -516,46 +524,47 @@ public final class Tcb {
                 .build();
     }
 
-    /** A segment at {@code seq} with our window, ACK if asked; {@link #emit} adds the per-segment options. */
-    TcpSegment.Builder segment(SeqNum seq, boolean withAck) {
+    /**
+     * A segment at {@code seq} with our window, ACK if asked, and the options every non-SYN segment
+     * carries: timestamps if negotiated, SACK blocks if any on an ACK without data (so that data
+     * segments keep to the effective MSS).
+     */
+    TcpSegment.Builder segment(long nowUs, SeqNum seq, boolean withAck, boolean withData) {
         TcpSegment.Builder b =
                 TcpSegment.builder(key.localPort(), key.remotePort()).seq(seq);
         if (withAck) b.ack(rcv.rcvNxt);
-        return b.window(rcv.windowField());
+        b.window(rcv.windowField());
+        if (options.timestamps() || options.sack()) {
+            List<TcpOption> opts = segmentOptions(nowUs, withAck, withAck && !withData);
+            if (!opts.isEmpty()) b.options(opts);
+        }
+        return b;
     }
 
-    /** Options every non-SYN segment carries: timestamps if negotiated, SACK blocks on pure ACKs if any. */
     private List<TcpOption> segmentOptions(long nowUs, boolean withAck, boolean withSack) {
         List<TcpOption> opts = null;
         if (options.timestamps()) {
             opts = new ArrayList<>(6);
-            opts.add(new TcpOption.NoOp());
-            opts.add(new TcpOption.NoOp());
+            opts.add(NOP);
+            opts.add(NOP);
             opts.add(new TcpOption.Timestamps(tsClock(nowUs), withAck ? rcv.tsRecent : 0));
         }
         if (options.sack() && withSack) {
             List<TcpOption.SackBlock> blocks = rcv.sackBlocks(options.timestamps() ? 3 : 4);
             if (!blocks.isEmpty()) {
                 if (opts == null) opts = new ArrayList<>(3);
-                opts.add(new TcpOption.NoOp());
-                opts.add(new TcpOption.NoOp());
+                opts.add(NOP);
+                opts.add(NOP);
                 opts.add(new TcpOption.Sack(blocks));
             }
         }
         return opts == null ? List.of() : opts;
     }
 
-    /** Finishes a segment: adds the per-segment options and hands it to the owner. */
+    /** Hands a segment to the owner; one carrying an ACK pays the receiver's ACK debt. */
     void emit(long nowUs, TcpSegment seg, Transmission kind) {
-        TcpSegment out = seg;
-        boolean ack = seg.flags().ack();
-        if (!seg.flags().syn() && !seg.flags().rst() && (options.timestamps() || options.sack())) {
-            // SACK blocks ride on pure ACKs only, so data segments keep to the effective MSS.
-            List<TcpOption> opts = segmentOptions(nowUs, ack, ack && seg.payloadLength() == 0);
-            if (!opts.isEmpty()) out = seg.toBuilder().options(opts).build();
-        }
-        if (ack) rcv.ackSent(nowUs);
-        owner.transmit(this, out, kind == Transmission.RETRANSMISSION, kind == Transmission.PROBE);
+        if (seg.flags().ack()) rcv.ackSent(nowUs);
+        owner.transmit(this, seg, kind == Transmission.RETRANSMISSION, kind == Transmission.PROBE);
     }
 
     /** RFC 7323 §4: our TSval clock ticks in milliseconds (plus one so that time 0 is not "no echo"). */
