@@ -78,7 +78,7 @@ public final class EngineBench {
         RunResult linux = byName.get("linuxLoopbackCycle");
         if (sim != null) {
             printScore("sim_cycles", sim.getPrimaryResult(), "cycles/s");
-            Result alloc = sim.getSecondaryResults().get("·gc.alloc.rate.norm");
+            Result alloc = sim.getSecondaryResults().get("gc.alloc.rate.norm");
             if (alloc != null) print("sim_cycle_alloc", alloc.getScore(), "bytes/cycle");
         }
         if (linux != null) printScore("linux_loopback_cycles", linux.getPrimaryResult(), "cycles/s");
