@@ -11,22 +11,18 @@ import org.tcplab.engine.wire.TcpSegment;
  * The opening handshake of one connection (RFC 9293 §3.5): active and passive OPEN (§3.10.1,
  * §3.10.7.2), SEGMENT ARRIVES in SYN-SENT (§3.10.7.3), the SYN-RECEIVED parts of the first and
  * fifth checks (§3.10.7.4), the SYN and SYN,ACK with their options (RFC 9293 §3.7.1, RFC 7323,
- * RFC 2018) and their retransmission.
+ * RFC 2018) and their retransmission. Stateless: what the handshake leaves behind lives where it
+ * belongs (IRS and RCV.NXT in the Receiver, ISS and the SYN's timing in the Sender, the agreed
+ * {@link NegotiatedOptions} in the Tcb), so an established connection carries nothing of it.
  */
 final class Handshake {
 
-    private final Tcb t;
-    /** A SYN or SYN,ACK was retransmitted (RFC 6298 §5.7). */
-    private boolean retransmitted;
-
-    Handshake(Tcb t) {
-        this.t = t;
-    }
+    private Handshake() {}
 
     /** Active OPEN (§3.10.1): "An initial send sequence number (ISS) is selected. A SYN segment ... is sent". */
-    void activeOpen(long nowUs) {
+    static void activeOpen(Tcb t, long nowUs) {
         t.changeState(nowUs, TcpState.SYN_SENT, "active open");
-        sendSyn(nowUs, false);
+        sendSyn(t, nowUs, false);
     }
 
     /**
@@ -34,29 +30,29 @@ final class Handshake {
      * {@code <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>}. With {@link TcpConfig#twoWayHandshake()} the
      * teaching variant goes straight to ESTABLISHED and hands the SYN's data to the application.
      */
-    void passiveOpen(long nowUs, TcpSegment syn) {
+    static void passiveOpen(Tcb t, long nowUs, TcpSegment syn) {
         t.state = TcpState.LISTEN;
-        synArrived(syn);
+        synArrived(t, syn);
         // RFC 7323 §2.2: the window in a SYN is never scaled.
         t.snd.takeWindow(syn.seq(), t.snd.iss, syn.window());
         if (t.cfg.twoWayHandshake()) {
             t.changeState(nowUs, TcpState.ESTABLISHED, "SYN received (two-way handshake)");
             // The server believes the handshake is over: its SYN needs no acknowledgment.
             t.snd.synAssumedAcked();
-            t.snd.connectionEstablished(nowUs, false);
+            t.snd.connectionEstablished(nowUs);
             byte[] data = syn.payload();
             int len = (int) Math.min(data.length, t.rcv.window());
             if (len > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, len);
-            emitSynAck(nowUs, false);
+            emitSynAck(t, nowUs, false);
             t.output(nowUs);
             return;
         }
         t.changeState(nowUs, TcpState.SYN_RECEIVED, "SYN received");
-        sendSynAck(nowUs, false);
+        sendSynAck(t, nowUs, false);
     }
 
     /** §3.10.7.3 SYN-SENT STATE. */
-    void synSentArrives(long nowUs, TcpSegment seg) {
+    static void synSentArrives(Tcb t, long nowUs, TcpSegment seg) {
         boolean ackAcceptable = false;
         // "first check the ACK bit": "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless
         // the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>".
@@ -80,13 +76,13 @@ final class Handshake {
         // "third check the security" (skipped: RFC 9293 §3.9.1 compartments are not modelled).
         // "fourth check the SYN bit".
         if (!seg.flags().syn()) return; // "fifth, if neither of the SYN or RST bits is set, then drop"
-        synArrived(seg);
+        synArrived(t, seg);
         if (ackAcceptable) {
             // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED".
             t.snd.synAcked(nowUs, seg);
             t.snd.takeWindow(seg.seq(), ack, seg.window());
             t.changeState(nowUs, TcpState.ESTABLISHED, "SYN,ACK received");
-            t.snd.connectionEstablished(nowUs, retransmitted);
+            t.snd.connectionEstablished(nowUs);
             // "If there are other controls or text in the segment, then continue processing at the
             // sixth step"; either way the SYN,ACK is acknowledged now.
             Incoming in = new Incoming(seg);
@@ -101,7 +97,7 @@ final class Handshake {
             t.changeState(nowUs, TcpState.SYN_RECEIVED, "SYN received (simultaneous open)");
             t.cancelTimer(nowUs, TimerKind.RETRANSMISSION);
             t.retries = 0;
-            sendSynAck(nowUs, false);
+            sendSynAck(t, nowUs, false);
         }
     }
 
@@ -109,12 +105,12 @@ final class Handshake {
      * SYN-RECEIVED, before "first check sequence number": the peer's own SYN again. Returns false
      * when the segment has been dealt with.
      */
-    boolean synReceivedSeesSyn(long nowUs, Incoming in) {
+    static boolean synReceivedSeesSyn(Tcb t, long nowUs, Incoming in) {
         if (!in.syn || !in.seq.equals(t.rcv.irs)) return true;
         if (!in.ack) {
             // The peer retransmitted its SYN: our SYN,ACK was lost. Answer with the SYN,ACK again at
             // once (as Linux does) rather than a bare ACK the peer in SYN-SENT would ignore.
-            sendSynAck(nowUs, true);
+            sendSynAck(t, nowUs, true);
             return false;
         }
         // Simultaneous open (figure 7, line 6): the peer's SYN,ACK repeats the SYN we already hold;
@@ -128,7 +124,7 @@ final class Handshake {
      * ESTABLISHED state and continue processing with the variables below set to: SND.WND <- SEG.WND,
      * SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK". Returns false when the segment is done with.
      */
-    boolean ackOfSynArrives(long nowUs, Incoming in) {
+    static boolean ackOfSynArrives(Tcb t, long nowUs, Incoming in) {
         SeqNum ack = in.ackNo;
         if (!t.snd.sndUna.lessThan(ack) || !ack.lessOrEqual(t.snd.sndNxt)) {
             // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
@@ -138,22 +134,21 @@ final class Handshake {
         t.changeState(nowUs, TcpState.ESTABLISHED, "ACK of SYN");
         t.snd.synAcked(nowUs, in.raw);
         t.snd.takeWindow(in.seq, ack, (long) in.window << t.options.sndShift());
-        t.snd.connectionEstablished(nowUs, retransmitted);
+        t.snd.connectionEstablished(nowUs);
         if (t.snd.finQueued) t.changeState(nowUs, TcpState.FIN_WAIT_1, "close");
         return true;
     }
 
     /** The retransmission timer fired in SYN-SENT or SYN-RECEIVED (RFC 6298 §5.4, backed off by the caller). */
-    void retransmit(long nowUs) {
+    static void retransmit(Tcb t, long nowUs) {
         if (t.state == TcpState.SYN_SENT) {
-            sendSyn(nowUs, true);
+            sendSyn(t, nowUs, true);
         } else {
-            sendSynAck(nowUs, true);
+            sendSynAck(t, nowUs, true);
         }
     }
 
-    private void sendSyn(long nowUs, boolean retransmission) {
-        if (retransmission) retransmitted = true;
+    private static void sendSyn(Tcb t, long nowUs, boolean retransmission) {
         t.snd.timeSyn(nowUs, retransmission);
         t.emit(
                 nowUs,
@@ -161,20 +156,19 @@ final class Handshake {
                         .seq(t.snd.iss)
                         .flags(TcpFlag.SYN)
                         .window(t.rcv.synWindow())
-                        .options(synOptions(nowUs, false))
+                        .options(synOptions(t, nowUs, false))
                         .build(),
                 retransmission ? Transmission.RETRANSMISSION : Transmission.FIRST);
         t.armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + t.snd.rto.rtoUs());
     }
 
-    private void sendSynAck(long nowUs, boolean retransmission) {
-        if (retransmission) retransmitted = true;
+    private static void sendSynAck(Tcb t, long nowUs, boolean retransmission) {
         t.snd.timeSyn(nowUs, retransmission);
-        emitSynAck(nowUs, retransmission);
+        emitSynAck(t, nowUs, retransmission);
         t.armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + t.snd.rto.rtoUs());
     }
 
-    private void emitSynAck(long nowUs, boolean retransmission) {
+    private static void emitSynAck(Tcb t, long nowUs, boolean retransmission) {
         t.emit(
                 nowUs,
                 TcpSegment.builder(t.key.localPort(), t.key.remotePort())
@@ -182,13 +176,13 @@ final class Handshake {
                         .ack(t.rcv.rcvNxt)
                         .flags(TcpFlag.SYN)
                         .window(t.rcv.synWindow())
-                        .options(synOptions(nowUs, true))
+                        .options(synOptions(t, nowUs, true))
                         .build(),
                 retransmission ? Transmission.RETRANSMISSION : Transmission.FIRST);
     }
 
     /** SYN options: MSS, SACK-permitted, timestamps, window scale; a passive SYN,ACK offers only what the peer offered. */
-    private List<TcpOption> synOptions(long nowUs, boolean synAck) {
+    private static List<TcpOption> synOptions(Tcb t, long nowUs, boolean synAck) {
         NegotiatedOptions n = t.options;
         TcpConfig cfg = t.cfg;
         List<TcpOption> o = new ArrayList<>(8);
@@ -211,7 +205,7 @@ final class Handshake {
     }
 
     /** The peer's SYN: IRS and RCV.NXT, and its options read (RFC 9293 §3.7.1, RFC 7323 §2.2/§3.2, RFC 2018 §2). */
-    private void synArrived(TcpSegment syn) {
+    private static void synArrived(Tcb t, TcpSegment syn) {
         t.rcv.synArrived(syn.seq());
         t.options = NegotiatedOptions.of(syn, t.cfg);
         t.rcv.negotiated(t.options);

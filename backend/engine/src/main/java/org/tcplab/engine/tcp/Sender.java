@@ -65,6 +65,9 @@ final class Sender {
     private SeqNum rttSeq;
 
     private long rttStartUs;
+    /** Our SYN or SYN,ACK was retransmitted (RFC 6298 §5.7). */
+    private boolean synRetransmitted;
+
     private int persistBackoff;
     /** Silly window avoidance held a small segment back with nothing in flight (the override timer's case). */
     private boolean swsHeld;
@@ -150,6 +153,7 @@ final class Sender {
     /** Times the SYN (or SYN,ACK) unless it is a retransmission (Karn's rule, RFC 6298 §3). */
     void timeSyn(long nowUs, boolean retransmission) {
         if (retransmission) {
+            synRetransmitted = true;
             rttSeq = null;
         } else {
             rttSeq = iss.plus(1);
@@ -176,9 +180,9 @@ final class Sender {
     }
 
     /** Entering ESTABLISHED: RFC 5681 §3.1's initial window; RFC 6298 §5.7 after a lost SYN. */
-    void connectionEstablished(long nowUs, boolean handshakeRetransmitted) {
+    void connectionEstablished(long nowUs) {
         t.retries = 0;
-        if (handshakeRetransmitted) rto.handshakeLossReset();
+        if (synRetransmitted) rto.handshakeLossReset();
         int smss = payloadCap();
         // RFC 5681 §3.1: IW = 2, 3 or 4 segments depending on SMSS.
         int segments = smss > 2190 ? 2 : smss > 1095 ? 3 : 4;

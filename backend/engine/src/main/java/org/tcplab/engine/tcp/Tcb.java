@@ -74,7 +74,6 @@ public final class Tcb {
 
     final Sender snd;
     final Receiver rcv;
-    final Handshake handshake;
 
     private Tcb(TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, boolean passive, SeqNum iss) {
         this.owner = owner;
@@ -85,7 +84,6 @@ public final class Tcb {
         this.options = NegotiatedOptions.beforeSyn(cfg);
         this.snd = new Sender(this, iss);
         this.rcv = new Receiver(this);
-        this.handshake = new Handshake(this);
     }
 
     // =====================================================================================
@@ -94,7 +92,7 @@ public final class Tcb {
     /** Active OPEN: a TCB in SYN-SENT that has sent its SYN. */
     public static Tcb openActive(long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss) {
         Tcb t = new Tcb(owner, cfg, key, id, false, iss);
-        t.handshake.activeOpen(nowUs);
+        Handshake.activeOpen(t, nowUs);
         return t;
     }
 
@@ -102,7 +100,7 @@ public final class Tcb {
     public static Tcb openPassive(
             long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss, TcpSegment syn) {
         Tcb t = new Tcb(owner, cfg, key, id, true, iss);
-        t.handshake.passiveOpen(nowUs, syn);
+        Handshake.passiveOpen(t, nowUs, syn);
         return t;
     }
 
@@ -171,7 +169,7 @@ public final class Tcb {
     /** SEGMENT ARRIVES for this connection (the host handles CLOSED and LISTEN, §3.10.7.1/2). */
     public void segmentArrives(long nowUs, TcpSegment seg) {
         if (state == TcpState.SYN_SENT) {
-            handshake.synSentArrives(nowUs, seg); // §3.10.7.3
+            Handshake.synSentArrives(this, nowUs, seg); // §3.10.7.3
         } else {
             otherwiseArrives(nowUs, new Incoming(seg));
         }
@@ -180,7 +178,7 @@ public final class Tcb {
 
     /** §3.10.7.4 Other states: the numbered checks in order; each returns false to stop. */
     private void otherwiseArrives(long nowUs, Incoming in) {
-        if (state == TcpState.SYN_RECEIVED && !handshake.synReceivedSeesSyn(nowUs, in)) return;
+        if (state == TcpState.SYN_RECEIVED && !Handshake.synReceivedSeesSyn(this, nowUs, in)) return;
         if (!firstCheckSequenceNumber(nowUs, in)) return;
         if (!secondCheckRst(nowUs, in)) return;
         // third: "check security" - not modelled (RFC 9293 §3.9.1 compartments are unused).
@@ -254,7 +252,7 @@ public final class Tcb {
     /** "fifth check the ACK field" (§3.10.7.4) with RFC 5961 §5's acceptability check. */
     private boolean fifthCheckAck(long nowUs, Incoming in) {
         if (!in.ack) return false; // "if the ACK bit is off, drop the segment and return"
-        if (state == TcpState.SYN_RECEIVED && !handshake.ackOfSynArrives(nowUs, in)) return false;
+        if (state == TcpState.SYN_RECEIVED && !Handshake.ackOfSynArrives(this, nowUs, in)) return false;
         if (!snd.ackAcceptable(in.ackNo)) {
             sendChallengeAck(nowUs, "ACK outside the acceptable range");
             return false;
@@ -357,7 +355,7 @@ public final class Tcb {
         retries++;
         snd.rto.backOff(); // §5.5
         switch (state) {
-            case SYN_SENT, SYN_RECEIVED -> handshake.retransmit(nowUs);
+            case SYN_SENT, SYN_RECEIVED -> Handshake.retransmit(this, nowUs);
             default -> snd.retransmissionTimeout(nowUs);
         }
     }
