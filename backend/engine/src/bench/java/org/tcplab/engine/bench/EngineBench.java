@@ -39,7 +39,7 @@ import org.tcplab.engine.tcp.TcpState;
  *
  * System properties: {@code bench.forks}, {@code bench.warmups}, {@code bench.iterations},
  * {@code bench.seconds} (per iteration), {@code bench.connections}, {@code bench.include} (a
- * regex of benchmark names), {@code bench.profilers} (comma-separated JMH profilers, e.g.
+ * regex of benchmark names, or {@code none} for the heap figure alone), {@code bench.profilers} (comma-separated JMH profilers, e.g.
  * {@code gc,stack}). Wall-clock reads are fine here: this measures the engine, it is not part of it.
  */
 public final class EngineBench {
@@ -56,6 +56,12 @@ public final class EngineBench {
         String profilers = System.getProperty("bench.profilers", "gc");
 
         print("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), "load");
+        if (!include.equals("none")) runJmh(forks, warmups, iterations, seconds, include, profilers);
+        if (connections > 0) heapPerConnection(connections);
+    }
+
+    private static void runJmh(int forks, int warmups, int iterations, int seconds, String include, String profilers)
+            throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("org\\.tcplab\\.engine\\.bench\\.(" + include + ")")
                 .forks(forks)
@@ -94,7 +100,6 @@ public final class EngineBench {
         if (byName.containsKey("decode")) {
             printScore("codec_decode", byName.get("decode").getPrimaryResult(), "segments/s");
         }
-        if (connections > 0) heapPerConnection(connections);
     }
 
     static void print(String name, double value, String unit) {
