@@ -21,13 +21,24 @@ import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.sim.SimConfig;
 import org.tcplab.engine.sim.Simulation;
+import org.tcplab.engine.stack.ConnectionKey;
+import org.tcplab.engine.stack.Frame;
+import org.tcplab.engine.stack.Outbound;
+import org.tcplab.engine.stack.Rfc6528IsnSource;
+import org.tcplab.engine.stack.TcpHost;
+import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.tcp.TcpState;
+import org.tcplab.engine.wire.Ipv4Address;
+import org.tcplab.engine.wire.TcpCodec;
 
 /**
  * One connection's life, the same work on both sides of the comparison: handshake, 16 bytes from
  * the client, close from both ends. {@link #simCycle} runs it in our simulation (both hosts our
  * stack, through TIME-WAIT, virtual time); {@link #linuxLoopbackCycle} runs it with Java sockets
  * over Linux loopback (connect, write 16 bytes, close; the acceptor reads to the end and closes).
+ * {@link #hostPairCycle} runs it on two bare {@link TcpHost}s that hand each other encoded bytes
+ * directly: the stack and the codec alone, without the simulation's scheduler, link, fault rules,
+ * connection naming and display views, so the difference to {@link #simCycle} is their cost.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -72,6 +83,80 @@ public class CycleBench {
         if (!sim.runUntilIdle(MAX_STEPS)) throw new IllegalStateException("simulation did not settle");
         s.port = s.port >= 65535 ? 1024 : s.port + 1;
         return sim.nowUs();
+    }
+
+    @State(Scope.Thread)
+    public static class HostPair {
+        TcpHost client;
+        TcpHost server;
+        long nowUs;
+        long segmentIds;
+        int port = 1024;
+        final byte[] data = new byte[16];
+
+        @Setup(Level.Trial)
+        public void start() {
+            client = new TcpHost(
+                    HostName.CLIENT,
+                    Ipv4Address.CLIENT_DEFAULT,
+                    TcpConfig.defaults(),
+                    new Rfc6528IsnSource(new byte[] {1}),
+                    (h, k) -> "c",
+                    EventSink.NONE);
+            server = new TcpHost(
+                    HostName.SERVER,
+                    Ipv4Address.SERVER_DEFAULT,
+                    TcpConfig.defaults(),
+                    new Rfc6528IsnSource(new byte[] {2}),
+                    (h, k) -> "c",
+                    EventSink.NONE);
+            server.listen(0, 80, 128);
+        }
+
+        /** Delivers whatever either host sends, as bytes, until neither has anything to send now. */
+        void exchange() {
+            boolean moved = true;
+            while (moved) {
+                moved = deliver(client, server) | deliver(server, client);
+            }
+        }
+
+        private boolean deliver(TcpHost from, TcpHost to) {
+            boolean any = false;
+            for (Outbound o : from.poll(nowUs)) {
+                to.receive(nowUs, new Frame(++segmentIds, o.connection(), TcpCodec.encode(o.datagram())));
+                any = true;
+            }
+            return any;
+        }
+
+        /** Moves time from deadline to deadline until nothing is pending (TIME-WAIT included). */
+        void runToIdle() {
+            exchange();
+            while (true) {
+                long at = Math.min(client.pollAt(), server.pollAt());
+                if (at == Long.MAX_VALUE) return;
+                nowUs = Math.max(nowUs, at);
+                exchange();
+            }
+        }
+    }
+
+    @Benchmark
+    public long hostPairCycle(HostPair p) {
+        ConnectionKey k = p.client.open(p.nowUs, p.port, Ipv4Address.SERVER_DEFAULT, 80, null);
+        p.exchange();
+        if (p.client.state(k) != TcpState.ESTABLISHED) throw new IllegalStateException("handshake did not complete");
+        p.client.send(p.nowUs, k, p.data);
+        p.client.close(p.nowUs, k);
+        p.exchange();
+        p.server.close(p.nowUs, k.reversed());
+        p.runToIdle();
+        if (!p.client.connections().isEmpty() || !p.server.connections().isEmpty()) {
+            throw new IllegalStateException("the cycle left connections behind");
+        }
+        p.port = p.port >= 65535 ? 1024 : p.port + 1;
+        return p.nowUs;
     }
 
     @State(Scope.Benchmark)

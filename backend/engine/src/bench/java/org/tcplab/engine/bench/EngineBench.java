@@ -32,6 +32,8 @@ import org.tcplab.engine.tcp.TcpState;
  *       per second, one thread; {@code linux_loopback_cycles}: the same with Java sockets on Linux
  *       loopback, in the same run; {@code sim_vs_linux}: their ratio;
  *   <li>{@code sim_cycle_alloc}: bytes allocated per simulated cycle (JMH's gc profiler);
+ *   <li>{@code host_pair_cycles}: the same cycle on two bare TcpHosts handing each other encoded
+ *       bytes (the stack and codec without the simulation around them), and its ratio to Linux;
  *   <li>{@code codec_encode}, {@code codec_decode}: segments per second;
  *   <li>{@code heap_per_idle_established}: heap bytes per idle ESTABLISHED connection (both ends'
  *       TCBs and the lab's bookkeeping) over 100,000 connections in one simulation.
@@ -88,6 +90,19 @@ public final class EngineBench {
             if (alloc != null) print("sim_cycle_alloc", alloc.getScore(), "bytes/cycle");
         }
         if (linux != null) printScore("linux_loopback_cycles", linux.getPrimaryResult(), "cycles/s");
+        RunResult pair = byName.get("hostPairCycle");
+        if (pair != null) {
+            printScore("host_pair_cycles", pair.getPrimaryResult(), "cycles/s");
+            Result alloc = pair.getSecondaryResults().get("gc.alloc.rate.norm");
+            if (alloc != null) print("host_pair_cycle_alloc", alloc.getScore(), "bytes/cycle");
+            if (linux != null) {
+                print(
+                        "host_pair_vs_linux",
+                        pair.getPrimaryResult().getScore()
+                                / linux.getPrimaryResult().getScore(),
+                        "ratio");
+            }
+        }
         if (sim != null && linux != null) {
             print(
                     "sim_vs_linux",
