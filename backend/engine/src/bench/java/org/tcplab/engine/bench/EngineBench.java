@@ -39,8 +39,12 @@ import org.tcplab.engine.tcp.TcpState;
  *       TCBs and the lab's bookkeeping) over 100,000 connections in one simulation.
  * </ul>
  *
+ * Then, in this JVM, {@code *_per_cpu_second}: the same cycles per second of the process's CPU time,
+ * a figure that other jobs on a shared machine disturb much less than wall-clock throughput.
+ *
  * System properties: {@code bench.forks}, {@code bench.warmups}, {@code bench.iterations},
- * {@code bench.seconds} (per iteration), {@code bench.connections}, {@code bench.include} (a
+ * {@code bench.seconds} (per iteration), {@code bench.cpuSeconds} (0: no CPU-time figures),
+ * {@code bench.connections}, {@code bench.include} (a
  * regex of benchmark names, or {@code none} for the heap figure alone), {@code bench.profilers} (comma-separated JMH profilers, e.g.
  * {@code gc,stack}). Wall-clock reads are fine here: this measures the engine, it is not part of it.
  */
@@ -59,7 +63,60 @@ public final class EngineBench {
 
         print("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), "load");
         if (!include.equals("none")) runJmh(forks, warmups, iterations, seconds, include, profilers);
+        int cpuSeconds = Integer.getInteger("bench.cpuSeconds", 10);
+        if (cpuSeconds > 0) cpuCycles(cpuSeconds);
         if (connections > 0) heapPerConnection(connections);
+    }
+
+    /**
+     * The same cycles per second of CPU time the whole process used (all threads, user and system,
+     * so Linux's loopback work in the kernel counts, and so do GC and JIT): on a machine other jobs
+     * share, wall-clock throughput says more about them than about us; CPU time much less.
+     */
+    static void cpuCycles(int seconds) throws Exception {
+        CycleBench bench = new CycleBench();
+        CycleBench.Sim sim = new CycleBench.Sim();
+        sim.start();
+        double simRate = perCpuSecond(seconds, () -> bench.simCycle(sim));
+        sim.check();
+        CycleBench.HostPair pair = new CycleBench.HostPair();
+        pair.start();
+        double pairRate = perCpuSecond(seconds, () -> bench.hostPairCycle(pair));
+        CycleBench.Loopback loopback = new CycleBench.Loopback();
+        loopback.start();
+        double linuxRate;
+        try {
+            linuxRate = perCpuSecond(seconds, () -> bench.linuxLoopbackCycle(loopback));
+        } finally {
+            loopback.stop();
+        }
+        print("sim_cycles_per_cpu_second", simRate, "cycles/cpu-s");
+        print("host_pair_cycles_per_cpu_second", pairRate, "cycles/cpu-s");
+        print("linux_loopback_cycles_per_cpu_second", linuxRate, "cycles/cpu-s");
+        print("sim_vs_linux_cpu", simRate / linuxRate, "ratio");
+        print("host_pair_vs_linux_cpu", pairRate / linuxRate, "ratio");
+    }
+
+    interface Cycle {
+        void run() throws Exception;
+    }
+
+    /** Warms up for {@code seconds} of wall time, then counts cycles over {@code seconds} more. */
+    private static double perCpuSecond(int seconds, Cycle cycle) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long warmEnd = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+            for (int i = 0; i < 100; i++) cycle.run();
+        }
+        long cpuStart = os.getProcessCpuTime();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long n = 0;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 100; i++) cycle.run();
+            n += 100;
+        }
+        return n / ((os.getProcessCpuTime() - cpuStart) / 1e9);
     }
 
     private static void runJmh(int forks, int warmups, int iterations, int seconds, String include, String profilers)
