@@ -40,7 +40,7 @@ import org.tcplab.engine.tcp.TcpState;
  * </ul>
  *
  * Then, in this JVM, {@code *_per_cpu_second}: the same cycles per second of the process's CPU time,
- * a figure that other jobs on a shared machine disturb much less than wall-clock throughput.
+ * a second view when other jobs share the machine (heavy load still moves it: caches, frequency).
  *
  * System properties: {@code bench.forks}, {@code bench.warmups}, {@code bench.iterations},
  * {@code bench.seconds} (per iteration), {@code bench.cpuSeconds} (0: no CPU-time figures),
@@ -71,7 +71,7 @@ public final class EngineBench {
     /**
      * The same cycles per second of CPU time the whole process used (all threads, user and system,
      * so Linux's loopback work in the kernel counts, and so do GC and JIT): on a machine other jobs
-     * share, wall-clock throughput says more about them than about us; CPU time much less.
+     * share, wall-clock throughput says as much about them as about us; CPU time says less.
      */
     static void cpuCycles(int seconds) throws Exception {
         CycleBench bench = new CycleBench();
