@@ -28,7 +28,8 @@ public sealed interface LabEvent {
      * copy, no hex, no flag names). The display view is made where it is shown ({@link #segment()}:
      * JSON, pcap, verdicts), never on the simulation's hot path.
      *
-     * @param probe a zero-window probe (RFC 9293 §3.8.6.1), not a retransmission
+     * @param retransmission the segment re-sends sequence space already sent (RFC 6298 timeout, fast retransmit)
+     * @param probe a zero-window probe (RFC 9293 §3.8.6.1), not a retransmission even when it repeats a byte
      * @param packet the IPv4 packet (header, TCP header, payload) exactly as sent; never modified
      * @param note why it exists when no stack sent it ({@code crafted}, {@code duplicate}), else null
      */
@@ -137,6 +138,38 @@ public sealed interface LabEvent {
             implements LabEvent {
         public String type() {
             return "fault";
+        }
+    }
+
+    /**
+     * An ACK the stack would have sent and did not, because of an ACK rate limit (RFC 5961 §7 ACK
+     * throttling, Linux's {@code tcp_invalid_ratelimit}): what ends an ACK war.
+     *
+     * @param detail what the ACK would have answered, and the limit, in words
+     */
+    record AckSuppressed(long timeUs, String connection, HostName host, AckSuppression reason, String detail)
+            implements LabEvent {
+        public String type() {
+            return "ack.suppressed";
+        }
+    }
+
+    /** Why an ACK was not sent. */
+    enum AckSuppression {
+        /** An ACK answering an unacceptable segment (RFC 9293 §3.10.7.4), within the connection's interval. */
+        OUT_OF_WINDOW_RATE_LIMIT("out-of-window-rate-limit"),
+        /** An RFC 5961 challenge ACK, within the connection's interval or beyond the host's per-second limit. */
+        CHALLENGE_ACK_RATE_LIMIT("challenge-ack-rate-limit");
+
+        private final String id;
+
+        AckSuppression(String id) {
+            this.id = id;
+        }
+
+        /** The schema spelling. */
+        public String id() {
+            return id;
         }
     }
 

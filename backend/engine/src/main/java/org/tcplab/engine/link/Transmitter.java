@@ -39,7 +39,7 @@ public final class Transmitter {
     /** A segment our stack sends: encoded here, logged, sent. */
     public void send(HostName from, Outbound o, String connection) {
         byte[] bytes = TcpCodec.encode(o.datagram());
-        enter(nextId(), from, connection, bytes, o.retransmission(), null);
+        emit(nextId(), from, connection, bytes, o.retransmission(), o.probe(), null);
     }
 
     /**
@@ -49,8 +49,19 @@ public final class Transmitter {
      * held once, and its display view is built only where it is shown.
      */
     public void enter(long id, HostName from, String connection, byte[] bytes, boolean retransmission, String note) {
+        emit(id, from, connection, bytes, retransmission, false, note);
+    }
+
+    private void emit(
+            long id,
+            HostName from,
+            String connection,
+            byte[] bytes,
+            boolean retransmission,
+            boolean probe,
+            String note) {
         events.emit(new LabEvent.SegmentSent(
-                scheduler.nowUs(), connection, id, from, from.other(), retransmission, false, bytes, note));
+                scheduler.nowUs(), connection, id, from, from.other(), retransmission, probe, bytes, note));
         link.transmit(new Packet(id, from, connection, bytes));
     }
 

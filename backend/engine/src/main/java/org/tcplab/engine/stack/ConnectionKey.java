@@ -10,6 +10,21 @@ public record ConnectionKey(Ipv4Address localIp, int localPort, Ipv4Address remo
         return new ConnectionKey(remoteIp, remotePort, localIp, localPort);
     }
 
+    // Written out: every segment a host receives looks its connection up by this key.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectionKey k
+                && k.localPort == localPort
+                && k.remotePort == remotePort
+                && k.localIp.bits() == localIp.bits()
+                && k.remoteIp.bits() == remoteIp.bits();
+    }
+
+    @Override
+    public int hashCode() {
+        return ((localIp.bits() * 31 + localPort) * 31 + remoteIp.bits()) * 31 + remotePort;
+    }
+
     @Override
     public String toString() {
         return localIp + ":" + localPort + "-" + remoteIp + ":" + remotePort;

@@ -53,14 +53,25 @@ public final class TcpHost {
     private final TreeMap<Integer, Listener> listeners = new TreeMap<>();
     /** Passive connections still in SYN-RECEIVED, and the listener whose backlog they use. */
     private final Map<Tcb, Listener> embryonic = new IdentityHashMap<>();
+    /**
+     * TIME-WAIT connections a new SYN reopened (RFC 9293 §3.6.1), kept until the new connection is
+     * synchronized; if it fails first (its SYN was an old duplicate) the old one returns to TIME-WAIT.
+     */
+    private final Map<ConnectionKey, Tcb> timeWaitAside = new LinkedHashMap<>();
 
     private final Map<ConnectionKey, ArrayDeque<SeqNum>> pinnedIsns = new LinkedHashMap<>();
     private final Map<ConnectionKey, ReceivedBytes> received = new LinkedHashMap<>();
     private int retainedBytes = DEFAULT_RETAINED_BYTES;
-    private final ArrayList<Outbound> outbound = new ArrayList<>();
+    /** Segments queued for the next {@link #poll}; handed over whole, never copied. */
+    private ArrayList<Outbound> outbound = new ArrayList<>();
+
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private long deadlineOrder;
     private long lastNowUs;
+    /** The second (of lab time) the challenge-ACK count belongs to, and the count (Linux's tcp_challenge_ack_limit). */
+    private long challengeSecond = -1;
+
+    private int challengeAcks;
     private final Owner owner = new Owner();
 
     private static final class Listener {
@@ -230,6 +241,7 @@ public final class TcpHost {
         tcbs.clear();
         listeners.clear();
         embryonic.clear();
+        timeWaitAside.clear();
         outbound.clear();
         deadlines.clear();
     }
@@ -267,10 +279,8 @@ public final class TcpHost {
                 && !seg.flags().ack()
                 && !seg.flags().rst()
                 && seg.seq().greaterThan(tcb.rcvNxt())) {
-            // RFC 9293 §3.6.1 / RFC 6191 (Berkeley's rule): a new SYN above RCV.NXT may reopen a
-            // 4-tuple in TIME-WAIT; the old incarnation ends and the listener takes the SYN.
-            tcb.reincarnated(nowUs);
-            tcb = null;
+            reopenFromTimeWait(nowUs, segmentId, connection, key, tcb, seg);
+            return;
         }
         if (tcb != null) {
             tcb.segmentArrives(nowUs, seg);
@@ -333,14 +343,51 @@ public final class TcpHost {
             events.emit(new LabEvent.SegmentDropped(nowUs, connection, segmentId, name, "backlog"));
             return;
         }
+        passiveOpen(nowUs, key, listener, seg, nextIsn(nowUs, key));
+    }
+
+    private void passiveOpen(long nowUs, ConnectionKey key, Listener listener, TcpSegment syn, SeqNum iss) {
         received.remove(key);
-        Tcb tcb = Tcb.openPassive(nowUs, owner, config, key, namer.name(name, key), nextIsn(nowUs, key), seg);
+        Tcb tcb = Tcb.openPassive(nowUs, owner, config, key, namer.name(name, key), iss, syn);
         if (tcb.state() == TcpState.CLOSED || tcb.state() == TcpState.LISTEN) return;
         tcbs.put(key, tcb);
         if (tcb.state() == TcpState.SYN_RECEIVED) {
             embryonic.put(tcb, listener);
             listener.pending++;
         }
+        settle(tcb);
+    }
+
+    /**
+     * RFC 9293 §3.6.1 (MAY-2, RFC 1122 4.2.2.13, Berkeley's rule): a new SYN above RCV.NXT may reopen
+     * a connection in TIME-WAIT if the host "(1) assigns its initial sequence number for the new
+     * connection to be larger than the largest sequence number it used on the previous connection
+     * incarnation, and (2) returns to TIME-WAIT state if the SYN turns out to be an old duplicate".
+     * The old incarnation waits aside (not deleted) until the new one is synchronized.
+     */
+    private void reopenFromTimeWait(
+            long nowUs, long segmentId, String connection, ConnectionKey key, Tcb old, TcpSegment syn) {
+        Listener listener = listeners.get(syn.dstPort());
+        if (listener.pending >= listener.backlog) {
+            events.emit(new LabEvent.SegmentDropped(nowUs, connection, segmentId, name, "backlog"));
+            return;
+        }
+        tcbs.remove(key);
+        old.setAside(nowUs);
+        timeWaitAside.put(key, old);
+        // SND.NXT is one past the last sequence number the old incarnation used (its FIN).
+        SeqNum oldNext = old.sndNxt();
+        SeqNum iss = nextIsn(nowUs, key);
+        if (iss.lessThan(oldNext)) {
+            // As Linux does (tcp_timewait_state_process): past the old SND.NXT by more than a window.
+            iss = oldNext.plus(65535 + 2);
+        }
+        events.emit(new LabEvent.Note(
+                nowUs,
+                old.id(),
+                name.id() + " reopens the connection from TIME-WAIT: ISS " + iss + " lies above " + oldNext.minus(1)
+                        + ", the last sequence number of the old connection (RFC 9293 §3.6.1)"));
+        passiveOpen(nowUs, key, listener, syn, iss);
     }
 
     private void send(String connection, ConnectionKey key, TcpSegment seg) {
@@ -357,8 +404,8 @@ public final class TcpHost {
             settle(d.tcb());
         }
         if (outbound.isEmpty()) return List.of();
-        List<Outbound> out = new ArrayList<>(outbound);
-        outbound.clear();
+        List<Outbound> out = outbound;
+        outbound = new ArrayList<>(4);
         return out;
     }
 
@@ -369,8 +416,14 @@ public final class TcpHost {
         return deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.peek().atUs();
     }
 
+    /**
+     * A deadline still counts if its timer was not re-armed or cancelled since, and its TCB is still
+     * this host's: a deleted TCB is CLOSED (or LISTEN again, RFC 9293 §3.10.7.4), one set aside for a
+     * reopening SYN is LISTEN until it returns, one lost in a crash is CLOSED.
+     */
     private boolean live(Deadline d) {
-        return tcbs.get(d.tcb().key()) == d.tcb() && d.tcb().timerDeadline(d.kind()) == d.atUs();
+        TcpState s = d.tcb().state();
+        return s != TcpState.CLOSED && s != TcpState.LISTEN && d.tcb().timerDeadline(d.kind()) == d.atUs();
     }
 
     public List<Integer> listeners() {
@@ -401,12 +454,16 @@ public final class TcpHost {
         return t;
     }
 
-    /** A passive connection that left SYN-RECEIVED frees its backlog slot. */
+    /**
+     * A passive connection that left SYN-RECEIVED frees its backlog slot; one that reached a
+     * synchronized state proves its SYN new, so a TIME-WAIT incarnation set aside for it goes.
+     */
     private void settle(Tcb tcb) {
         if (tcb.state() != TcpState.SYN_RECEIVED) {
             Listener l = embryonic.remove(tcb);
             if (l != null) l.pending--;
         }
+        if (tcb.state().synchronizedState() && !timeWaitAside.isEmpty()) timeWaitAside.remove(tcb.key());
     }
 
     private void touch(long nowUs) {
@@ -426,9 +483,9 @@ public final class TcpHost {
         }
 
         @Override
-        public void transmit(Tcb tcb, TcpSegment segment, boolean retransmission) {
-            outbound.add(
-                    new Outbound(new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission));
+        public void transmit(Tcb tcb, TcpSegment segment, boolean retransmission, boolean probe) {
+            outbound.add(new Outbound(
+                    new TcpDatagram(address, tcb.key().remoteIp(), segment), tcb.id(), retransmission, probe));
         }
 
         @Override
@@ -441,6 +498,25 @@ public final class TcpHost {
             tcbs.remove(tcb.key(), tcb);
             Listener l = embryonic.remove(tcb);
             if (l != null) l.pending--;
+            Tcb old = timeWaitAside.remove(tcb.key());
+            if (old != null && old != tcb) {
+                // The connection reopened from TIME-WAIT failed before it was synchronized: its SYN
+                // was an old duplicate (RFC 9293 §3.6.1), so the old incarnation takes the 4-tuple back.
+                tcbs.put(old.key(), old);
+                old.resumeTimeWait(lastNowUs);
+            }
+        }
+
+        @Override
+        public boolean challengeAckAllowed(long nowUs) {
+            long second = nowUs / 1_000_000;
+            if (second != challengeSecond) {
+                challengeSecond = second;
+                challengeAcks = 0;
+            }
+            if (challengeAcks >= config.challengeAckLimit()) return false;
+            challengeAcks++;
+            return true;
         }
 
         @Override

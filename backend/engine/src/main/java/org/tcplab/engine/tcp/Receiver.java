@@ -7,14 +7,25 @@ import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpOption;
 
 /**
- * The receiving half of a connection (gVisor's rcv.go): in-order delivery to the application, the
- * out-of-order queue and the SACK blocks it yields (RFC 2018 §4), the receive window (RCV.WND, with
- * the application able to stop reading), and when to acknowledge (RFC 9293 §3.8.6.3 delayed ACK,
- * RFC 5681 §4.2 immediate ACKs for out-of-order data).
+ * The receiving half of a connection (gVisor's rcv.go), owner of the receive sequence space
+ * (RFC 9293 §3.3.1: RCV.NXT, RCV.WND, IRS): which segments are acceptable, in-order delivery to the
+ * application, the out-of-order queue and the SACK blocks it yields (RFC 2018 §4), and when to
+ * acknowledge (RFC 9293 §3.8.6.3 delayed ACK, RFC 5681 §4.2 immediate ACKs for out-of-order data).
+ * RCV.WND is computed from the buffer, never stored.
  */
 final class Receiver {
 
     private final Tcb t;
+
+    /** IRS: the peer's initial sequence number (null before its SYN). */
+    SeqNum irs;
+    /** RCV.NXT: next sequence number expected on an incoming segment (left edge of the receive window). */
+    SeqNum rcvNxt;
+    /** TS.Recent (RFC 7323 §4.3): the TSval to echo. */
+    int tsRecent;
+    /** Last.ACK.sent (RFC 7323 §4.3): RCV.NXT in the last ACK we sent (null before the first). */
+    private SeqNum lastAckSent;
+
     /** Whether the application reads (RECEIVE is issued continuously). */
     boolean reading = true;
     /** In-order bytes the application has not read yet; allocated on first use. */
@@ -31,7 +42,7 @@ final class Receiver {
     private int unacked;
     /** Bytes accepted in order (delivered or held). */
     long bytesReceived;
-
+    /** The receive buffer's size: RCV.WND when the application has read everything. */
     private int capacity;
 
     private record Chunk(SeqNum seq, byte[] data, long arrival) {
@@ -45,13 +56,15 @@ final class Receiver {
         this.capacity = Math.min(t.cfg.window(), 0xffff);
     }
 
-    /** Options are known: with window scaling the buffer may exceed 64 KiB (RFC 7323 §2). */
-    void negotiated() {
-        capacity = t.wsOk ? t.cfg.window() : Math.min(t.cfg.window(), 0xffff);
+    /** The peer's SYN at {@code seq}: IRS, and RCV.NXT just past the SYN (RFC 9293 §3.10.7.2/3). */
+    void synArrived(SeqNum seq) {
+        irs = seq;
+        rcvNxt = seq.plus(1);
     }
 
-    int capacity() {
-        return capacity;
+    /** Options are known: with window scaling the buffer may exceed 64 KiB (RFC 7323 §2). */
+    void negotiated(NegotiatedOptions o) {
+        capacity = o.windowScaling() ? t.cfg.window() : Math.min(t.cfg.window(), 0xffff);
     }
 
     /** RCV.WND: the free space in the receive buffer. */
@@ -59,25 +72,67 @@ final class Receiver {
         return Math.max(0, capacity - (held == null ? 0 : held.size()));
     }
 
+    /** RFC 7323 §2.3: the window field is RCV.WND shifted right by our scale (rounded down). */
+    int windowField() {
+        return (int) Math.min(window() >> t.options.rcvShift(), 0xffff);
+    }
+
+    /** RFC 7323 §2.2: "The window field in a segment where the SYN bit is set ... MUST NOT be scaled". */
+    int synWindow() {
+        return (int) Math.min(window(), 0xffff);
+    }
+
+    /**
+     * The acceptability test of "first check sequence number" (RFC 9293 §3.10.7.4): the four cases
+     * of segment length and receive window.
+     */
+    boolean acceptable(Incoming in) {
+        long wnd = window();
+        int segLen = in.segLen();
+        if (segLen == 0) {
+            return wnd == 0 ? in.seq.equals(rcvNxt) : in.seq.inWindow(rcvNxt, wnd);
+        }
+        return wnd != 0
+                && (in.seq.inWindow(rcvNxt, wnd) || in.seq.plus(segLen - 1).inWindow(rcvNxt, wnd));
+    }
+
+    /**
+     * RFC 7323 §4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent then SEG.TSval is
+     * copied to TS.Recent".
+     */
+    void noteTimestamp(Incoming in) {
+        if (t.options.timestamps()
+                && in.ts != null
+                && in.ts.tsVal() - tsRecent >= 0
+                && (lastAckSent == null || in.seq.lessOrEqual(lastAckSent))) {
+            tsRecent = in.ts.tsVal();
+        }
+    }
+
+    /** "only the new parts are processed": trims what lies before RCV.NXT and beyond the window. */
+    void trim(Incoming in) {
+        in.trimTo(rcvNxt, window());
+    }
+
     /** Seventh step: text at {@code seq} (already trimmed to the window). */
     void acceptText(long nowUs, SeqNum seq, byte[] data, int off, int len) {
         if (len == 0) return;
-        if (seq.equals(t.rcvNxt)) {
+        if (seq.equals(rcvNxt)) {
             boolean hadHoles = ooo != null && !ooo.isEmpty();
             deliver(nowUs, data, off, len);
-            t.rcvNxt = t.rcvNxt.plus(len);
+            rcvNxt = rcvNxt.plus(len);
             pullInOrder(nowUs);
             if (hadHoles) {
                 ackNow = true; // RFC 5681 §4.2: ACK at once when a segment fills a gap
             } else if (!t.cfg.delayedAck() || ++unacked >= 2) {
-                ackNow = true; // RFC 9293 §3.8.6.3: "an ACK SHOULD be generated for at least every second full-sized
-                // segment"
+                // RFC 9293 §3.8.6.3: "an ACK SHOULD be generated for at least every second full-sized segment"
+                ackNow = true;
             } else if (!t.timers.armed(TimerKind.DELAYED_ACK)) {
                 t.armTimer(nowUs, TimerKind.DELAYED_ACK, nowUs + t.cfg.delayedAckUs());
             }
-            if (pendingFin != null && pendingFin.equals(t.rcvNxt)) {
+            if (pendingFin != null && pendingFin.equals(rcvNxt)) {
                 pendingFin = null;
-                t.finReached(nowUs);
+                finReached(nowUs);
             }
         } else {
             // Out of order: keep it (RFC 9293 §3.10.7.4 seventh: segments beyond RCV.NXT are held) and
@@ -85,18 +140,24 @@ final class Receiver {
             insertOutOfOrder(seq, data, off, len);
             ackNow = true;
         }
-        t.rcvWnd = window();
     }
 
     /** Eighth step: the FIN at {@code finSeq}; processed only once everything before it is here. */
     void finArrived(long nowUs, SeqNum finSeq) {
-        if (finSeq.equals(t.rcvNxt)) {
+        if (finSeq.equals(rcvNxt)) {
             pendingFin = null;
-            t.finReached(nowUs);
-        } else if (finSeq.greaterThan(t.rcvNxt)) {
+            finReached(nowUs);
+        } else if (finSeq.greaterThan(rcvNxt)) {
             pendingFin = finSeq;
             ackNow = true;
         }
+    }
+
+    /** RCV.NXT reaches the peer's FIN: "advance RCV.NXT over the FIN" and acknowledge it. */
+    private void finReached(long nowUs) {
+        rcvNxt = rcvNxt.plus(1);
+        ackNow = true;
+        t.finReached(nowUs);
     }
 
     private void deliver(long nowUs, byte[] data, int off, int len) {
@@ -114,15 +175,15 @@ final class Receiver {
         if (ooo == null) return;
         while (!ooo.isEmpty()) {
             Chunk c = ooo.get(0);
-            if (c.end().lessOrEqual(t.rcvNxt)) {
+            if (c.end().lessOrEqual(rcvNxt)) {
                 ooo.remove(0);
                 continue;
             }
-            if (c.seq.greaterThan(t.rcvNxt)) break;
-            int skip = (int) t.rcvNxt.distanceFrom(c.seq);
+            if (c.seq.greaterThan(rcvNxt)) break;
+            int skip = (int) rcvNxt.distanceFrom(c.seq);
             int n = c.data.length - skip;
             deliver(nowUs, c.data, skip, n);
-            t.rcvNxt = t.rcvNxt.plus(n);
+            rcvNxt = rcvNxt.plus(n);
             ooo.remove(0);
         }
         if (ooo.isEmpty()) ooo = null;
@@ -142,7 +203,7 @@ final class Receiver {
         }
         if (cursor.lessThan(end)) pieces.add(piece(seq, data, off, cursor, end, arrival));
         ooo.addAll(pieces);
-        ooo.sort((a, b) -> Long.compare(a.seq.distanceFrom(t.rcvNxt), b.seq.distanceFrom(t.rcvNxt)));
+        ooo.sort((a, b) -> Long.compare(a.seq.distanceFrom(rcvNxt), b.seq.distanceFrom(rcvNxt)));
         if (pieces.isEmpty()) {
             // A duplicate of data already queued still counts as the latest arrival for SACK ordering.
             for (int i = 0; i < ooo.size(); i++) {
@@ -166,24 +227,23 @@ final class Receiver {
      */
     List<TcpOption.SackBlock> sackBlocks(int max) {
         if (ooo == null || ooo.isEmpty()) return List.of();
-        List<long[]> ranges = new ArrayList<>(); // index of first chunk, index of last chunk, latest arrival
+        record Run(int first, int last, long latest) {}
+        List<Run> runs = new ArrayList<>();
         for (int i = 0; i < ooo.size(); i++) {
             Chunk c = ooo.get(i);
-            if (!ranges.isEmpty()
-                    && ooo.get((int) ranges.get(ranges.size() - 1)[1]).end().equals(c.seq)) {
-                long[] r = ranges.get(ranges.size() - 1);
-                r[1] = i;
-                r[2] = Math.max(r[2], c.arrival);
+            Run prev = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (prev != null && ooo.get(prev.last).end().equals(c.seq)) {
+                runs.set(runs.size() - 1, new Run(prev.first, i, Math.max(prev.latest, c.arrival)));
             } else {
-                ranges.add(new long[] {i, i, c.arrival});
+                runs.add(new Run(i, i, c.arrival));
             }
         }
-        ranges.sort((a, b) -> Long.compare(b[2], a[2]));
-        List<TcpOption.SackBlock> out = new ArrayList<>(Math.min(max, ranges.size()));
-        for (int i = 0; i < ranges.size() && i < max; i++) {
-            long[] r = ranges.get(i);
+        runs.sort((a, b) -> Long.compare(b.latest, a.latest));
+        List<TcpOption.SackBlock> out = new ArrayList<>(Math.min(max, runs.size()));
+        for (int i = 0; i < runs.size() && i < max; i++) {
+            Run r = runs.get(i);
             out.add(new TcpOption.SackBlock(
-                    ooo.get((int) r[0]).seq, ooo.get((int) r[1]).end()));
+                    ooo.get(r.first).seq, ooo.get(r.last).end()));
         }
         return out;
     }
@@ -196,7 +256,6 @@ final class Receiver {
             held = null;
             long total = t.owner.delivered(t, all, 0, all.length);
             t.owner.events().emit(new LabEvent.DataDelivered(nowUs, t.id, t.owner.hostName(), all.length, total));
-            t.rcvWnd = window();
             // The window grew: tell the peer (a window update) so a sender stuck at zero resumes.
             if (t.state.synchronizedState()) ackNow = true;
         }
@@ -204,6 +263,7 @@ final class Receiver {
 
     /** Any ACK we send carries the latest RCV.NXT, so the delayed-ACK debt is paid. */
     void ackSent(long nowUs) {
+        lastAckSent = rcvNxt;
         ackNow = false;
         unacked = 0;
         t.cancelTimer(nowUs, TimerKind.DELAYED_ACK);

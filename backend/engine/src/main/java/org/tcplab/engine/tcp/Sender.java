@@ -1,7 +1,5 @@
 package org.tcplab.engine.tcp;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpFlag;
@@ -9,7 +7,8 @@ import org.tcplab.engine.wire.TcpOption;
 import org.tcplab.engine.wire.TcpSegment;
 
 /**
- * The sending half of a connection (gVisor's snd.go): the send buffer, what the windows allow
+ * The sending half of a connection (gVisor's snd.go), owner of the send sequence space (RFC 9293
+ * §3.3.1: SND.UNA, SND.NXT, SND.WND, SND.WL1, SND.WL2, ISS): the send buffer, what the windows allow
  * (RFC 9293 §3.8.6), retransmission (RFC 6298), congestion control (RFC 5681 with RFC 6582
  * NewReno), the SACK scoreboard (RFC 2018 / RFC 6675's idea of skipping SACKed data), Nagle
  * (RFC 896) and the persist timer (RFC 9293 §3.8.6.1).
@@ -19,8 +18,27 @@ final class Sender {
     /** RFC 5681 §3.1: ssthresh "MAY be arbitrarily high (for example, to the size of the largest possible advertised window)". */
     static final long INITIAL_SSTHRESH = 1L << 30;
 
+    /** RFC 9293 §3.8.6.2.1: "The override timeout should be in the range 0.1 - 1.0 seconds." */
+    static final long SWS_OVERRIDE_US = 200_000;
+
     private final Tcb t;
     final RtoEstimator rto;
+
+    // ---- RFC 9293 §3.3.1 send sequence variables
+    /** ISS: our initial send sequence number. */
+    final SeqNum iss;
+    /** SND.UNA: oldest unacknowledged sequence number. */
+    SeqNum sndUna;
+    /** SND.NXT: next sequence number to be sent (new data; retransmissions go below it). */
+    SeqNum sndNxt;
+    /** SND.WND: the send window the peer offers (already scaled), in bytes. */
+    long sndWnd;
+    /** SND.WL1: segment sequence number used for the last window update. */
+    private SeqNum sndWl1 = SeqNum.ZERO;
+    /** SND.WL2: segment acknowledgment number used for the last window update. */
+    private SeqNum sndWl2;
+    /** MAX.SND.WND (RFC 5961 §5), Max(SND.WND) of RFC 9293 §3.8.6.2.1: the largest window the peer has offered. */
+    long maxSndWnd;
 
     /** Bytes the application gave us that are not yet acknowledged; allocated on first use. */
     private ByteQueue buf;
@@ -32,8 +50,8 @@ final class Sender {
     // ---- RFC 5681 / RFC 6582
     long cwnd;
     long ssthresh = INITIAL_SSTHRESH;
-    int dupAcks;
-    boolean inRecovery;
+    private int dupAcks;
+    private boolean inRecovery;
     /** RFC 6582 "recover": the highest sequence number sent when fast recovery began. */
     private SeqNum recover;
     /** After a timeout: retransmit everything from {@link #rtxNext} up to SND.NXT (go-back-N), skipping SACKed data. */
@@ -43,24 +61,33 @@ final class Sender {
     private long lastReportedCwnd = -1;
     private SeqNum roundEnd;
 
-    /** MAX.SND.WND (RFC 5961 §5): the largest window the peer has offered. */
-    long maxSndWnd;
     /** RTT timing without timestamps: the segment being timed ends at {@link #rttSeq}. */
     private SeqNum rttSeq;
 
     private long rttStartUs;
+    /** Our SYN or SYN,ACK was retransmitted (RFC 6298 §5.7). */
+    private boolean synRetransmitted;
+
     private int persistBackoff;
-    /** SACKed ranges above SND.UNA, sorted, disjoint (pairs of left, right); allocated on first use. */
-    private List<SeqNum[]> scoreboard;
+    /** Silly window avoidance held a small segment back with nothing in flight (the override timer's case). */
+    private boolean swsHeld;
+    /** The override timer fired: the next small segment goes whatever its size. */
+    private boolean swsOverride;
+    /** What the peer SACKed above SND.UNA; allocated on first use. */
+    private SackScoreboard scoreboard;
 
     /** Application bytes acknowledged by the peer. */
     long bytesAcked;
 
-    Sender(Tcb t) {
+    Sender(Tcb t, SeqNum iss) {
         this.t = t;
         this.rto = new RtoEstimator(t.cfg.initialRtoUs(), t.cfg.minRtoUs(), t.cfg.maxRtoUs());
-        this.bufSeq = t.iss.plus(1);
-        this.recover = t.iss;
+        this.iss = iss;
+        this.sndUna = iss;
+        this.sndNxt = iss.plus(1); // the SYN
+        this.sndWl2 = iss;
+        this.bufSeq = iss.plus(1);
+        this.recover = iss;
     }
 
     // ---- the application side
@@ -84,16 +111,15 @@ final class Sender {
     }
 
     boolean finSent() {
-        return finQueued && t.sndNxt.greaterThan(finSeq());
+        return finQueued && sndNxt.greaterThan(finSeq());
     }
 
     boolean finAcked() {
-        return finQueued && t.sndUna.greaterThan(finSeq());
+        return finQueued && sndUna.greaterThan(finSeq());
     }
 
-    /** The largest payload one segment may carry: the effective MSS less the options every segment carries (RFC 9293 §3.7.1). */
-    int payloadCap() {
-        return Math.max(1, t.effMss - (t.tsOk ? 12 : 0));
+    private int payloadCap() {
+        return t.options.payloadCap();
     }
 
     void release() {
@@ -101,91 +127,112 @@ final class Sender {
         scoreboard = null;
     }
 
+    // ---- the send window
+
+    /**
+     * SND.WND &lt;- SEG.WND, SND.WL1 &lt;- SEG.SEQ, SND.WL2 &lt;- SEG.ACK, as the handshake sets them
+     * (RFC 9293 §3.10.7.3, §3.10.7.4 SYN-RECEIVED) and the window-update rule below does.
+     */
+    void takeWindow(SeqNum seq, SeqNum ack, long window) {
+        sndWnd = window;
+        sndWl1 = seq;
+        sndWl2 = ack;
+        maxSndWnd = Math.max(maxSndWnd, window);
+    }
+
+    /**
+     * RFC 5961 §5.2: an ACK is acceptable if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT; any other
+     * ACK earns a challenge ACK.
+     */
+    boolean ackAcceptable(SeqNum ack) {
+        return !ack.greaterThan(sndNxt) && !ack.lessThan(sndUna.minus(Math.max(maxSndWnd, 1)));
+    }
+
     // ---- handshake
 
     /** Times the SYN (or SYN,ACK) unless it is a retransmission (Karn's rule, RFC 6298 §3). */
     void timeSyn(long nowUs, boolean retransmission) {
         if (retransmission) {
+            synRetransmitted = true;
             rttSeq = null;
         } else {
-            rttSeq = t.iss.plus(1);
+            rttSeq = iss.plus(1);
             rttStartUs = nowUs;
         }
     }
 
-    /** The ACK of our SYN arrived: one RTT sample (RFC 7323 §4 with timestamps, else Karn-timed). */
-    void ackOfSyn(long nowUs, TcpSegment seg) {
+    /** The ACK of our SYN arrived: SND.UNA moves past the SYN and one RTT sample is taken (RFC 7323 §4, else Karn-timed). */
+    void synAcked(long nowUs, TcpSegment seg) {
         TcpOption.Timestamps ts =
-                t.tsOk ? seg.option(TcpOption.Timestamps.class).orElse(null) : null;
+                t.options.timestamps() ? seg.option(TcpOption.Timestamps.class).orElse(null) : null;
         if (ts != null && ts.tsEcr() != 0) {
             rto.sample((long) (Tcb.tsClock(nowUs) - ts.tsEcr()) * 1000);
         } else if (rttSeq != null) {
             rto.sample(nowUs - rttStartUs);
         }
         rttSeq = null;
+        sndUna = iss.plus(1);
+    }
+
+    /** The teaching two-way handshake: the server treats its SYN as acknowledged without an ACK. */
+    void synAssumedAcked() {
+        sndUna = sndNxt;
     }
 
     /** Entering ESTABLISHED: RFC 5681 §3.1's initial window; RFC 6298 §5.7 after a lost SYN. */
     void connectionEstablished(long nowUs) {
         t.retries = 0;
-        if (t.handshakeRetransmitted) rto.handshakeLossReset();
+        if (synRetransmitted) rto.handshakeLossReset();
         int smss = payloadCap();
         // RFC 5681 §3.1: IW = 2, 3 or 4 segments depending on SMSS.
         int segments = smss > 2190 ? 2 : smss > 1095 ? 3 : 4;
         cwnd = (long) segments * smss;
-        roundEnd = t.sndNxt;
+        roundEnd = sndNxt;
         congestion(nowUs, "initial window (RFC 5681 §3.1)");
-    }
-
-    void noteWindow() {
-        maxSndWnd = Math.max(maxSndWnd, t.sndWnd);
     }
 
     // ---- ACK processing (RFC 9293 §3.10.7.4 fifth step, ESTABLISHED)
 
-    void onAck(long nowUs, Tcb.Incoming in) {
+    void onAck(long nowUs, Incoming in) {
         SeqNum ack = in.ackNo;
-        long scaledWnd = (long) in.window << t.sndShift;
-        if (t.sackOk) updateScoreboard(in.raw);
-        boolean dup = ack.equals(t.sndUna)
+        long scaledWnd = (long) in.window << t.options.sndShift();
+        if (t.options.sack()) updateScoreboard(in.raw);
+        boolean dup = ack.equals(sndUna)
                 && in.len == 0
                 && !in.syn
                 && !in.fin
-                && t.sndNxt.greaterThan(t.sndUna)
-                && scaledWnd == t.sndWnd
-                && t.sndWnd != 0; // answers to window probes are not a sign of loss
-        if (ack.greaterThan(t.sndUna)) {
+                && sndNxt.greaterThan(sndUna)
+                && scaledWnd == sndWnd
+                && sndWnd != 0; // answers to window probes are not a sign of loss
+        if (ack.greaterThan(sndUna)) {
             newDataAcked(nowUs, in, ack);
         } else if (dup) {
             duplicateAck(nowUs);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
-        // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, and SND.WL2 <-
-        // SEG.ACK."
-        if (t.sndUna.lessOrEqual(ack)
-                && (t.sndWl1.lessThan(in.seq) || (t.sndWl1.equals(in.seq) && t.sndWl2.lessOrEqual(ack)))) {
-            long old = t.sndWnd;
-            t.sndWnd = scaledWnd;
-            t.sndWl1 = in.seq;
-            t.sndWl2 = ack;
-            noteWindow();
+        // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
+        // and SND.WL2 <- SEG.ACK."
+        if (sndUna.lessOrEqual(ack)
+                && (sndWl1.lessThan(in.seq) || (sndWl1.equals(in.seq) && sndWl2.lessOrEqual(ack)))) {
+            long old = sndWnd;
+            takeWindow(in.seq, ack, scaledWnd);
             if (old == 0 && scaledWnd > 0 && t.timers.armed(TimerKind.PERSIST)) {
                 // The window reopened: stop probing and resend from SND.UNA what the closed window refused.
                 t.cancelTimer(nowUs, TimerKind.PERSIST);
                 persistBackoff = 0;
-                if (t.sndNxt.greaterThan(t.sndUna)) {
+                if (sndNxt.greaterThan(sndUna)) {
                     goBackN = true;
-                    rtxNext = t.sndUna;
+                    rtxNext = sndUna;
                 }
             }
         }
     }
 
-    private void newDataAcked(long nowUs, Tcb.Incoming in, SeqNum ack) {
-        long acked = ack.distanceFrom(t.sndUna);
-        // RTT measurement: RFC 7323 §4.1 (timestamps, any ACK that advances SND.UNA) or one timed segment (RFC 6298 §3,
-        // Karn).
-        if (t.tsOk && in.ts != null && in.ts.tsEcr() != 0) {
+    private void newDataAcked(long nowUs, Incoming in, SeqNum ack) {
+        long acked = ack.distanceFrom(sndUna);
+        // RTT measurement: RFC 7323 §4.1 (timestamps, any ACK that advances SND.UNA) or one timed
+        // segment (RFC 6298 §3, Karn).
+        if (t.options.timestamps() && in.ts != null && in.ts.tsEcr() != 0) {
             rto.sample((long) (Tcb.tsClock(nowUs) - in.ts.tsEcr()) * 1000);
         } else if (rttSeq != null && ack.greaterOrEqual(rttSeq)) {
             rto.sample(nowUs - rttStartUs);
@@ -198,15 +245,15 @@ final class Sender {
             bytesAcked += data;
             if (buf.size() == 0) buf.clear();
         }
-        t.sndUna = ack;
+        sndUna = ack;
         if (goBackN && rtxNext.lessThan(ack)) rtxNext = ack;
-        pruneScoreboard();
+        if (scoreboard != null) scoreboard.acknowledgedTo(sndUna);
         t.retries = 0;
         persistBackoff = 0;
         congestionOnNewAck(nowUs, ack, acked);
         // RFC 6298 §5.2: "When all outstanding data has been acknowledged, turn off the retransmission timer."
         // §5.3: "When an ACK is received that acknowledges new data, restart the retransmission timer".
-        if (t.sndUna.equals(t.sndNxt)) {
+        if (sndUna.equals(sndNxt)) {
             t.cancelTimer(nowUs, TimerKind.RETRANSMISSION);
         } else {
             t.armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + rto.rtoUs());
@@ -216,10 +263,10 @@ final class Sender {
     private void congestionOnNewAck(long nowUs, SeqNum ack, long acked) {
         int smss = payloadCap();
         if (inRecovery) {
-            if (ack.greaterThan(recover) || ack.equals(recover)) {
+            if (ack.greaterOrEqual(recover)) {
                 // RFC 6582 §3.2 step 3, full acknowledgment: "Set cwnd to either (1) min (ssthresh,
                 // max(FlightSize, SMSS) + SMSS) or (2) ssthresh"; we take (1).
-                long flight = t.sndNxt.distanceFrom(t.sndUna);
+                long flight = sndNxt.distanceFrom(sndUna);
                 cwnd = Math.min(ssthresh, Math.max(flight, smss) + smss);
                 inRecovery = false;
                 dupAcks = 0;
@@ -244,7 +291,7 @@ final class Sender {
         // Report growth once per round trip, not on every ACK.
         if (roundEnd == null || ack.greaterOrEqual(roundEnd)) {
             if (cwnd != lastReportedCwnd) congestion(nowUs, cwnd < ssthresh ? "slow start" : "congestion avoidance");
-            roundEnd = t.sndNxt;
+            roundEnd = sndNxt;
         }
     }
 
@@ -259,10 +306,10 @@ final class Sender {
         if (dupAcks != 3) return;
         // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover" (the highest
         // sequence number sent when the last recovery or timeout began; we keep it as one past that).
-        if (t.sndUna.lessThan(recover)) return;
-        long flight = t.sndNxt.distanceFrom(t.sndUna);
+        if (sndUna.lessThan(recover)) return;
+        long flight = sndNxt.distanceFrom(sndUna);
         ssthresh = Math.max(flight / 2, 2L * smss); // RFC 5681 equation (4)
-        recover = t.sndNxt;
+        recover = sndNxt;
         inRecovery = true;
         retransmitFirstHole(nowUs);
         cwnd = ssthresh + 3L * smss;
@@ -271,36 +318,53 @@ final class Sender {
 
     /** Retransmits one segment at the first un-SACKed sequence number at or after SND.UNA. */
     private void retransmitFirstHole(long nowUs) {
-        SeqNum seq = skipSacked(t.sndUna);
-        if (!seq.lessThan(t.sndNxt)) return;
+        SeqNum seq = skipSacked(sndUna);
+        if (!seq.lessThan(sndNxt)) return;
         rttSeq = null; // Karn
-        sendAt(nowUs, seq, t.sndNxt, true);
+        sendAt(nowUs, seq, sndNxt, Transmission.RETRANSMISSION);
     }
 
-    /** RFC 6298 §5.4 to §5.6 for data, plus RFC 5681 §3.1's loss response (equation 4, LW = 1 SMSS). */
+    /**
+     * RFC 6298 §5.4 to §5.6 for data, plus RFC 5681 §3.1's loss response (equation 4, LW = 1 SMSS).
+     * The SACK scoreboard is discarded: RFC 2018 §5.1 "After a retransmit timeout the data sender
+     * SHOULD turn off all of the SACKed bits, since the timeout might indicate that the data receiver
+     * has reneged", and §5 "the sender MUST retransmit the segment at the left edge of the window
+     * after a retransmit timeout, whether or not the SACKed bit is on for that segment" (RFC 6675
+     * §5.1: "ignore prior SACK information in determining which data to retransmit").
+     */
     void retransmissionTimeout(long nowUs) {
+        if (scoreboard != null) scoreboard.clear();
         int smss = payloadCap();
-        long flight = t.sndNxt.distanceFrom(t.sndUna);
+        long flight = sndNxt.distanceFrom(sndUna);
         ssthresh = Math.max(flight / 2, 2L * smss);
         cwnd = smss;
         inRecovery = false;
         dupAcks = 0;
-        recover = t.sndNxt; // RFC 6582 §4
+        recover = sndNxt; // RFC 6582 §4
         rttSeq = null;
         goBackN = true;
-        rtxNext = t.sndUna;
+        rtxNext = sndUna;
         congestion(nowUs, "retransmission timeout");
     }
 
-    /** The persist timer fired: send a one-byte window probe (RFC 9293 §3.8.6.1) and back off. */
+    /**
+     * The persist timer fired: send a one-byte window probe (RFC 9293 §3.8.6.1) and back off. The
+     * probe is marked as a probe, not a retransmission, even when its byte was sent before the
+     * window closed.
+     */
     void persistTimeout(long nowUs) {
         persistBackoff = Math.min(persistBackoff + 1, 16);
-        if (t.sndNxt.greaterThan(t.sndUna)) {
-            sendAt(nowUs, t.sndUna, t.sndUna.plus(1), true);
-        } else if (dataEnd().greaterThan(t.sndNxt) || (finQueued && !finSent())) {
-            SeqNum start = t.sndNxt;
-            t.sndNxt = start.plus(sendAt(nowUs, start, start.plus(1), false));
+        if (sndNxt.greaterThan(sndUna)) {
+            sendAt(nowUs, sndUna, sndUna.plus(1), Transmission.PROBE);
+        } else if (dataEnd().greaterThan(sndNxt) || (finQueued && !finSent())) {
+            SeqNum start = sndNxt;
+            sndNxt = start.plus(sendAt(nowUs, start, start.plus(1), Transmission.PROBE));
         }
+    }
+
+    /** RFC 9293 §3.8.6.2.1 (4): "or if the override timeout occurs", send what the window allows. */
+    void swsOverrideTimeout() {
+        swsOverride = true;
     }
 
     // ---- output
@@ -319,12 +383,12 @@ final class Sender {
         if (goBackN) {
             while (true) {
                 rtxNext = skipSacked(rtxNext);
-                if (!rtxNext.lessThan(t.sndNxt)) {
+                if (!rtxNext.lessThan(sndNxt)) {
                     goBackN = false;
                     break;
                 }
-                if (rtxNext.distanceFrom(t.sndUna) >= cwnd) break;
-                int used = sendAt(nowUs, rtxNext, t.sndNxt, true);
+                if (rtxNext.distanceFrom(sndUna) >= cwnd) break;
+                int used = sendAt(nowUs, rtxNext, sndNxt, Transmission.RETRANSMISSION);
                 if (used == 0) {
                     goBackN = false; // nothing left to resend at this point (defensive: never spin)
                     break;
@@ -332,40 +396,56 @@ final class Sender {
                 rtxNext = rtxNext.plus(used);
             }
         }
+        swsHeld = false;
         if (!goBackN) sendNewData(nowUs);
+        swsOverride = false;
         settleTimers(nowUs);
     }
 
+    /**
+     * New data and the FIN, as far as the windows allow and sender silly window avoidance (RFC 9293
+     * §3.8.6.2.1, MUST-38) permits. With D the data queued and not sent, U the usable window
+     * (SND.UNA + SND.WND - SND.NXT), send "(1) if a maximum-sized segment can be sent, i.e., if:
+     * min(D,U) >= Eff.snd.MSS; (2) or if the data is pushed and all queued data can be sent now, i.e.,
+     * if: [SND.NXT = SND.UNA and] PUSHed and D <= U (the bracketed condition is imposed by the Nagle
+     * algorithm); (3) or if at least a fraction Fs of the maximum window can be sent, i.e., if:
+     * [SND.NXT = SND.UNA and] min(D,U) >= Fs * Max(SND.WND); (4) or if the override timeout occurs",
+     * with Fs = 1/2. Every SEND pushes. A segment held back by congestion control alone waits for
+     * the ACKs of what is in flight.
+     */
     private void sendNewData(long nowUs) {
         int cap = payloadCap();
         while (true) {
-            long unsent = t.sndNxt.lessThan(dataEnd()) ? dataEnd().distanceFrom(t.sndNxt) : 0;
+            long unsent = sndNxt.lessThan(dataEnd()) ? dataEnd().distanceFrom(sndNxt) : 0;
             boolean finPending = finQueued && !finSent();
             if (unsent == 0 && !finPending) return;
-            long wndRoom = t.sndUna.plus(t.sndWnd).lessThan(t.sndNxt)
+            long usable = sndUna.plus(sndWnd).lessThan(sndNxt)
                     ? 0
-                    : t.sndUna.plus(t.sndWnd).distanceFrom(t.sndNxt);
-            long cwndRoom = Math.max(0, cwnd - t.sndNxt.distanceFrom(t.sndUna));
-            long len = Math.min(Math.min(unsent, cap), Math.min(wndRoom, cwndRoom));
+                    : sndUna.plus(sndWnd).distanceFrom(sndNxt);
+            long cwndRoom = Math.max(0, cwnd - sndNxt.distanceFrom(sndUna));
+            long len = Math.min(Math.min(unsent, cap), Math.min(usable, cwndRoom));
             boolean fin = finPending && len == unsent;
             if (len == 0 && !fin) return;
             if (len < cap && !fin) {
-                boolean outstanding = t.sndNxt.greaterThan(t.sndUna);
-                if (len < unsent) {
-                    // Sender silly window avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt goes
-                    // only if it is at least half the largest window seen, or nothing is in flight.
-                    if (outstanding && len < maxSndWnd / 2) return;
-                } else if (t.cfg.nagle() && outstanding) {
-                    // Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is unacknowledged.
+                boolean outstanding = sndNxt.greaterThan(sndUna);
+                boolean nagleHolds = t.cfg.nagle() && outstanding;
+                if (len == unsent) {
+                    if (nagleHolds) return; // (2), with Nagle (RFC 896, RFC 9293 §3.7.4)
+                } else if (len < usable) {
+                    return; // congestion control, not the offered window, limits it: ACKs will come
+                } else if (!swsOverride && (len < maxSndWnd / 2 || nagleHolds)) {
+                    // Neither (1), (2) nor (3): a runt the offered window would make. Without data in
+                    // flight no ACK will come to reopen it, so the override timer (4) will force it.
+                    swsHeld = !outstanding;
                     return;
                 }
             }
-            SeqNum start = t.sndNxt;
-            int used = sendAt(nowUs, start, start.plus(len + (fin ? 1 : 0)), false);
+            SeqNum start = sndNxt;
+            int used = sendAt(nowUs, start, start.plus(len + (fin ? 1 : 0)), Transmission.FIRST);
             if (used == 0) return; // defensive: never spin
-            t.sndNxt = start.plus(used);
-            if (rttSeq == null && !t.tsOk) {
-                rttSeq = t.sndNxt;
+            sndNxt = start.plus(used);
+            if (rttSeq == null && !t.options.timestamps()) {
+                rttSeq = sndNxt;
                 rttStartUs = nowUs;
             }
             if (fin) return;
@@ -376,36 +456,47 @@ final class Sender {
      * Emits one segment starting at {@code seq}, at most {@code limit - seq} of sequence space and one
      * payload cap; carries the FIN if it reaches it. Returns the sequence space used.
      */
-    private int sendAt(long nowUs, SeqNum seq, SeqNum limit, boolean retransmission) {
+    private int sendAt(long nowUs, SeqNum seq, SeqNum limit, Transmission kind) {
         SeqNum end = dataEnd();
         int len = 0;
         if (seq.lessThan(end)) {
             len = (int) Math.min(Math.min(end.distanceFrom(seq), payloadCap()), limit.distanceFrom(seq));
             // Never retransmit across a SACKed block: stop where it begins.
-            SeqNum sackedAt = nextSackedAfter(seq);
+            SeqNum sackedAt = scoreboard == null ? null : scoreboard.nextSackedAfter(seq);
             if (sackedAt != null && sackedAt.lessThan(seq.plus(len))) len = (int) sackedAt.distanceFrom(seq);
         }
         boolean fin = finQueued && seq.plus(len).equals(finSeq()) && limit.greaterThan(finSeq());
         if (len == 0 && !fin) return 0;
-        TcpSegment.Builder b = t.segment(seq, true);
+        TcpSegment.Builder b = t.segment(nowUs, seq, true, len > 0);
         if (len > 0) {
             b.payload(buf.copy(seq.distanceFrom(bufSeq), len));
         }
-        if (fin) {
+        if (fin && len > 0 && seq.plus(len).equals(end)) {
+            b.flags(TcpFlag.PSH, TcpFlag.FIN);
+        } else if (fin) {
             b.flags(TcpFlag.FIN);
         } else if (len > 0 && seq.plus(len).equals(end)) {
             b.flags(TcpFlag.PSH);
         }
-        if (fin && len > 0 && seq.plus(len).equals(end)) b.flags(TcpFlag.PSH, TcpFlag.FIN);
-        t.emit(nowUs, b.build(), retransmission);
+        t.emit(nowUs, b.build(), kind);
         return len + (fin ? 1 : 0);
     }
 
-    /** RFC 6298 §5.1/§5.2 for the retransmission timer and RFC 9293 §3.8.6.1 for the persist timer. */
+    /**
+     * RFC 6298 §5.1/§5.2 for the retransmission timer, RFC 9293 §3.8.6.1 for the persist timer and
+     * §3.8.6.2.1 for the silly window avoidance override timer.
+     */
     private void settleTimers(long nowUs) {
-        boolean outstanding = t.sndNxt.greaterThan(t.sndUna);
-        boolean unsent = dataEnd().greaterThan(t.sndNxt) || (finQueued && !finSent());
-        if (t.sndWnd == 0 && (unsent || outstanding) && t.state != TcpState.TIME_WAIT) {
+        if (swsHeld) {
+            if (!t.timers.armed(TimerKind.SWS_OVERRIDE)) {
+                t.armTimer(nowUs, TimerKind.SWS_OVERRIDE, nowUs + SWS_OVERRIDE_US);
+            }
+        } else {
+            t.cancelTimer(nowUs, TimerKind.SWS_OVERRIDE);
+        }
+        boolean outstanding = sndNxt.greaterThan(sndUna);
+        boolean unsent = dataEnd().greaterThan(sndNxt) || (finQueued && !finSent());
+        if (sndWnd == 0 && (unsent || outstanding) && t.state != TcpState.TIME_WAIT) {
             // Zero window: probe with the persist timer instead of retransmitting.
             t.cancelTimer(nowUs, TimerKind.RETRANSMISSION);
             if (!t.timers.armed(TimerKind.PERSIST)) {
@@ -432,68 +523,14 @@ final class Sender {
             SeqNum l = b.left();
             SeqNum r = b.right();
             // Ignore blocks that are nonsense or below SND.UNA (D-SACK, RFC 2883) or beyond SND.NXT.
-            if (!l.lessThan(r) || !t.sndUna.lessOrEqual(l) || r.greaterThan(t.sndNxt)) continue;
-            addSacked(l, r);
+            if (!l.lessThan(r) || !sndUna.lessOrEqual(l) || r.greaterThan(sndNxt)) continue;
+            if (scoreboard == null) scoreboard = new SackScoreboard();
+            scoreboard.add(new SackRange(l, r));
         }
     }
 
-    private void addSacked(SeqNum l, SeqNum r) {
-        if (scoreboard == null) scoreboard = new ArrayList<>(4);
-        List<SeqNum[]> merged = new ArrayList<>(scoreboard.size() + 1);
-        SeqNum nl = l;
-        SeqNum nr = r;
-        int insertAt = -1;
-        for (SeqNum[] b : scoreboard) {
-            if (b[1].lessThan(nl)) {
-                merged.add(b);
-            } else if (nr.lessThan(b[0])) {
-                if (insertAt < 0) {
-                    insertAt = merged.size();
-                    merged.add(new SeqNum[] {nl, nr});
-                }
-                merged.add(b);
-            } else {
-                nl = SeqNum.min(nl, b[0]);
-                nr = SeqNum.max(nr, b[1]);
-            }
-        }
-        if (insertAt < 0) merged.add(new SeqNum[] {nl, nr});
-        scoreboard = merged;
-    }
-
-    private void pruneScoreboard() {
-        if (scoreboard == null) return;
-        scoreboard.removeIf(b -> b[1].lessOrEqual(t.sndUna));
-        for (SeqNum[] b : scoreboard) {
-            if (b[0].lessThan(t.sndUna)) b[0] = t.sndUna;
-        }
-        if (scoreboard.isEmpty()) scoreboard = null;
-    }
-
-    /** The first sequence number at or after {@code seq} that is not SACKed. */
-    SeqNum skipSacked(SeqNum seq) {
-        if (scoreboard == null) return seq;
-        SeqNum s = seq;
-        for (SeqNum[] b : scoreboard) {
-            if (b[0].lessOrEqual(s) && s.lessThan(b[1])) s = b[1];
-        }
-        return s;
-    }
-
-    private SeqNum nextSackedAfter(SeqNum seq) {
-        if (scoreboard == null) return null;
-        for (SeqNum[] b : scoreboard) {
-            if (b[0].greaterThan(seq)) return b[0];
-        }
-        return null;
-    }
-
-    /** SACKed bytes above SND.UNA (for tests and display). */
-    long sackedBytes() {
-        if (scoreboard == null) return 0;
-        long n = 0;
-        for (SeqNum[] b : scoreboard) n += b[1].distanceFrom(b[0]);
-        return n;
+    private SeqNum skipSacked(SeqNum seq) {
+        return scoreboard == null ? seq : scoreboard.skipSacked(seq);
     }
 
     private void congestion(long nowUs, String cause) {

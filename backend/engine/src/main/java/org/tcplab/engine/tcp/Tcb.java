@@ -12,13 +12,15 @@ import org.tcplab.engine.wire.TcpOption;
 import org.tcplab.engine.wire.TcpSegment;
 
 /**
- * A Transmission Control Block (RFC 9293 §3.3.1): one connection's variables and its state machine.
- * Sending lives in {@link Sender}, receiving in {@link Receiver} (gVisor's split); this class holds
- * the RFC variables, the user calls (§3.10.1 to §3.10.5) and SEGMENT ARRIVES (§3.10.7) as the RFC's
- * ordered checks, each a small method that returns early.
+ * A Transmission Control Block (RFC 9293 §3.3.1): one connection and its state machine. The
+ * variables are owned by the half they describe (gVisor's split, by ownership): {@link Sender}
+ * holds the send sequence space, {@link Receiver} the receive sequence space, {@link Handshake}
+ * opens the connection, {@link NegotiatedOptions} is what the SYNs agreed. This class holds the
+ * state, the user calls (§3.10.1 to §3.10.5) and SEGMENT ARRIVES (§3.10.7) as the RFC's ordered
+ * checks, each a small method that returns early.
  *
  * <pre>
- * Send Sequence Space (RFC 9293 figure 3)
+ * Send Sequence Space (RFC 9293 figure 3), owned by Sender
  *
  *            1         2          3          4
  *       ----------|----------|----------|----------
@@ -30,7 +32,7 @@ import org.tcplab.engine.wire.TcpSegment;
  * 3 - sequence numbers allowed for new data transmission
  * 4 - future sequence numbers that are not yet allowed
  *
- * Receive Sequence Space (RFC 9293 figure 4)
+ * Receive Sequence Space (RFC 9293 figure 4), owned by Receiver
  *
  *                1          2          3
  *            ----------|----------|----------
@@ -47,27 +49,10 @@ import org.tcplab.engine.wire.TcpSegment;
  */
 public final class Tcb {
 
-    // ---- RFC 9293 §3.3.1 send sequence variables
-    /** SND.UNA: oldest unacknowledged sequence number. */
-    SeqNum sndUna;
-    /** SND.NXT: next sequence number to be sent (new data; retransmissions go below it). */
-    SeqNum sndNxt;
-    /** SND.WND: the send window the peer offers (already scaled), in bytes. */
-    long sndWnd;
-    /** SND.WL1: segment sequence number used for the last window update. */
-    SeqNum sndWl1;
-    /** SND.WL2: segment acknowledgment number used for the last window update. */
-    SeqNum sndWl2;
-    /** ISS: our initial send sequence number. */
-    SeqNum iss;
+    /** The padding option, one shared value (options are immutable). */
+    static final TcpOption NOP = new TcpOption.NoOp();
 
-    // ---- RFC 9293 §3.3.1 receive sequence variables
-    /** RCV.NXT: next sequence number expected on an incoming segment (left edge of the receive window). */
-    SeqNum rcvNxt;
-    /** RCV.WND: receive window, in bytes (free space in our receive buffer). */
-    long rcvWnd;
-    /** IRS: the peer's initial sequence number. */
-    SeqNum irs;
+    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
 
     // ---- identity
     final TcbOwner owner;
@@ -78,92 +63,44 @@ public final class Tcb {
     final boolean passive;
 
     TcpState state = TcpState.CLOSED;
-
-    // ---- negotiated options (RFC 9293 §3.7.1, RFC 7323, RFC 2018)
-    /** The peer's MSS (536 if it sent none, RFC 9293 §3.7.1). */
-    int peerMss = 536;
-    /** min(peer's MSS, ours): the largest payload plus options we put in one segment. */
-    int effMss;
-    /** Shift applied to windows the peer sends us (its WS option), 0 if not negotiated. */
-    int sndShift;
-    /** Shift applied to windows we send (our WS option), 0 if not negotiated. */
-    int rcvShift;
-    /** Window scaling in use: both SYNs carried WS (RFC 7323 §2.2). */
-    boolean wsOk;
-
-    boolean sackOk;
-    boolean tsOk;
-    /** TS.Recent (RFC 7323 §4.3): the TSval to echo. */
-    int tsRecent;
-    /** Last.ACK.sent (RFC 7323 §4.3): RCV.NXT in the last ACK we sent. */
-    SeqNum lastAckSent;
+    /** What the SYNs agreed; RFC 9293 §3.7.1's defaults until the peer's SYN is read. */
+    NegotiatedOptions options;
 
     final TimerSet timers = new TimerSet();
     /** Retransmissions in a row without progress (SYN, SYN,ACK or data). */
     int retries;
-    /** A SYN or SYN,ACK was retransmitted (RFC 6298 §5.7). */
-    boolean handshakeRetransmitted;
+    /** When this connection last answered an unacceptable segment or sent a challenge ACK (Linux's last_oow_ack_time). */
+    private long lastInvalidAckUs = Long.MIN_VALUE;
 
     final Sender snd;
     final Receiver rcv;
 
-    Tcb(TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, boolean passive, SeqNum iss) {
+    private Tcb(TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, boolean passive, SeqNum iss) {
         this.owner = owner;
         this.cfg = cfg;
         this.key = key;
         this.id = id;
         this.passive = passive;
-        this.iss = iss;
-        this.sndUna = iss;
-        this.sndNxt = iss.plus(1);
-        this.sndWl1 = SeqNum.ZERO;
-        this.sndWl2 = iss;
-        this.effMss = Math.min(cfg.mss(), 536);
-        this.snd = new Sender(this);
+        this.options = NegotiatedOptions.beforeSyn(cfg);
+        this.snd = new Sender(this, iss);
         this.rcv = new Receiver(this);
-        this.rcvWnd = rcv.capacity();
     }
 
     // =====================================================================================
     // OPEN (RFC 9293 §3.10.1)
 
-    /** Active OPEN: "An initial send sequence number (ISS) is selected. A SYN segment ... is sent". */
+    /** Active OPEN: a TCB in SYN-SENT that has sent its SYN. */
     public static Tcb openActive(long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss) {
         Tcb t = new Tcb(owner, cfg, key, id, false, iss);
-        t.changeState(nowUs, TcpState.SYN_SENT, "active open");
-        t.sendSyn(nowUs, false);
+        Handshake.activeOpen(t, nowUs);
         return t;
     }
 
-    /**
-     * LISTEN state, third check (§3.10.7.2): a SYN makes a new TCB in SYN-RECEIVED that answers
-     * {@code <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>}. With {@link TcpConfig#twoWayHandshake()} the
-     * teaching variant goes straight to ESTABLISHED and hands the SYN's data to the application.
-     */
+    /** Passive OPEN met by a SYN (§3.10.7.2): a TCB in SYN-RECEIVED that has answered with its SYN,ACK. */
     public static Tcb openPassive(
             long nowUs, TcbOwner owner, TcpConfig cfg, ConnectionKey key, String id, SeqNum iss, TcpSegment syn) {
         Tcb t = new Tcb(owner, cfg, key, id, true, iss);
-        t.state = TcpState.LISTEN;
-        t.irs = syn.seq();
-        t.rcvNxt = syn.seq().plus(1);
-        t.negotiate(syn);
-        t.sndWnd = syn.window(); // RFC 7323 §2.2: the window in a SYN is never scaled
-        t.sndWl1 = syn.seq();
-        t.snd.noteWindow();
-        if (cfg.twoWayHandshake()) {
-            t.changeState(nowUs, TcpState.ESTABLISHED, "SYN received (two-way handshake)");
-            // The server believes the handshake is over: its SYN needs no acknowledgment.
-            t.sndUna = t.sndNxt;
-            t.snd.connectionEstablished(nowUs);
-            byte[] data = syn.payload();
-            int len = (int) Math.min(data.length, t.rcvWnd);
-            if (len > 0) t.rcv.acceptText(nowUs, syn.seq().plus(1), data, 0, len);
-            t.emitSynAck(nowUs, false);
-            t.output(nowUs);
-            return t;
-        }
-        t.changeState(nowUs, TcpState.SYN_RECEIVED, "SYN received");
-        t.sendSynAck(nowUs, false);
+        Handshake.passiveOpen(t, nowUs, syn);
         return t;
     }
 
@@ -220,7 +157,7 @@ public final class Tcb {
         switch (state) {
             // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>".
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
-                emit(nowUs, segment(sndNxt, false).flags(TcpFlag.RST).build(), false);
+                emit(nowUs, reset(snd.sndNxt), Transmission.FIRST);
             default -> {}
         }
         delete(nowUs, "abort");
@@ -232,80 +169,16 @@ public final class Tcb {
     /** SEGMENT ARRIVES for this connection (the host handles CLOSED and LISTEN, §3.10.7.1/2). */
     public void segmentArrives(long nowUs, TcpSegment seg) {
         if (state == TcpState.SYN_SENT) {
-            synSentArrives(nowUs, seg);
+            Handshake.synSentArrives(this, nowUs, seg); // §3.10.7.3
         } else {
-            Incoming in = new Incoming(seg);
-            otherwiseArrives(nowUs, in);
+            otherwiseArrives(nowUs, new Incoming(seg));
         }
         if (state != TcpState.CLOSED) output(nowUs);
     }
 
-    /** §3.10.7.3 SYN-SENT STATE. */
-    private void synSentArrives(long nowUs, TcpSegment seg) {
-        boolean ackAcceptable = false;
-        // "first check the ACK bit": "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless
-        // the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>".
-        if (seg.flags().ack()) {
-            SeqNum ack = seg.ack();
-            if (ack.lessOrEqual(iss) || ack.greaterThan(sndNxt)) {
-                if (!seg.flags().rst())
-                    emit(
-                            nowUs,
-                            TcpSegment.builder(key.localPort(), key.remotePort())
-                                    .seq(ack)
-                                    .flags(TcpFlag.RST)
-                                    .build(),
-                            false);
-                return;
-            }
-            ackAcceptable = sndUna.lessOrEqual(ack); // SND.UNA < SEG.ACK =< SND.NXT (SND.UNA = ISS here)
-        }
-        // "second check the RST bit": acceptable only if its ACK acknowledges our SYN (RFC 5961 §3.2).
-        if (seg.flags().rst()) {
-            if (ackAcceptable) {
-                error(nowUs, "refused", "connection refused: RST in SYN-SENT");
-                delete(nowUs, "RST received");
-            }
-            return;
-        }
-        // "third check the security" (skipped: RFC 9293 §3.9.1 compartments are not modelled).
-        // "fourth check the SYN bit".
-        if (!seg.flags().syn()) return; // "fifth, if neither of the SYN or RST bits is set, then drop"
-        irs = seg.seq();
-        rcvNxt = seg.seq().plus(1);
-        negotiate(seg);
-        if (ackAcceptable) {
-            snd.ackOfSyn(nowUs, seg);
-            sndUna = seg.ack();
-            // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED".
-            sndWnd = seg.window();
-            sndWl1 = seg.seq();
-            sndWl2 = seg.ack();
-            snd.noteWindow();
-            changeState(nowUs, TcpState.ESTABLISHED, "SYN,ACK received");
-            snd.connectionEstablished(nowUs);
-            // "If there are other controls or text in the segment, then continue processing at the
-            // sixth step"; either way the SYN,ACK is acknowledged now.
-            Incoming in = new Incoming(seg);
-            in.dropSyn();
-            seventhProcessText(nowUs, in);
-            eighthCheckFin(nowUs, in);
-            rcv.ackNow = true;
-        } else {
-            // Simultaneous open (RFC 9293 figure 7): "enter SYN-RECEIVED, form a SYN,ACK segment
-            // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it".
-            sndWnd = seg.window();
-            sndWl1 = seg.seq();
-            snd.noteWindow();
-            changeState(nowUs, TcpState.SYN_RECEIVED, "SYN received (simultaneous open)");
-            cancelTimer(nowUs, TimerKind.RETRANSMISSION);
-            retries = 0;
-            sendSynAck(nowUs, false);
-        }
-    }
-
     /** §3.10.7.4 Other states: the numbered checks in order; each returns false to stop. */
     private void otherwiseArrives(long nowUs, Incoming in) {
+        if (state == TcpState.SYN_RECEIVED && !Handshake.synReceivedSeesSyn(this, nowUs, in)) return;
         if (!firstCheckSequenceNumber(nowUs, in)) return;
         if (!secondCheckRst(nowUs, in)) return;
         // third: "check security" - not modelled (RFC 9293 §3.9.1 compartments are unused).
@@ -318,54 +191,26 @@ public final class Tcb {
 
     /** "first check sequence number" (§3.10.7.4), with RFC 7323 §4.3 TS.Recent bookkeeping. */
     private boolean firstCheckSequenceNumber(long nowUs, Incoming in) {
-        if (state == TcpState.SYN_RECEIVED && in.syn && in.seq.equals(irs)) {
-            if (!in.ack) {
-                // The peer retransmitted its SYN: our SYN,ACK was lost. Answer with the SYN,ACK again
-                // at once (as Linux does) rather than a bare ACK the peer in SYN-SENT would ignore.
-                sendSynAck(nowUs, true);
-                return false;
-            }
-            // Simultaneous open (figure 7, line 6): the peer's SYN,ACK repeats the SYN we already
-            // hold; only its ACK is new, so process the segment without the SYN.
-            in.dropSyn();
-        }
-        long wnd = rcvWnd;
-        int segLen = in.segLen();
-        boolean acceptable;
-        if (segLen == 0) {
-            acceptable = wnd == 0 ? in.seq.equals(rcvNxt) : in.seq.inWindow(rcvNxt, wnd);
-        } else {
-            acceptable = wnd != 0
-                    && (in.seq.inWindow(rcvNxt, wnd) || in.seq.plus(segLen - 1).inWindow(rcvNxt, wnd));
-        }
-        if (!acceptable) {
+        if (!rcv.acceptable(in)) {
             if (state == TcpState.TIME_WAIT && in.fin && !in.rst) {
-                // Eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and "Restart the 2 MSL time-wait
-                // timeout".
+                // Eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and "Restart the 2 MSL
+                // time-wait timeout".
                 armTimer(nowUs, TimerKind.TIME_WAIT, nowUs + 2 * cfg.mslUs());
             }
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
             // (unless the RST bit is set, if so drop the segment and return)".
-            if (!in.rst) sendAck(nowUs);
+            if (!in.rst) answerUnacceptable(nowUs, in);
             return false;
         }
-        // RFC 7323 §4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent then SEG.TSval is copied to
-        // TS.Recent".
-        if (tsOk
-                && in.ts != null
-                && in.ts.tsVal() - tsRecent >= 0
-                && (lastAckSent == null || in.seq.lessOrEqual(lastAckSent))) {
-            tsRecent = in.ts.tsVal();
-        }
-        // "only the new parts are processed": trim what lies before RCV.NXT and beyond the window.
-        in.trimTo(rcvNxt, wnd);
+        rcv.noteTimestamp(in);
+        rcv.trim(in);
         return true;
     }
 
     /** "second check the RST bit" (§3.10.7.4) with RFC 5961 §3.2's exact-match rule. */
     private boolean secondCheckRst(long nowUs, Incoming in) {
         if (!in.rst) return true;
-        if (!in.seq.equals(rcvNxt)) {
+        if (!in.seq.equals(rcv.rcvNxt)) {
             // RFC 5961 §3.2: in the window but not exactly RCV.NXT: send a challenge ACK, drop.
             sendChallengeAck(nowUs, "RST not at RCV.NXT");
             return false;
@@ -407,33 +252,8 @@ public final class Tcb {
     /** "fifth check the ACK field" (§3.10.7.4) with RFC 5961 §5's acceptability check. */
     private boolean fifthCheckAck(long nowUs, Incoming in) {
         if (!in.ack) return false; // "if the ACK bit is off, drop the segment and return"
-        SeqNum ack = in.ackNo;
-        if (state == TcpState.SYN_RECEIVED) {
-            // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue processing"
-            if (sndUna.lessThan(ack) && ack.lessOrEqual(sndNxt)) {
-                changeState(nowUs, TcpState.ESTABLISHED, "ACK of SYN");
-                snd.ackOfSyn(nowUs, in.raw);
-                sndUna = iss.plus(1);
-                sndWnd = (long) in.window << sndShift;
-                sndWl1 = in.seq;
-                sndWl2 = ack;
-                snd.noteWindow();
-                snd.connectionEstablished(nowUs);
-                if (snd.finQueued) changeState(nowUs, TcpState.FIN_WAIT_1, "close");
-            } else {
-                // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
-                emit(
-                        nowUs,
-                        TcpSegment.builder(key.localPort(), key.remotePort())
-                                .seq(ack)
-                                .flags(TcpFlag.RST)
-                                .build(),
-                        false);
-                return false;
-            }
-        }
-        // RFC 5961 §5.2: acceptable if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT, else challenge ACK.
-        if (ack.greaterThan(sndNxt) || ack.lessThan(sndUna.minus(Math.max(snd.maxSndWnd, 1)))) {
+        if (state == TcpState.SYN_RECEIVED && !Handshake.ackOfSynArrives(this, nowUs, in)) return false;
+        if (!snd.ackAcceptable(in.ackNo)) {
             sendChallengeAck(nowUs, "ACK outside the acceptable range");
             return false;
         }
@@ -462,7 +282,7 @@ public final class Tcb {
     }
 
     /** "seventh, process the segment text" (§3.10.7.4): only in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
-    private void seventhProcessText(long nowUs, Incoming in) {
+    void seventhProcessText(long nowUs, Incoming in) {
         if (in.len == 0) return;
         switch (state) {
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> rcv.acceptText(nowUs, in.dataSeq(), in.data, in.off, in.len);
@@ -471,15 +291,13 @@ public final class Tcb {
     }
 
     /** "eighth, check the FIN bit" (§3.10.7.4). */
-    private void eighthCheckFin(long nowUs, Incoming in) {
+    void eighthCheckFin(long nowUs, Incoming in) {
         if (!in.fin) return;
         rcv.finArrived(nowUs, in.dataSeq().plus(in.len));
     }
 
-    /** Called by the receiver when RCV.NXT reaches the peer's FIN: the FIN is now processed in order. */
+    /** The receiver advanced RCV.NXT over the peer's FIN: the eighth step's state changes. */
     void finReached(long nowUs) {
-        rcvNxt = rcvNxt.plus(1);
-        rcv.ackNow = true;
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> changeState(nowUs, TcpState.CLOSE_WAIT, "FIN received");
             // "If our FIN has been ACKed ... enter TIME-WAIT ... otherwise, enter the CLOSING state".
@@ -496,7 +314,7 @@ public final class Tcb {
     private void enterTimeWait(long nowUs, String cause) {
         changeState(nowUs, TcpState.TIME_WAIT, cause);
         // "start the time-wait timer, turn off the other timers".
-        for (TimerKind k : TimerKind.values()) {
+        for (TimerKind k : TIMER_KINDS) {
             if (k != TimerKind.TIME_WAIT) cancelTimer(nowUs, k);
         }
         armTimer(nowUs, TimerKind.TIME_WAIT, nowUs + 2 * cfg.mslUs());
@@ -505,9 +323,9 @@ public final class Tcb {
     // =====================================================================================
     // Timers
 
-    /** Fires {@code kind} if it is armed and due at {@code nowUs}; returns whether it fired. */
-    public boolean fireTimer(long nowUs, TimerKind kind) {
-        if (state == TcpState.CLOSED || timers.deadline(kind) > nowUs) return false;
+    /** Fires {@code kind} if it is armed and due at {@code nowUs}. */
+    public void fireTimer(long nowUs, TimerKind kind) {
+        if (state == TcpState.CLOSED || timers.deadline(kind) > nowUs) return;
         timers.set(kind, TimerSet.IDLE);
         owner.events().emit(new LabEvent.TimerChanged(nowUs, id, owner.hostName(), kind, TimerAction.FIRED, nowUs));
         switch (kind) {
@@ -516,9 +334,9 @@ public final class Tcb {
             case PERSIST -> snd.persistTimeout(nowUs);
             case DELAYED_ACK -> rcv.ackNow = true;
             case KEEPALIVE -> {} // never armed: keep-alives are optional (RFC 9293 §3.8.4) and off here
+            case SWS_OVERRIDE -> snd.swsOverrideTimeout();
         }
         if (state != TcpState.CLOSED) output(nowUs);
-        return true;
     }
 
     /** RFC 6298 §5.4 to §5.6 for SYN, SYN,ACK and data; gives up after the configured retries. */
@@ -537,8 +355,7 @@ public final class Tcb {
         retries++;
         snd.rto.backOff(); // §5.5
         switch (state) {
-            case SYN_SENT -> sendSyn(nowUs, true);
-            case SYN_RECEIVED -> sendSynAck(nowUs, true);
+            case SYN_SENT, SYN_RECEIVED -> Handshake.retransmit(this, nowUs);
             default -> snd.retransmissionTimeout(nowUs);
         }
     }
@@ -561,11 +378,6 @@ public final class Tcb {
         return timers.deadline(kind);
     }
 
-    /** The earliest armed deadline, or Long.MAX_VALUE. */
-    public long nextDeadline() {
-        return timers.earliest();
-    }
-
     // =====================================================================================
     // State changes (the one place, style principle 10)
 
@@ -584,16 +396,25 @@ public final class Tcb {
     }
 
     private void deleteSilently(long nowUs) {
-        for (TimerKind k : TimerKind.values()) cancelTimer(nowUs, k);
+        for (TimerKind k : TIMER_KINDS) cancelTimer(nowUs, k);
         if (state != TcpState.LISTEN) state = TcpState.CLOSED;
         snd.release();
         rcv.release();
         owner.deleted(this);
     }
 
-    /** TIME-WAIT ends early because a new SYN reopens the 4-tuple (RFC 6191). */
-    public void reincarnated(long nowUs) {
-        delete(nowUs, "new SYN in TIME-WAIT (RFC 6191)");
+    /**
+     * A new SYN reopens this TIME-WAIT connection's 4-tuple (RFC 9293 §3.6.1): the listener takes it
+     * and this incarnation waits aside, its 2MSL deadline kept, in case the SYN was an old duplicate.
+     */
+    public void setAside(long nowUs) {
+        changeState(nowUs, TcpState.LISTEN, "new SYN above RCV.NXT reopens the connection (RFC 9293 §3.6.1)");
+    }
+
+    /** The reopening SYN was an old duplicate: back to TIME-WAIT with the deadline it had (RFC 9293 §3.6.1). */
+    public void resumeTimeWait(long nowUs) {
+        changeState(nowUs, TcpState.TIME_WAIT, "the new SYN was an old duplicate: back to TIME-WAIT (RFC 9293 §3.6.1)");
+        armTimer(nowUs, TimerKind.TIME_WAIT, timers.deadline(TimerKind.TIME_WAIT));
     }
 
     /** Drops everything without a trace (host crash). */
@@ -615,169 +436,138 @@ public final class Tcb {
         if (rcv.ackNow && state != TcpState.CLOSED && state != TcpState.SYN_SENT) sendAck(nowUs);
     }
 
-    private void sendSyn(long nowUs, boolean retransmission) {
-        if (retransmission) handshakeRetransmitted = true;
-        snd.timeSyn(nowUs, retransmission);
-        emit(
-                nowUs,
-                TcpSegment.builder(key.localPort(), key.remotePort())
-                        .seq(iss)
-                        .flags(TcpFlag.SYN)
-                        .window(synWindow())
-                        .options(synOptions(nowUs, false))
-                        .build(),
-                retransmission);
-        armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + snd.rto.rtoUs());
-    }
-
-    private void sendSynAck(long nowUs, boolean retransmission) {
-        if (retransmission) handshakeRetransmitted = true;
-        snd.timeSyn(nowUs, retransmission);
-        emitSynAck(nowUs, retransmission);
-        armTimer(nowUs, TimerKind.RETRANSMISSION, nowUs + snd.rto.rtoUs());
-    }
-
-    private void emitSynAck(long nowUs, boolean retransmission) {
-        emit(
-                nowUs,
-                TcpSegment.builder(key.localPort(), key.remotePort())
-                        .seq(iss)
-                        .ack(rcvNxt)
-                        .flags(TcpFlag.SYN)
-                        .window(synWindow())
-                        .options(synOptions(nowUs, true))
-                        .build(),
-                retransmission);
-    }
-
     /** {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}. */
     void sendAck(long nowUs) {
-        emit(nowUs, segment(sndNxt, true).build(), false);
+        emit(nowUs, segment(nowUs, snd.sndNxt, true, false).build(), Transmission.FIRST);
     }
 
-    /** RFC 5961 §3.2/§4/§5: the same ACK, sent to make a blind attacker's guess visible to the peer. */
+    /**
+     * The ACK answering an unacceptable segment, unless the connection sent one (or a challenge ACK)
+     * less than {@link TcpConfig#invalidAckIntervalUs()} ago: two ends that disagree about the
+     * sequence space would otherwise answer each other's ACKs forever (an ACK war). As in Linux
+     * ({@code tcp_oow_rate_limited}), segments carrying data or a FIN without SYN are always answered:
+     * their sender needs the ACK to stop retransmitting, and they are not part of an ACK loop.
+     */
+    private void answerUnacceptable(long nowUs, Incoming in) {
+        boolean occupiesSpace = in.len > 0 || in.fin;
+        if ((occupiesSpace && !in.syn) || invalidAckAllowed(nowUs)) {
+            sendAck(nowUs);
+            return;
+        }
+        suppressAck(
+                nowUs,
+                LabEvent.AckSuppression.OUT_OF_WINDOW_RATE_LIMIT,
+                "no ACK for an unacceptable segment (seq " + in.seq + ", RCV.NXT " + rcv.rcvNxt + "): "
+                        + intervalRule());
+    }
+
+    /** The per-connection limit in words, with when the next ACK may go. */
+    private String intervalRule() {
+        return "one such ACK per " + ms(cfg.invalidAckIntervalUs())
+                + " per connection (RFC 5961 §7, Linux tcp_invalid_ratelimit); the next may go at "
+                + ms(lastInvalidAckUs + cfg.invalidAckIntervalUs());
+    }
+
+    private static String ms(long us) {
+        return us % 1000 == 0 ? us / 1000 + " ms" : us / 1000.0 + " ms";
+    }
+
+    /**
+     * RFC 5961 §3.2/§4/§5: the same ACK, sent to make a blind attacker's guess visible to the peer;
+     * throttled as RFC 5961 §7 recommends, by the connection's interval and the host's per-second limit.
+     */
     private void sendChallengeAck(long nowUs, String why) {
+        if (!invalidAckAllowed(nowUs)) {
+            suppressAck(
+                    nowUs,
+                    LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT,
+                    "no challenge ACK (" + why + "): " + intervalRule());
+            return;
+        }
+        if (!owner.challengeAckAllowed(nowUs)) {
+            suppressAck(
+                    nowUs,
+                    LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT,
+                    "no challenge ACK (" + why + "): the host has sent its " + cfg.challengeAckLimit()
+                            + " challenge ACKs of this second (Linux tcp_challenge_ack_limit); more from "
+                            + ms((nowUs / 1_000_000 + 1) * 1_000_000));
+            return;
+        }
         owner.events()
                 .emit(new LabEvent.Note(
                         nowUs, id, owner.hostName().id() + " sends a challenge ACK (RFC 5961): " + why));
         sendAck(nowUs);
     }
 
-    /** A segment at {@code seq} with our window, ACK if asked, and the negotiated per-segment options. */
-    TcpSegment.Builder segment(SeqNum seq, boolean withAck) {
-        TcpSegment.Builder b =
-                TcpSegment.builder(key.localPort(), key.remotePort()).seq(seq);
-        if (withAck) b.ack(rcvNxt);
-        return b.window(windowField());
+    /** Linux's {@code __tcp_oow_rate_limited}: allowed (and remembered) unless the last one is too recent. */
+    private boolean invalidAckAllowed(long nowUs) {
+        long interval = cfg.invalidAckIntervalUs();
+        if (interval > 0 && lastInvalidAckUs != Long.MIN_VALUE && nowUs - lastInvalidAckUs < interval) return false;
+        lastInvalidAckUs = nowUs;
+        return true;
     }
 
-    /** Options every non-SYN segment carries: timestamps if negotiated, SACK blocks on ACKs if any. */
-    List<TcpOption> segmentOptions(long nowUs, boolean withAck, boolean withSack) {
-        List<TcpOption> opts = null;
-        if (tsOk) {
-            opts = new ArrayList<>(6);
-            opts.add(new TcpOption.NoOp());
-            opts.add(new TcpOption.NoOp());
-            opts.add(new TcpOption.Timestamps(tsClock(nowUs), withAck ? tsRecent : 0));
+    private void suppressAck(long nowUs, LabEvent.AckSuppression reason, String detail) {
+        owner.events().emit(new LabEvent.AckSuppressed(nowUs, id, owner.hostName(), reason, detail));
+    }
+
+    /**
+     * {@code <SEQ=x><CTL=RST>}: the reset of ABORT (x = SND.NXT, §3.10.5) or answering an unacceptable
+     * ACK (x = SEG.ACK, §3.10.7.3, §3.10.7.4); no options.
+     */
+    TcpSegment reset(SeqNum seq) {
+        return TcpSegment.builder(key.localPort(), key.remotePort())
+                .seq(seq)
+                .flags(TcpFlag.RST)
+                .build();
+    }
+
+    /**
+     * A segment at {@code seq} with our window, ACK if asked, and the options every non-SYN segment
+     * carries: timestamps if negotiated, SACK blocks if any on an ACK without data (so that data
+     * segments keep to the effective MSS).
+     */
+    TcpSegment.Builder segment(long nowUs, SeqNum seq, boolean withAck, boolean withData) {
+        TcpSegment.Builder b =
+                TcpSegment.builder(key.localPort(), key.remotePort()).seq(seq);
+        if (withAck) b.ack(rcv.rcvNxt);
+        b.window(rcv.windowField());
+        if (options.timestamps() || options.sack()) {
+            List<TcpOption> opts = segmentOptions(nowUs, withAck, withAck && !withData);
+            if (!opts.isEmpty()) b.options(opts);
         }
-        if (sackOk && withSack) {
-            List<TcpOption.SackBlock> blocks = rcv.sackBlocks(tsOk ? 3 : 4);
+        return b;
+    }
+
+    private List<TcpOption> segmentOptions(long nowUs, boolean withAck, boolean withSack) {
+        List<TcpOption> opts = null;
+        if (options.timestamps()) {
+            opts = new ArrayList<>(6);
+            opts.add(NOP);
+            opts.add(NOP);
+            opts.add(new TcpOption.Timestamps(tsClock(nowUs), withAck ? rcv.tsRecent : 0));
+        }
+        if (options.sack() && withSack) {
+            List<TcpOption.SackBlock> blocks = rcv.sackBlocks(options.timestamps() ? 3 : 4);
             if (!blocks.isEmpty()) {
                 if (opts == null) opts = new ArrayList<>(3);
-                opts.add(new TcpOption.NoOp());
-                opts.add(new TcpOption.NoOp());
+                opts.add(NOP);
+                opts.add(NOP);
                 opts.add(new TcpOption.Sack(blocks));
             }
         }
         return opts == null ? List.of() : opts;
     }
 
-    static int optionBytes(List<TcpOption> opts) {
-        int n = 0;
-        for (TcpOption o : opts) {
-            if (o instanceof TcpOption.NoOp || o instanceof TcpOption.EndOfList) n += 1;
-            else if (o instanceof TcpOption.Timestamps) n += 10;
-            else if (o instanceof TcpOption.Sack s) n += 2 + 8 * s.blocks().size();
-            else if (o instanceof TcpOption.MaxSegmentSize) n += 4;
-            else if (o instanceof TcpOption.WindowScale) n += 3;
-            else n += 2;
-        }
-        return n;
-    }
-
-    /** Finishes a segment: adds the per-segment options and hands it to the owner. */
-    void emit(long nowUs, TcpSegment seg, boolean retransmission) {
-        TcpSegment out = seg;
-        if (!seg.flags().syn() && !seg.flags().rst() && (tsOk || sackOk)) {
-            // SACK blocks ride on pure ACKs only, so data segments keep to the effective MSS.
-            List<TcpOption> opts =
-                    segmentOptions(nowUs, seg.flags().ack(), seg.flags().ack() && seg.payloadLength() == 0);
-            if (!opts.isEmpty()) out = seg.toBuilder().options(opts).build();
-        }
-        if (out.flags().ack()) {
-            lastAckSent = rcvNxt;
-            rcv.ackSent(nowUs);
-        }
-        owner.transmit(this, out, retransmission);
+    /** Hands a segment to the owner; one carrying an ACK pays the receiver's ACK debt. */
+    void emit(long nowUs, TcpSegment seg, Transmission kind) {
+        if (seg.flags().ack()) rcv.ackSent(nowUs);
+        owner.transmit(this, seg, kind == Transmission.RETRANSMISSION, kind == Transmission.PROBE);
     }
 
     /** RFC 7323 §4: our TSval clock ticks in milliseconds (plus one so that time 0 is not "no echo"). */
     static int tsClock(long nowUs) {
         return (int) (nowUs / 1000) + 1;
-    }
-
-    /** RFC 7323 §2.2: "The window field in a segment where the SYN bit is set ... MUST NOT be scaled". */
-    private int synWindow() {
-        return (int) Math.min(rcvWnd, 0xffff);
-    }
-
-    /** RFC 7323 §2.3: the window field is RCV.WND shifted right by our scale (rounded down). */
-    int windowField() {
-        return (int) Math.min(rcvWnd >> rcvShift, 0xffff);
-    }
-
-    /** SYN options: MSS, SACK-permitted, timestamps, window scale; a SYN,ACK offers only what the peer offered. */
-    private List<TcpOption> synOptions(long nowUs, boolean synAck) {
-        List<TcpOption> o = new ArrayList<>(8);
-        o.add(new TcpOption.MaxSegmentSize(cfg.mss()));
-        boolean answer = synAck && passive;
-        if (answer ? sackOk : cfg.sack()) o.add(new TcpOption.SackPermitted());
-        if (answer ? tsOk : cfg.timestamps()) {
-            if (!(answer ? sackOk : cfg.sack())) {
-                o.add(new TcpOption.NoOp());
-                o.add(new TcpOption.NoOp());
-            }
-            o.add(new TcpOption.Timestamps(tsClock(nowUs), synAck && tsOk ? tsRecent : 0));
-        }
-        if (answer ? wsOk : cfg.windowScale() > 0) {
-            o.add(new TcpOption.NoOp());
-            o.add(new TcpOption.WindowScale(Math.min(cfg.windowScale(), 14)));
-        }
-        return o;
-    }
-
-    /** Reads the peer's SYN options (RFC 9293 §3.7.1, RFC 7323 §2.2/§3.2, RFC 2018 §2). */
-    private void negotiate(TcpSegment syn) {
-        peerMss = syn.option(TcpOption.MaxSegmentSize.class)
-                .map(TcpOption.MaxSegmentSize::mss)
-                .orElse(536);
-        effMss = Math.max(1, Math.min(peerMss, cfg.mss()));
-        var ws = syn.option(TcpOption.WindowScale.class);
-        if (cfg.windowScale() > 0 && ws.isPresent()) {
-            // RFC 7323 §2.3: shifts above 14 are used as 14.
-            sndShift = Math.min(ws.get().shift(), 14);
-            rcvShift = Math.min(cfg.windowScale(), 14);
-            wsOk = true;
-        } else {
-            sndShift = 0;
-            rcvShift = 0;
-        }
-        sackOk = cfg.sack() && syn.option(TcpOption.SackPermitted.class).isPresent();
-        var ts = syn.option(TcpOption.Timestamps.class);
-        tsOk = cfg.timestamps() && ts.isPresent();
-        if (tsOk) tsRecent = ts.get().tsVal();
-        rcv.negotiated();
-        rcvWnd = rcv.window();
     }
 
     // =====================================================================================
@@ -795,40 +585,14 @@ public final class Tcb {
         return id;
     }
 
-    public boolean passive() {
-        return passive;
-    }
-
-    public SeqNum sndUna() {
-        return sndUna;
-    }
-
-    public SeqNum sndNxt() {
-        return sndNxt;
-    }
-
+    /** RCV.NXT (null before the peer's SYN). */
     public SeqNum rcvNxt() {
-        return rcvNxt;
+        return rcv.rcvNxt;
     }
 
-    public long rcvWnd() {
-        return rcvWnd;
-    }
-
-    public long sndWnd() {
-        return sndWnd;
-    }
-
-    public long cwnd() {
-        return snd.cwnd;
-    }
-
-    public long ssthresh() {
-        return snd.ssthresh;
-    }
-
-    public long rtoUs() {
-        return snd.rto.rtoUs();
+    /** SND.NXT: one past the last sequence number this connection has used. */
+    public SeqNum sndNxt() {
+        return snd.sndNxt;
     }
 
     public ConnectionSnapshot snapshot() {
@@ -836,22 +600,22 @@ public final class Tcb {
                 id,
                 key,
                 state,
-                iss.value(),
-                irs == null ? 0 : irs.value(),
-                sndUna.value(),
-                sndNxt.value(),
-                sndWnd,
-                rcvNxt == null ? 0 : rcvNxt.value(),
-                rcvWnd,
+                snd.iss.value(),
+                rcv.irs == null ? 0 : rcv.irs.value(),
+                snd.sndUna.value(),
+                snd.sndNxt.value(),
+                snd.sndWnd,
+                rcv.rcvNxt == null ? 0 : rcv.rcvNxt.value(),
+                rcv.window(),
                 snd.cwnd,
                 snd.ssthresh,
                 snd.rto.srttUs(),
                 snd.rto.rtoUs(),
-                effMss,
-                sndShift,
-                rcvShift,
-                sackOk,
-                tsOk,
+                options.effMss(),
+                options.sndShift(),
+                options.rcvShift(),
+                options.sack(),
+                options.timestamps(),
                 snd.bytesAcked,
                 rcv.bytesReceived,
                 rcv.reading);
@@ -860,77 +624,5 @@ public final class Tcb {
     @Override
     public String toString() {
         return "Tcb[" + id + " " + key + " " + state + "]";
-    }
-
-    /** The segment being processed, trimmed as the first check says; mutable only during processing. */
-    static final class Incoming {
-        final TcpSegment raw;
-        SeqNum seq;
-        boolean syn;
-        boolean fin;
-        final boolean ack;
-        final boolean rst;
-        final SeqNum ackNo;
-        final int window;
-        final byte[] data;
-        int off;
-        int len;
-        final TcpOption.Timestamps ts;
-
-        Incoming(TcpSegment s) {
-            raw = s;
-            seq = s.seq();
-            syn = s.flags().syn();
-            fin = s.flags().fin();
-            ack = s.flags().ack();
-            rst = s.flags().rst();
-            ackNo = ack ? s.ack() : null;
-            window = s.window();
-            data = s.payloadLength() == 0 ? EMPTY : s.payload();
-            len = data.length;
-            ts = s.options().isEmpty()
-                    ? null
-                    : s.option(TcpOption.Timestamps.class).orElse(null);
-        }
-
-        private static final byte[] EMPTY = new byte[0];
-
-        int segLen() {
-            return len + (syn ? 1 : 0) + (fin ? 1 : 0);
-        }
-
-        /** Sequence number of the first data byte. */
-        SeqNum dataSeq() {
-            return syn ? seq.plus(1) : seq;
-        }
-
-        void dropSyn() {
-            if (syn) {
-                syn = false;
-                seq = seq.plus(1);
-            }
-        }
-
-        /** Keeps only the part within [rcvNxt, rcvNxt + wnd) (a FIN past the window is dropped too). */
-        void trimTo(SeqNum rcvNxt, long wnd) {
-            if (seq.lessThan(rcvNxt)) {
-                long before = rcvNxt.distanceFrom(seq);
-                if (syn) {
-                    syn = false;
-                    before--;
-                    seq = seq.plus(1);
-                }
-                int cut = (int) Math.min(before, len);
-                off += cut;
-                len -= cut;
-                seq = seq.plus(cut);
-                if (before > cut && fin) fin = false; // the FIN itself is old
-            }
-            long room = wnd - seq.distanceFrom(rcvNxt) - (syn ? 1 : 0);
-            if (len > room) {
-                len = (int) Math.max(room, 0);
-                fin = false;
-            }
-        }
     }
 }

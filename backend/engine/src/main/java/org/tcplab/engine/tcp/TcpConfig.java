@@ -21,6 +21,13 @@ package org.tcplab.engine.tcp;
  * @param nagle RFC 9293 §3.7.4 / RFC 896
  * @param backlog default listen backlog
  * @param twoWayHandshake the teaching variant: consider a passive connection ESTABLISHED on SYN
+ * @param invalidAckIntervalUs the least time between two ACKs one connection sends in answer to
+ *     unacceptable segments or as RFC 5961 challenge ACKs (RFC 5961 §7 ACK throttling; Linux
+ *     {@code tcp_invalid_ratelimit}, 500 ms per socket); 0 turns the limit off. Segments that carry
+ *     data or a FIN (without SYN) are always answered, as in Linux: they are not part of an ACK loop
+ * @param challengeAckLimit challenge ACKs one host sends per second, all connections together
+ *     (Linux {@code tcp_challenge_ack_limit}: unlimited since Linux 6.0, whose per-socket limit
+ *     above is enough; the older host-wide counter was a side channel, CVE-2016-5696)
  */
 public record TcpConfig(
         int mss,
@@ -39,7 +46,9 @@ public record TcpConfig(
         long delayedAckUs,
         boolean nagle,
         int backlog,
-        boolean twoWayHandshake) {
+        boolean twoWayHandshake,
+        long invalidAckIntervalUs,
+        int challengeAckLimit) {
 
     public static TcpConfig defaults() {
         return new TcpConfig(
@@ -59,7 +68,9 @@ public record TcpConfig(
                 40_000,
                 true,
                 128,
-                false);
+                false,
+                500_000,
+                Integer.MAX_VALUE);
     }
 
     public TcpConfig withMss(int v) {
@@ -130,6 +141,14 @@ public record TcpConfig(
         return with(c -> c.backlog = v);
     }
 
+    public TcpConfig withInvalidAckIntervalUs(long v) {
+        return with(c -> c.invalidAckIntervalUs = v);
+    }
+
+    public TcpConfig withChallengeAckLimit(int v) {
+        return with(c -> c.challengeAckLimit = v);
+    }
+
     /** A copy with one change: each wither names only its own field, so none can shift another. */
     private TcpConfig with(java.util.function.Consumer<Mutable> change) {
         Mutable m = new Mutable(this);
@@ -155,6 +174,8 @@ public record TcpConfig(
         boolean nagle;
         int backlog;
         boolean twoWayHandshake;
+        long invalidAckIntervalUs;
+        int challengeAckLimit;
 
         Mutable(TcpConfig c) {
             mss = c.mss;
@@ -174,6 +195,8 @@ public record TcpConfig(
             nagle = c.nagle;
             backlog = c.backlog;
             twoWayHandshake = c.twoWayHandshake;
+            invalidAckIntervalUs = c.invalidAckIntervalUs;
+            challengeAckLimit = c.challengeAckLimit;
         }
 
         TcpConfig freeze() {
@@ -194,7 +217,9 @@ public record TcpConfig(
                     delayedAckUs,
                     nagle,
                     backlog,
-                    twoWayHandshake);
+                    twoWayHandshake,
+                    invalidAckIntervalUs,
+                    challengeAckLimit);
         }
     }
 }

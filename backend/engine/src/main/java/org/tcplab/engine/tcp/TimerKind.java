@@ -6,7 +6,9 @@ public enum TimerKind {
     TIME_WAIT("time-wait"),
     PERSIST("persist"),
     DELAYED_ACK("delayed-ack"),
-    KEEPALIVE("keepalive");
+    KEEPALIVE("keepalive"),
+    /** RFC 9293 §3.8.6.2.1 (4): forces out data that sender silly window avoidance holds back. */
+    SWS_OVERRIDE("sws-override");
 
     private final String id;
 

@@ -35,21 +35,6 @@ final class TimerSet {
         deadlines = null;
     }
 
-    /** The first due timer at {@code nowUs} (earliest deadline, lowest ordinal among equals), or null. */
-    TimerKind due(long nowUs) {
-        if (deadlines == null) return null;
-        TimerKind best = null;
-        long bestAt = IDLE;
-        for (TimerKind k : KINDS) {
-            long at = deadlines[k.ordinal()];
-            if (at <= nowUs && at < bestAt) {
-                best = k;
-                bestAt = at;
-            }
-        }
-        return best;
-    }
-
     long earliest() {
         if (deadlines == null) return IDLE;
         long min = IDLE;

@@ -61,6 +61,18 @@ public record SeqNum(int raw) {
         return a.lessThan(b) ? a : b;
     }
 
+    // Written out rather than the record's generated ones: the state machine compares sequence numbers
+    // on every segment, and these stay cheap wherever the JIT does not inline the generated form.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeqNum s && s.raw == raw;
+    }
+
+    @Override
+    public int hashCode() {
+        return raw;
+    }
+
     @Override
     public String toString() {
         return Long.toString(value());

@@ -9,7 +9,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
@@ -22,7 +21,6 @@ import org.tcplab.engine.tcp.TcpState;
  * byte once and in order, and both ends finish CLOSED after close and TIME-WAIT, unless the lab
  * reports an error (a connection that gave up is allowed; a silent loss is not).
  */
-@AddLifecycleHook(HostAvailability.SkipWithoutHost.class)
 class DeliveryProperties {
 
     @Property(tries = 200)

@@ -22,7 +22,8 @@ final class EventText {
         if (e instanceof LabEvent.SegmentSent s) {
             WireSegment w = s.segment();
             return "SegmentSent[t=" + s.timeUs() + ", c=" + s.connection() + ", id=" + s.segmentId() + ", " + s.from()
-                    + "->" + s.to() + ", rtx=" + s.retransmission() + ", note=" + s.note() + ", ip=" + w.ipHeader()
+                    + "->" + s.to() + ", rtx=" + s.retransmission() + ", probe=" + s.probe() + ", note=" + s.note()
+                    + ", ip=" + w.ipHeader()
                     + ", tcp=" + w.bytes() + ", ok=" + w.checksumOk() + ", malformed=" + w.malformed() + "]";
         }
         return e.toString();

@@ -35,7 +35,6 @@ class SimulationTest {
 
     @BeforeEach
     void newLab() {
-        HostAvailability.assumeHost();
         sim = new Simulation(SimConfig.defaults(1), log);
     }
 

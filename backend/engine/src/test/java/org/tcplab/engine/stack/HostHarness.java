@@ -51,6 +51,7 @@ final class HostHarness {
 
     HostHarness(TcpConfig config) {
         host = new TcpHost(HostName.SERVER, HOST, config, (t, k) -> SeqNum.of(300), (h, k) -> "c1", events::add);
+        window = Math.min(config.window(), 0xffff);
     }
 
     /** A segment from the peer to the host's port. */
@@ -82,37 +83,125 @@ final class HostHarness {
         sent.addAll(host.poll(now));
     }
 
-    /** Pops the next segment the host sent and checks its flags, seq and ack (ack < 0: no ACK). */
-    TcpSegment expectSent(String flags, long seq, long ack) {
-        collect();
-        assertThat(sent)
-                .as("the host should have sent %s seq=%d ack=%d", flags, seq, ack)
-                .isNotEmpty();
-        Outbound o = sent.poll();
-        TcpSegment s = o.datagram().segment();
-        assertThat(o.datagram().src()).isEqualTo(HOST);
-        assertThat(o.datagram().dst()).isEqualTo(PEER);
-        assertThat(s.flags()).as("flags of %s", s).isEqualTo(TcpFlags.parse(Arrays.asList(flags.split(","))));
-        assertThat(s.seq().value()).as("seq of %s", s).isEqualTo(seq);
-        if (ack < 0) {
-            assertThat(s.ackNumber()).as("ack of %s", s).isEmpty();
-        } else {
-            assertThat(s.ack().value()).as("ack of %s", s).isEqualTo(ack);
+    /**
+     * What a test expects the host to send (smoltcp's {@code TcpRepr} templates): flags, seq and ack,
+     * and unless the test says otherwise the harness's {@link #window}, no payload, no options (a SYN
+     * or SYN,ACK: the MSS option alone), neither a retransmission nor a probe. NOP padding is ignored.
+     */
+    static final class Expected {
+        final String flags;
+        final long seq;
+        final long ack;
+        Integer window;
+        int len;
+        List<TcpOption> options;
+        boolean retransmission;
+        boolean probe;
+
+        private Expected(String flags, long seq, long ack) {
+            this.flags = flags;
+            this.seq = seq;
+            this.ack = ack;
         }
-        return s;
+
+        Expected window(int w) {
+            window = w;
+            return this;
+        }
+
+        Expected len(int n) {
+            len = n;
+            return this;
+        }
+
+        Expected options(TcpOption... o) {
+            options = List.of(o);
+            return this;
+        }
+
+        Expected retransmission() {
+            retransmission = true;
+            return this;
+        }
+
+        Expected probe() {
+            probe = true;
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return flags + " seq=" + seq + (ack < 0 ? "" : " ack=" + ack) + (len > 0 ? " len=" + len : "")
+                    + (window != null ? " win=" + window : "") + (options != null ? " " + options : "")
+                    + (retransmission ? " (retransmission)" : "") + (probe ? " (probe)" : "");
+        }
     }
 
-    /** Like {@link #expectSent(String, long, long)} and also the payload length. */
+    /** A segment the host should send: {@code flags} as "ACK,PSH", ack < 0 for none. */
+    static Expected seg(String flags, long seq, long ack) {
+        return new Expected(flags, seq, ack);
+    }
+
+    /** The window field the host's segments carry unless an expectation says otherwise. */
+    int window;
+
+    /**
+     * Checks that the host sent exactly one segment, this one, and nothing more (smoltcp's
+     * {@code recv!}): window and options are compared too.
+     */
+    TcpSegment expectSent(String flags, long seq, long ack) {
+        return expectSent(seg(flags, seq, ack)).get(0);
+    }
+
+    /** Like {@link #expectSent(String, long, long)} with a payload of {@code len} bytes. */
     TcpSegment expectSentData(String flags, long seq, long ack, int len) {
-        TcpSegment s = expectSent(flags, seq, ack);
-        assertThat(s.payloadLength()).as("payload of %s", s).isEqualTo(len);
-        return s;
+        return expectSent(seg(flags, seq, ack).len(len)).get(0);
     }
 
-    Outbound expectSentOutbound() {
+    /** Checks that the host sent exactly these segments, in order, and nothing more. */
+    List<TcpSegment> expectSent(Expected... expected) {
         collect();
-        assertThat(sent).isNotEmpty();
-        return sent.peek();
+        List<TcpSegment> out = new ArrayList<>();
+        for (Expected e : expected) {
+            assertThat(sent).as("the host should have sent %s", e).isNotEmpty();
+            Outbound o = sent.poll();
+            TcpSegment s = o.datagram().segment();
+            assertThat(o.datagram().src()).isEqualTo(HOST);
+            assertThat(o.datagram().dst()).isEqualTo(PEER);
+            assertThat(s.flags())
+                    .as("flags of %s (expected %s)", s, e)
+                    .isEqualTo(TcpFlags.parse(Arrays.asList(e.flags.split(","))));
+            assertThat(s.seq().value()).as("seq of %s (expected %s)", s, e).isEqualTo(e.seq);
+            if (e.ack < 0) {
+                assertThat(s.ackNumber()).as("ack of %s (expected %s)", s, e).isEmpty();
+            } else {
+                assertThat(s.ack().value()).as("ack of %s (expected %s)", s, e).isEqualTo(e.ack);
+            }
+            assertThat(s.payloadLength())
+                    .as("payload of %s (expected %s)", s, e)
+                    .isEqualTo(e.len);
+            if (!s.flags().rst()) {
+                int w = e.window != null ? e.window : window;
+                assertThat(s.window()).as("window of %s (expected %s)", s, e).isEqualTo(w);
+            }
+            List<TcpOption> opts = e.options != null
+                    ? e.options
+                    : s.flags().syn()
+                            ? List.of(new TcpOption.MaxSegmentSize(host.config().mss()))
+                            : List.of();
+            assertThat(withoutNops(s.options()))
+                    .as("options of %s (expected %s)", s, e)
+                    .isEqualTo(opts);
+            assertThat(o.retransmission())
+                    .as("retransmission flag of %s (expected %s)", s, e)
+                    .isEqualTo(e.retransmission);
+            assertThat(o.probe()).as("probe flag of %s (expected %s)", s, e).isEqualTo(e.probe);
+            out.add(s);
+        }
+        assertThat(sent)
+                .as("nothing more should have been sent after %s", Arrays.asList(expected))
+                .isEmpty();
+        return out;
     }
 
     void expectNothingSent() {

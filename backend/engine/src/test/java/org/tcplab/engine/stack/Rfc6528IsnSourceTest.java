@@ -31,12 +31,20 @@ class Rfc6528IsnSourceTest {
     }
 
     @Test
-    void isFirst32BitsOfSha256PlusTheClock() throws Exception {
+    void isTheLow32BitsOfSipHashOverTheFourTuplePlusTheClock() {
         byte[] key = {1, 2};
-        var md = java.security.MessageDigest.getInstance("SHA-256");
-        md.update(new byte[] {(byte) 192, 0, 2, 1, 0x03, (byte) 0xe8, (byte) 192, 0, 2, 2, 0, 80, 1, 2});
-        byte[] h = md.digest();
-        long f = ((h[0] & 0xffL) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
+        byte[] k = new byte[16];
+        k[0] = 1;
+        k[1] = 2;
+        byte[] tuple = {(byte) 192, 0, 2, 1, (byte) 192, 0, 2, 2, 0x03, (byte) 0xe8, 0, 80};
+        long f = SipHash.hash(SipHash.littleEndian(k, 0, 8), SipHash.littleEndian(k, 8, 8), tuple, 12);
         assertThat(new Rfc6528IsnSource(key).isn(400, K).value()).isEqualTo((f + 100) & 0xffffffffL);
+    }
+
+    @Test
+    void aKeyLongerThanSipHashsIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Rfc6528IsnSource(new byte[17]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the secret key is at most 16 bytes");
     }
 }

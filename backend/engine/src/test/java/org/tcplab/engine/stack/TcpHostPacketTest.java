@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.tcplab.engine.stack.HostHarness.KEY;
 import static org.tcplab.engine.stack.HostHarness.peer;
+import static org.tcplab.engine.stack.HostHarness.seg;
 import static org.tcplab.engine.wire.TcpFlag.FIN;
 import static org.tcplab.engine.wire.TcpFlag.RST;
 import static org.tcplab.engine.wire.TcpFlag.SYN;
@@ -206,14 +207,13 @@ class TcpHostPacketTest {
             HostHarness h = h().synSent();
             h.expectNothingUntil(999_999);
             h.advanceTo(1_000_000);
-            assertThat(h.sent.peek().retransmission()).isTrue();
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(2_999_999);
             h.advanceTo(3_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(6_999_999);
             h.advanceTo(7_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
         }
 
         @Test
@@ -221,9 +221,9 @@ class TcpHostPacketTest {
             HostHarness h = new HostHarness(HostHarness.plain().withSynRetries(2));
             h.synSent();
             h.advanceTo(1_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.advanceTo(3_000_000);
-            h.expectSent("SYN", 300, -1);
+            h.expectSent(seg("SYN", 300, -1).retransmission());
             h.expectNothingUntil(6_999_999);
             assertThat(h.state()).isEqualTo(TcpState.SYN_SENT);
             h.advanceTo(7_000_000);
@@ -308,7 +308,7 @@ class TcpHostPacketTest {
         void retransmittedSynGetsTheSynAckAgain() {
             HostHarness h = h().synReceived();
             h.peerSends(peer().seq(100).flags(SYN));
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(seg("SYN,ACK", 300, 101).retransmission());
         }
 
         @Test
@@ -323,7 +323,7 @@ class TcpHostPacketTest {
         void synAckIsRetransmittedThenGivesUp() {
             HostHarness h = new HostHarness(HostHarness.plain().withSynAckRetries(1)).synReceived();
             h.advanceTo(1_000_000);
-            h.expectSent("SYN,ACK", 300, 101);
+            h.expectSent(seg("SYN,ACK", 300, 101).retransmission());
             h.advanceTo(3_000_000);
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
             assertThat(h.errors()).containsExactly("timeout");
@@ -365,9 +365,10 @@ class TcpHostPacketTest {
         void withoutMssOptionSegmentsAre536Bytes() {
             HostHarness h = h().established(); // the peer's SYN had no MSS option: RFC 9293 §3.7.1 default 536
             h.host.send(0, KEY, new byte[1200]);
-            h.expectSentData("ACK", 301, 101, 536);
-            h.expectSentData("ACK", 837, 101, 536);
-            h.expectSentData("ACK,PSH", 1373, 101, 128);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(536),
+                    seg("ACK", 837, 101).len(536),
+                    seg("ACK,PSH", 1373, 101).len(128));
         }
 
         @Test
@@ -378,9 +379,10 @@ class TcpHostPacketTest {
             h.peerSends(peer().seq(101).ack(301));
             assertThat(h.snapshot().effectiveMss()).isEqualTo(1000);
             h.host.send(0, KEY, new byte[2500]);
-            h.expectSentData("ACK", 301, 101, 1000);
-            h.expectSentData("ACK", 1301, 101, 1000);
-            h.expectSentData("ACK,PSH", 2301, 101, 500);
+            h.expectSent(
+                    seg("ACK", 301, 101).len(1000),
+                    seg("ACK", 1301, 101).len(1000),
+                    seg("ACK,PSH", 2301, 101).len(500));
         }
 
         @Test
@@ -494,11 +496,10 @@ class TcpHostPacketTest {
             h.expectSentData("ACK,PSH", 301, 101, 3);
             h.expectNothingUntil(999_999);
             h.advanceTo(1_000_000);
-            assertThat(h.sent.peek().retransmission()).isTrue();
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
             h.expectNothingUntil(2_999_999);
             h.advanceTo(3_000_000);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
         }
 
         @Test
@@ -507,7 +508,7 @@ class TcpHostPacketTest {
             h.host.send(0, KEY, bytes("abc"));
             h.expectSentData("ACK,PSH", 301, 101, 3);
             h.advanceTo(1_000_000);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3).retransmission());
             h.advanceTo(3_000_000);
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
             assertThat(h.errors()).containsExactly("timeout");
@@ -559,7 +560,7 @@ class TcpHostPacketTest {
         void finIsRetransmitted() {
             HostHarness h = h().finWait1();
             h.advanceTo(1_000_000);
-            h.expectSent("FIN,ACK", 301, 101);
+            h.expectSent(seg("FIN,ACK", 301, 101).retransmission());
         }
 
         @Test
@@ -567,8 +568,7 @@ class TcpHostPacketTest {
             HostHarness h = h().established();
             h.host.send(0, KEY, bytes("bye"));
             h.host.close(0, KEY);
-            h.expectSentData("ACK,PSH", 301, 101, 3);
-            h.expectSent("FIN,ACK", 304, 101);
+            h.expectSent(seg("ACK,PSH", 301, 101).len(3), seg("FIN,ACK", 304, 101));
         }
     }
 
@@ -622,7 +622,7 @@ class TcpHostPacketTest {
         void finIsRetransmittedUntilAcked() {
             HostHarness h = h().lastAck();
             h.advanceTo(1_000_000);
-            h.expectSent("FIN,ACK", 301, 102);
+            h.expectSent(seg("FIN,ACK", 301, 102).retransmission());
         }
     }
 
@@ -671,13 +671,104 @@ class TcpHostPacketTest {
             assertThat(h.state()).isEqualTo(TcpState.CLOSED);
         }
 
+        /** RFC 9293 §3.6.1 (MAY-2): a new SYN above RCV.NXT may reopen the connection from TIME-WAIT. */
         @Test
-        void aNewSynAboveRcvNxtReopensThePort() {
+        void aNewSynAboveRcvNxtReopensThePortWithAnIssAboveTheOldConnection() {
             HostHarness h = h().timeWait(); // passive side closed first here, listener still on 80
             h.peerSends(peer().seq(5000).flags(SYN));
-            h.expectSent("SYN,ACK", 300, 5001);
+            // The ISN source offers 300 again, below the old SND.NXT (302): the ISS must lie above
+            // everything the old incarnation used, so it is the old SND.NXT + 65537 (as Linux picks).
+            h.expectSent("SYN,ACK", 302 + 65_537, 5001);
             assertThat(h.state()).isEqualTo(TcpState.SYN_RECEIVED);
-            assertThat(h.stateChanges()).endsWith("TIME_WAIT>CLOSED", "LISTEN>SYN_RECEIVED");
+            assertThat(h.stateChanges()).endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED");
+            assertThat(h.eventsOf(LabEvent.Note.class))
+                    .extracting(LabEvent.Note::text)
+                    .contains("server reopens the connection from TIME-WAIT: ISS 65839 lies above 301, the last"
+                            + " sequence number of the old connection (RFC 9293 §3.6.1)");
+        }
+
+        @Test
+        void afterATransferTheNewIssIsAboveEverySequenceNumberUsed() {
+            HostHarness h = h().established();
+            h.host.send(h.now, KEY, new byte[1000]);
+            h.expectSent(seg("ACK", 301, 101).len(536), seg("ACK,PSH", 837, 101).len(464));
+            h.peerSends(peer().seq(101).ack(1301));
+            h.host.close(h.now, KEY);
+            h.expectSent("FIN,ACK", 1301, 101);
+            h.peerSends(peer().seq(101).ack(1302).flags(FIN));
+            h.expectSent("ACK", 1302, 102);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.peerSends(peer().seq(9000).flags(SYN));
+            h.expectSent("SYN,ACK", 1302 + 65_537, 9001);
+        }
+
+        @Test
+        void anIsnAlreadyAboveTheOldConnectionIsKept() {
+            HostHarness h = h().timeWait();
+            h.host.pinIsn(KEY, org.tcplab.engine.wire.SeqNum.of(90_000));
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 90_000, 5001);
+        }
+
+        /** TIME-WAIT with a 20 s 2MSL, a reopening SYN at 1 s, and the peer's reset of our SYN,ACK. */
+        private HostHarness reopenedByAnOldDuplicate() {
+            HostHarness h = new HostHarness(HostHarness.plain().withMslUs(10_000_000)).timeWait();
+            h.advanceTo(1_000_000);
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 65_839, 5001);
+            // The peer knows no such connection: it resets our SYN,ACK. The SYN was an old duplicate.
+            h.peerSends(peer().seq(5001).flags(RST));
+            return h;
+        }
+
+        @Test
+        void aReopeningSynThatProvesAnOldDuplicateReturnsToTimeWait() {
+            HostHarness h = reopenedByAnOldDuplicate();
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            assertThat(h.stateChanges())
+                    .endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED", "SYN_RECEIVED>LISTEN", "LISTEN>TIME_WAIT");
+            // The old incarnation is intact: a retransmission of its FIN is acknowledged with its numbers ...
+            h.peerSends(peer().seq(101).ack(302).flags(FIN));
+            h.expectSent("ACK", 302, 102);
+            // ... (which restarts 2MSL, RFC 9293 §3.10.7.4), and it ends as TIME-WAIT ends.
+            long restarted = h.now + 20_000_000;
+            h.expectNothingUntil(restarted - 1);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.advanceTo(restarted);
+            assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+            assertThat(h.eventsOf(LabEvent.StateChanged.class))
+                    .last()
+                    .extracting(LabEvent.StateChanged::cause)
+                    .isEqualTo("2MSL timeout");
+        }
+
+        @Test
+        void theOldIncarnationKeepsItsDeadlineWhenItReturns() {
+            HostHarness h = reopenedByAnOldDuplicate();
+            long deadline = h.eventsOf(LabEvent.TimerChanged.class).stream()
+                    .filter(t -> t.timer() == TimerKind.TIME_WAIT && t.action() == LabEvent.TimerAction.ARMED)
+                    .findFirst()
+                    .orElseThrow()
+                    .atUs();
+            assertThat(deadline).isEqualTo(20_000_000); // entered TIME-WAIT at time 0
+            h.expectNothingUntil(deadline - 1);
+            assertThat(h.state()).isEqualTo(TcpState.TIME_WAIT);
+            h.advanceTo(deadline);
+            assertThat(h.state()).isEqualTo(TcpState.CLOSED);
+        }
+
+        @Test
+        void aReopenedConnectionThatIsEstablishedForgetsTheOldOne() {
+            HostHarness h = new HostHarness(HostHarness.plain().withMslUs(10_000_000)).timeWait();
+            long deadline = h.now + 20_000_000;
+            h.peerSends(peer().seq(5000).flags(SYN));
+            h.expectSent("SYN,ACK", 65_839, 5001);
+            h.peerSends(peer().seq(5001).ack(65_840));
+            assertThat(h.state()).isEqualTo(TcpState.ESTABLISHED);
+            h.expectNothingUntil(deadline + 1_000_000);
+            assertThat(h.state()).isEqualTo(TcpState.ESTABLISHED);
+            assertThat(h.stateChanges())
+                    .endsWith("TIME_WAIT>LISTEN", "LISTEN>SYN_RECEIVED", "SYN_RECEIVED>ESTABLISHED");
         }
 
         @Test

@@ -84,6 +84,8 @@ public final class LabMapping {
         if (t.twoWayHandshake() != null) c = c.withTwoWayHandshake(t.twoWayHandshake());
         if (t.delayedAck() != null) c = c.withDelayedAck(t.delayedAck());
         if (t.nagle() != null) c = c.withNagle(t.nagle());
+        if (t.invalidAckIntervalMs() != null) c = c.withInvalidAckIntervalUs(us(t.invalidAckIntervalMs()));
+        if (t.challengeAckLimit() != null) c = c.withChallengeAckLimit(t.challengeAckLimit());
         return c;
     }
 

@@ -69,7 +69,10 @@ public record LabSpec(
             @DecimalMin("0") @DecimalMax("3600000") Double mslMs,
             Boolean twoWayHandshake,
             Boolean delayedAck,
-            Boolean nagle) {}
+            Boolean nagle,
+            // RFC 5961 §7 ACK throttling: 0 turns it off, to watch an ACK storm run (bounded by the lab's limits).
+            @DecimalMin("0") @DecimalMax("60000") Double invalidAckIntervalMs,
+            @Min(1) @Max(1000000) Integer challengeAckLimit) {}
 
     /** An empty spec: every setting at its default. */
     public static LabSpec defaults() {

@@ -69,6 +69,10 @@ public final class EventJson {
             m.put("faultId", f.faultId());
             m.put("segmentId", f.segmentId());
             m.put("action", f.action());
+        } else if (e instanceof LabEvent.AckSuppressed a) {
+            m.put("host", a.host().id());
+            m.put("reason", a.reason().id());
+            m.put("detail", a.detail());
         } else if (e instanceof LabEvent.CongestionChanged c) {
             m.put("host", c.host().id());
             m.put("cwnd", c.cwnd());

@@ -127,6 +127,11 @@ public class Viewers {
         return count.get();
     }
 
+    /** Viewers being pinged (admitted ones join a moment after they are counted). */
+    public int watched() {
+        return open.size();
+    }
+
     @PreDestroy
     void stop() {
         sweeper.dispose();

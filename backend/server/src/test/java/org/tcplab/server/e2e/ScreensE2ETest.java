@@ -187,9 +187,10 @@ class ScreensE2ETest {
             if (c.url().contains("/labs/")) {
                 assertThat(page.locator(".status[data-status=live]")).hasCount(1);
                 assertThat(page.locator("[data-segment-id]")).hasCount(7);
-                // With a segment selected, so the inspector's header table is checked too.
+                // With a segment selected, so the inspector's header table is checked too. The last
+                // one: a live diagram follows the newest arrow, so early ones may sit under its head.
                 page.locator("[data-segment-id]")
-                        .first()
+                        .last()
                         .locator(".hit")
                         .click(new com.microsoft.playwright.Locator.ClickOptions().setForce(true));
                 assertThat(page.locator(".inspector .bits")).isVisible();

@@ -158,7 +158,13 @@ class LoadSoakTest {
 
         // The storm lab: step clock, 0 ms link, a spoofed byte, then advance after advance.
         Map<String, Object> stormBody = new HashMap<>(Map.of(
-                "clock", "step", "link", Map.of("latencyMs", 0), "tcp", Map.of("timestamps", false, "sack", false)));
+                "clock",
+                "step",
+                "link",
+                Map.of("latencyMs", 0),
+                // the ACK rate limit off: a storm that only the lab's bounds stop
+                "tcp",
+                Map.of("timestamps", false, "sack", false, "invalidAckIntervalMs", 0)));
         Created storm = create(web, stormBody);
         List<Long> ignored = new CopyOnWriteArrayList<>();
         post(web, storm, "/connections", Map.of("remotePort", 80, "autoListen", true), ignored);

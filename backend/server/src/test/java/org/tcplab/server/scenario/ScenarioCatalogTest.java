@@ -38,7 +38,8 @@ class ScenarioCatalogTest {
                         "closed-port",
                         "two-way-handshake-old-duplicate",
                         "lossy-transfer",
-                        "zero-window");
+                        "zero-window",
+                        "ack-storm");
     }
 
     @Test

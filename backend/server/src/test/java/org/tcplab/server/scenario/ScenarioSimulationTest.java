@@ -122,6 +122,43 @@ class ScenarioSimulationTest {
     }
 
     @Test
+    void theAckStormASpoofedByteStartsEndsWithASuppressedChallengeAck() {
+        Played p = play("ack-storm", Map.of("latencyMs", 5), 1);
+        List<LabEvent> events = p.log().all().stream().map(LoggedEvent::event).toList();
+        long injectedAt = 100_000;
+        List<LabEvent.SegmentSent> storm = events.stream()
+                .filter(LabEvent.SegmentSent.class::isInstance)
+                .map(LabEvent.SegmentSent.class::cast)
+                .filter(s -> s.timeUs() >= injectedAt && s.timeUs() < 1_000_000)
+                .toList();
+        // the spoofed byte, the server's ACK, the client's challenge ACK, the server's duplicate ACK: no more
+        assertThat(storm)
+                .extracting(LabEvent.SegmentSent::from)
+                .containsExactly(HostName.CLIENT, HostName.SERVER, HostName.CLIENT, HostName.SERVER);
+        assertThat(storm.get(0).note()).isEqualTo("crafted");
+        List<LabEvent.AckSuppressed> suppressed = events.stream()
+                .filter(LabEvent.AckSuppressed.class::isInstance)
+                .map(LabEvent.AckSuppressed.class::cast)
+                .toList();
+        assertThat(suppressed).singleElement().satisfies(s -> {
+            assertThat(s.host()).isEqualTo(HostName.CLIENT);
+            assertThat(s.reason()).isEqualTo(LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT);
+            assertThat(s.connection()).isEqualTo(storm.get(0).connection());
+        });
+        // the narration of the storm's end comes when the suppression happens
+        LabEvent.Narration ends = events.stream()
+                .filter(e -> e instanceof LabEvent.Narration n && n.step().equals("storm-ends"))
+                .map(LabEvent.Narration.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(ends.timeUs()).isEqualTo(suppressed.get(0).timeUs());
+        // the hijack: the server's application read the attacker's byte in place of the client's first
+        assertThat(p.sim().host(HostName.SERVER).received(findServerKey(p)))
+                .asString()
+                .isEqualTo("Xello");
+    }
+
+    @Test
     void theSameOldDuplicateIsHarmlessWithTheThreeWayHandshake() {
         // the two-way scenario's steps in an ordinary lab: the three-way handshake holds the data back
         ScenarioDefinition def = CATALOG.find("two-way-handshake-old-duplicate").orElseThrow();

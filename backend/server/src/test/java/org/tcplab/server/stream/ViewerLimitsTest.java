@@ -149,7 +149,7 @@ class ViewerLimitsTest {
         assertThat(perServer.getReason()).contains("on this server", "tcplab.max-viewers");
         // One leaves: one more is welcome again.
         a1.dispose();
-        await(() -> viewers.count() == 2);
+        await(() -> viewers.count() == 2 && viewers.watched() == 2);
         Sinks.One<CloseStatus> again = Sinks.one();
         Disposable a3 = viewer(a, again, new CopyOnWriteArrayList<>());
         await(() -> labs.get(a.id()).viewers() == 2 && viewers.count() == 3);
@@ -165,7 +165,7 @@ class ViewerLimitsTest {
         Sinks.One<CloseStatus> closed = Sinks.one();
         Disposable reading = viewer(lab, closed, new CopyOnWriteArrayList<>());
         Socket stalled = stalled(lab);
-        await(() -> l.viewers() == 2);
+        await(() -> l.viewers() == 2 && viewers.watched() == 2); // counted, and pinged from now on
         for (int round = 0; round < 3; round++) {
             clock().advance(Duration.ofSeconds(21));
             viewers.sweep();
@@ -188,7 +188,7 @@ class ViewerLimitsTest {
         Created stalledOnly = api.create(Map.of());
         Disposable reading = viewer(watched, Sinks.one(), new CopyOnWriteArrayList<>());
         Socket stalled = stalled(stalledOnly);
-        await(() -> viewers.count() == 2);
+        await(() -> viewers.count() == 2 && viewers.watched() == 2);
         for (int round = 0; round < 35; round++) {
             clock().advance(Duration.ofSeconds(20));
             viewers.sweep();
