@@ -242,6 +242,20 @@ describe("refusals in the page's language", () => {
       "The server refused this (HTTP 418): teapot",
     );
   });
+
+  it("says a known problem code in Chinese without the server's English detail", () => {
+    const busy = { status: 503, code: "lab-busy", detail: "lab x is busy with other work" };
+    expect(problemMessage(busy, zh)).toBe("实验正忙：请稍后再试");
+    expect(problemMessage(busy, en)).toBe(
+      "The server cannot do this now: lab x is busy with other work",
+    );
+    const field = { status: 400, code: "invalid-field", field: "port", detail: "must be 1..65535" };
+    expect(problemMessage(field, zh)).toBe("这个值不被接受（字段 port）");
+    // A code this page does not know yet keeps the server's words.
+    expect(problemMessage({ status: 409, code: "new-kind", detail: "why" }, zh)).toBe(
+      "实验当前的状态不允许这样做：why",
+    );
+  });
 });
 
 describe("QR code", () => {

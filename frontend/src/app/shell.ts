@@ -18,10 +18,16 @@ export function storedLocale(): string | null {
   }
 }
 
-/** A refusal in the page's language: what kind it is (ours), what the server said (theirs). */
+/**
+ * A refusal in the page's language: what kind it is (ours), the field, and what the server said.
+ * The server's detail is English: a page in another language says the problem's stable `code` in
+ * its own words instead, and keeps the server's words only for a code it does not know.
+ */
 export function problemMessage(p: Problem, i18n: I18n): string {
-  const kind = i18n.tOr(`problem.${p.status}`, i18n.t("problem.other", { status: p.status }));
   const field = p.field ? i18n.t("problem.field", { field: p.field }) : "";
+  const byCode = `problem.code.${p.code ?? ""}`;
+  if (p.code && i18n.locale !== "en" && i18n.has(byCode)) return `${i18n.t(byCode)}${field}`;
+  const kind = i18n.tOr(`problem.${p.status}`, i18n.t("problem.other", { status: p.status }));
   return `${kind}${field}${i18n.t("list.colon")}${p.detail}`;
 }
 

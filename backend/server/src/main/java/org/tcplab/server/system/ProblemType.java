@@ -20,7 +20,6 @@ public enum ProblemType {
     MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "Malformed body"),
     /** Nested deeper, or with longer numbers or names, than any lab request needs. */
     BODY_TOO_COMPLEX("body-too-complex", HttpStatus.BAD_REQUEST, "Body too complex"),
-    /** The engine refused an argument the request layer did not anticipate. */
     /** A change without {@code Authorization: Bearer <token>}. */
     TOKEN_MISSING("token-missing", HttpStatus.UNAUTHORIZED, "Token missing"),
     /** A change with a token that does not open this lab. */

@@ -3,6 +3,9 @@ package org.tcplab.server.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,5 +56,18 @@ class ProblemsTest {
         assertThat(p.getStatus()).isEqualTo(500);
         assertThat(p.getDetail()).doesNotContain("index").contains("request");
         assertThat(p.getProperties()).doesNotContainKey("field").containsKey("requestId");
+    }
+
+    /** A Chinese page says every refusal by its code (frontend/src/i18n/messages.ts), in both tables. */
+    @Test
+    void everyProblemCodeHasTheWordsAPageSaysItIn() throws Exception {
+        String messages = Files.readString(Path.of("../../frontend/src/i18n/messages.ts"));
+        List<String> missing = Arrays.stream(ProblemType.values())
+                .map(t -> "\"problem.code." + t.code() + "\"")
+                .filter(key -> messages.split(java.util.regex.Pattern.quote(key), -1).length - 1 != 2)
+                .toList();
+        assertThat(missing)
+                .as("keys not in both the English and the Chinese table")
+                .isEmpty();
     }
 }
