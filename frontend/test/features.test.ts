@@ -251,6 +251,8 @@ describe("refusals in the page's language", () => {
     );
     const field = { status: 400, code: "invalid-field", field: "port", detail: "must be 1..65535" };
     expect(problemMessage(field, zh)).toBe("这个值不被接受（字段 port）");
+    const twice = { status: 409, code: "tcp-state", detail: "connection already exists" };
+    expect(problemMessage(twice, zh)).toBe("连接已经存在（RFC 9293 §3.10.1）：请换一个本地端口");
     // A code this page does not know yet keeps the server's words.
     expect(problemMessage({ status: 409, code: "new-kind", detail: "why" }, zh)).toBe(
       "实验当前的状态不允许这样做：why",

@@ -240,6 +240,19 @@ describe("fitting the screen", () => {
     expect(arrows(l).every((a) => !a.label.lines.join(" ").includes("<mss"))).toBe(true);
   });
 
+  it("keeps timer labels off the lifelines' state bands on a phone", () => {
+    const l = layoutDiagram(m, opts({ width: 360 }));
+    const timers = of(l, "timer");
+    expect(timers.length).toBeGreaterThan(0);
+    for (const t of timers) {
+      const x = l.geo.lifelines[t.host === "client" ? 0 : 1].x;
+      // The band is 8 px wide, centred on the lifeline.
+      expect(Math.abs(t.label.cx - x), `${t.host} ${t.timer}`).toBeGreaterThanOrEqual(
+        t.label.w / 2 + 4,
+      );
+    }
+  });
+
   it("never moves a lifeline as arrows arrive", () => {
     const g = geometry(opts({ width: 800 }));
     const l = new SequenceLayout(opts({ width: 800 }));

@@ -5,6 +5,7 @@
 import { LabApiError } from "../api/rest";
 import type { Problem } from "../model/events";
 import { I18n, type Locale } from "../i18n";
+import type { MessageKey } from "../i18n/messages";
 import { clear, h } from "../render/dom";
 import { Ui, relabelAll } from "../features/forms";
 
@@ -18,6 +19,12 @@ export function storedLocale(): string | null {
   }
 }
 
+const TCP_ERRORS: [string, MessageKey][] = [
+  ["connection already exists", "problem.tcp.exists"],
+  ["connection does not exist", "problem.tcp.missing"],
+  ["connection closing", "problem.tcp.closing"],
+];
+
 /**
  * A refusal in the page's language: what kind it is (ours), the field, and what the server said.
  * The server's detail is English: a page in another language says the problem's stable `code` in
@@ -25,8 +32,14 @@ export function storedLocale(): string | null {
  */
 export function problemMessage(p: Problem, i18n: I18n): string {
   const field = p.field ? i18n.t("problem.field", { field: p.field }) : "";
-  const byCode = `problem.code.${p.code ?? ""}`;
-  if (p.code && i18n.locale !== "en" && i18n.has(byCode)) return `${i18n.t(byCode)}${field}`;
+  if (i18n.locale !== "en") {
+    // The TCP stack's refusals are RFC 9293's own error strings: each has its sentence.
+    const tcp =
+      p.code === "tcp-state" ? TCP_ERRORS.find(([said]) => p.detail.startsWith(said)) : null;
+    if (tcp) return i18n.t(tcp[1]);
+    const byCode = `problem.code.${p.code ?? ""}`;
+    if (p.code && i18n.has(byCode)) return `${i18n.t(byCode)}${field}`;
+  }
   const kind = i18n.tOr(`problem.${p.status}`, i18n.t("problem.other", { status: p.status }));
   return `${kind}${field}${i18n.t("list.colon")}${p.detail}`;
 }

@@ -675,8 +675,10 @@ export class SequenceLayout {
     const text = TIMER_SHORT[t.timer] ?? t.timer;
     const w = this.o.measure(text) + 2;
     const h = g.lineHeight;
+    // Narrow: the label sits on the inner side of its bracket, clear of the lifeline's state band.
+    const cx = g.narrow ? x + inward * (w / 2 + 3) : x;
     const cands: Box[] = [0, 1, 2].map((up) =>
-      this.clampX({ cx: x, cy: y1 - h / 2 - 1 - up * h, w, h, angle: 0 }),
+      this.clampX({ cx, cy: y1 - h / 2 - 1 - up * h, w, h, angle: 0 }),
     );
     const c = cands[this.placed.place(`t${t.eventId}`, cands)];
     const deadline = t.deadline;

@@ -165,7 +165,7 @@ class StreamBench {
         double now = (after - before) / 1024.0 / n;
         bench("bigsend.heapPerLab.now", now / 1024.0, "MiB");
         bench("bigsend.heapPerSend.now", now / sends, "KiB");
-        for (Object o : keep) {
+        for (Object o : List.copyOf(keep)) {
             Lab lab = (Lab) o;
             List<Object> old = new ArrayList<>();
             for (var e : lab.events(0, Integer.MAX_VALUE)) {

@@ -175,10 +175,10 @@ class LessonE2ETest {
         page.fill("input[name=local-port]", "40000");
         page.click("button[name=connect]");
         assertThat(send).isEnabled();
-        // A refusal from the server: our sentence in Chinese, then the server's own detail, once.
+        // A refusal from the server, in Chinese (RFC 9293's error string has its sentence), once.
         page.click("button[name=connect]");
         Locator banner = page.locator(".error-banner .detail");
-        assertThat(banner).hasText("实验当前的状态不允许这样做：connection already exists");
+        assertThat(banner).hasText("连接已经存在（RFC 9293 §3.10.1）：请换一个本地端口");
         shot(page, "25-refusal-zh");
     }
 
