@@ -1,12 +1,8 @@
 package org.tcplab.server.lab;
 
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.MediaType;
-import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.PathParameter;
-import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import java.util.Arrays;
@@ -24,6 +20,7 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.server.ServerWebExchange;
+import org.tcplab.server.system.ApiDocs;
 import reactor.core.publisher.Mono;
 
 /**
@@ -105,21 +102,12 @@ class LabArguments implements WebFluxConfigurer {
                 operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
                 ApiResponses responses =
                         operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-                responses.putIfAbsent("401", problem("no token: Authorization: Bearer <token> is missing"));
-                responses.putIfAbsent("403", problem("the token is not this lab's"));
+                responses.putIfAbsent("401", ApiDocs.problem("no token: Authorization: Bearer <token> is missing"));
+                responses.putIfAbsent("403", ApiDocs.problem("the token is not this lab's"));
                 operation.setResponses(responses);
             }
-            operation.getResponses().putIfAbsent("404", problem("no such lab (deleted, or removed when idle)"));
+            operation.getResponses().putIfAbsent("404", ApiDocs.problem("no such lab (deleted, or removed when idle)"));
             return operation;
         };
-    }
-
-    static ApiResponse problem(String description) {
-        return new ApiResponse()
-                .description(description)
-                .content(new Content()
-                        .addMediaType(
-                                "application/problem+json",
-                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/ProblemDetail"))));
     }
 }
