@@ -25,7 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
  * contract (lab-api.md) and the SPA. The expected shapes are in {@code wire-format.txt}, written
  * from the hand-built maps the records replaced; {@code -Dtcplab.wire.write=true} rewrites it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Its own creation window: these labs must not count against the other tests' 127.0.0.1.
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.labs-per-client-per-minute=1000")
 @AutoConfigureWebTestClient
 class WireFormatTest {
 

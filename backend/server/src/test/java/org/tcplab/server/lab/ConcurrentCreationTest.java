@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,8 +30,10 @@ import org.tcplab.server.system.ProblemType;
 @Import(ConcurrentCreationTest.SlowWorlds.class)
 class ConcurrentCreationTest {
 
-    static final CountDownLatch entered = new CountDownLatch(1);
-    static final CountDownLatch release = new CountDownLatch(1);
+    /** New for each test (the factories are beans of the shared context). */
+    static volatile CountDownLatch entered;
+
+    static volatile CountDownLatch release;
 
     /** Mode {@code slow} waits until released; mode {@code broken} fails to set up. */
     @TestConfiguration
@@ -74,6 +77,12 @@ class ConcurrentCreationTest {
 
     @Autowired
     LabService labs;
+
+    @BeforeEach
+    void latches() {
+        entered = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+    }
 
     @AfterEach
     void removeLabs() {

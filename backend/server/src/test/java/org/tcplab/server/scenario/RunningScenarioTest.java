@@ -20,7 +20,10 @@ import org.tcplab.server.support.LabClient;
  * fail, drop and retransmit, and for a run started in a lab that already had traffic at the same
  * virtual time; and while nothing new arrives it is not recomputed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Its own creation window: these labs must not count against the other tests' 127.0.0.1.
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.labs-per-client-per-minute=1000")
 @AutoConfigureWebTestClient
 class RunningScenarioTest {
 
