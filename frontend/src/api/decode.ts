@@ -19,6 +19,7 @@ import type {
   Verdict,
 } from "../model/events";
 import { FLAG_ORDER } from "../model/events";
+import { paramType, type Schemas } from "./schema";
 
 type Json = Record<string, unknown>;
 
@@ -343,8 +344,8 @@ export function decodeScenarios(j: unknown): ScenarioInfo[] {
     group: str(s.group, "other"),
     params: (Array.isArray(s.params) ? (s.params as Json[]) : []).map((p) => ({
       name: str(p.name),
-      type: str(p.type, "integer"),
-      defaultValue: p.defaultValue,
+      type: paramType(p.type),
+      defaultValue: num(p.defaultValue),
       description: str(p.description),
       ...(typeof p.min === "number" ? { min: p.min } : {}),
       ...(typeof p.max === "number" ? { max: p.max } : {}),
@@ -365,14 +366,18 @@ export interface FaultRequest {
   delayMs?: number;
 }
 
-export function encodeFault(f: FaultRequest): Json {
-  const match: Json = {};
+export function encodeFault(f: FaultRequest): Schemas["FaultRequest"] {
+  const match: Schemas["Match"] = {};
   if (f.flags.length) match[f.onlyFlags ? "onlyFlags" : "flags"] = f.flags;
   if (f.nth != null) match.nth = f.nth;
   if (f.count != null) match.count = f.count;
   if (f.probability != null) match.probability = f.probability;
   if (f.connection) match.connection = f.connection;
-  const body: Json = { direction: f.direction, match, action: f.action };
+  const body: Schemas["FaultRequest"] = {
+    direction: f.direction,
+    match,
+    action: f.action,
+  };
   if (f.delayMs != null) body.delayMs = f.delayMs;
   return body;
 }

@@ -12,6 +12,7 @@ import {
   nextLink,
   type FaultRequest,
 } from "./decode";
+import type { Schemas } from "./schema";
 
 export class LabApiError extends Error {
   readonly status: number;
@@ -103,7 +104,7 @@ export class LabApi {
   }
 
   async createLab(r: CreateLabRequest): Promise<{ id: string; token: string; viewerUrl?: string }> {
-    const body: Record<string, unknown> = { mode: r.mode };
+    const body: Schemas["LabSpec"] = { mode: r.mode };
     if (r.seed != null) body.seed = r.seed;
     if (r.clock) body.clock = r.clock;
     if (r.timeScale != null) body.timeScale = r.timeScale;
@@ -187,7 +188,8 @@ export class LabApi {
   }
 
   listen(lab: string, token: string, h: Host, port: number) {
-    return this.call("POST", `/labs/${lab}/listen`, { token, body: { host: h, port } });
+    const body: Schemas["Listen"] = { host: h, port };
+    return this.call("POST", `/labs/${lab}/listen`, { token, body });
   }
 
   connect(
@@ -203,13 +205,16 @@ export class LabApi {
       autoListen?: boolean;
     },
   ) {
-    return this.call("POST", `/labs/${lab}/connections`, { token, body: r });
+    return this.call("POST", `/labs/${lab}/connections`, {
+      token,
+      body: r satisfies Schemas["Connect"],
+    });
   }
 
   send(lab: string, token: string, conn: string, side: Host, text: string) {
     return this.call("POST", `/labs/${lab}/connections/${conn}/send`, {
       token,
-      body: { side, text },
+      body: { side, text } satisfies Schemas["Send"],
     });
   }
 
@@ -234,7 +239,7 @@ export class LabApi {
   }
 
   inject(lab: string, token: string, r: InjectRequest) {
-    const segment: Record<string, unknown> = {
+    const segment: Schemas["Segment"] = {
       srcPort: r.srcPort,
       dstPort: r.dstPort,
       seq: r.seq,
@@ -243,7 +248,7 @@ export class LabApi {
       window: r.window,
     };
     if (r.text) segment.text = r.text;
-    const body: Record<string, unknown> = { from: r.from, segment };
+    const body: Schemas["Inject"] = { from: r.from, segment };
     if (r.delayMs != null) body.delayMs = r.delayMs;
     return this.call("POST", `/labs/${lab}/inject`, { token, body });
   }
@@ -253,16 +258,17 @@ export class LabApi {
   }
 
   advance(lab: string, token: string, ms: number) {
-    return this.call("POST", `/labs/${lab}/advance`, { token, body: { ms } });
+    const body: Schemas["Advance"] = { ms };
+    return this.call("POST", `/labs/${lab}/advance`, { token, body });
   }
 
   /** The server's link extension (PATCH /labs/{lab}/link): applies to segments sent from now on. */
-  setLink(lab: string, token: string, r: { latencyMs?: number }) {
+  setLink(lab: string, token: string, r: Schemas["Link"]) {
     return this.call("PATCH", `/labs/${lab}/link`, { token, body: r });
   }
 
   /** The server's clock extension (PATCH /labs/{lab}/clock): realtime speed and pause. */
-  setClock(lab: string, token: string, r: { timeScale?: number; paused?: boolean }) {
+  setClock(lab: string, token: string, r: Pick<Schemas["Clock"], "timeScale" | "paused">) {
     return this.call("PATCH", `/labs/${lab}/clock`, { token, body: r });
   }
 

@@ -1,6 +1,8 @@
 // The lab's events as the model sees them. These are domain types: the JSON names of the wire
 // format live only in src/api/ (style principle 14), which decodes into these.
 
+import type { ParamType } from "../api/schema";
+
 export type Host = "client" | "server";
 export const HOSTS: readonly Host[] = ["client", "server"];
 
@@ -180,8 +182,8 @@ export interface LabSnapshot {
 export interface ScenarioParam {
   name: string;
   /** `seq` (0 to 2^32-1), `port` (1 to 65535) or `integer` (within min and max). */
-  type: string;
-  defaultValue: unknown;
+  type: ParamType;
+  defaultValue: number;
   description: string;
   min?: number;
   max?: number;

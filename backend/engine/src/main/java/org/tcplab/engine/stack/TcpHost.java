@@ -52,7 +52,7 @@ public final class TcpHost {
     private final Map<ConnectionKey, Tcb> tcbs = new LinkedHashMap<>();
     private final TreeMap<Integer, Listener> listeners = new TreeMap<>();
     /** Passive connections still in SYN-RECEIVED, and the listener whose backlog they use. */
-    private final Map<Tcb, Listener> embryonic = new IdentityHashMap<>();
+    private final IdentityHashMap<Tcb, Listener> embryonic = new IdentityHashMap<>();
     /**
      * TIME-WAIT connections a new SYN reopened (RFC 9293 §3.6.1), kept until the new connection is
      * synchronized; if it fails first (its SYN was an old duplicate) the old one returns to TIME-WAIT.

@@ -11,31 +11,29 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.tcplab.engine.link.Direction;
 import org.tcplab.engine.link.FaultAction;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.wire.TcpFlags;
+import org.tcplab.server.lab.Authorized;
 import org.tcplab.server.lab.Lab;
+import org.tcplab.server.lab.LabJson.FaultView;
 import org.tcplab.server.lab.LabMapping;
-import org.tcplab.server.lab.LabService;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
 import org.tcplab.server.system.TcpLabProperties;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** Fault rules on a lab's link: drop, delay, duplicate, reorder or corrupt matching segments. */
 @RestController
@@ -44,11 +42,9 @@ import reactor.core.scheduler.Schedulers;
 class FaultController {
 
     static final String FLAG = "CWR|ECE|URG|ACK|PSH|RST|SYN|FIN";
-    private final LabService labs;
     private final TcpLabProperties props;
 
-    FaultController(LabService labs, TcpLabProperties props) {
-        this.labs = labs;
+    FaultController(TcpLabProperties props) {
         this.props = props;
     }
 
@@ -77,11 +73,9 @@ class FaultController {
             @DecimalMin("0") @DecimalMax("1") Double probability) {}
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Add a fault rule", description = "201 with the rule and its id.")
-    Mono<ResponseEntity<Map<String, Object>>> add(
-            @PathVariable("lab") String id,
-            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
-            @Valid @RequestBody FaultRequest body) {
+    Mono<ResponseEntity<FaultView>> add(@Authorized Lab lab, @Valid @RequestBody FaultRequest body) {
         Match m = body.match() != null ? body.match() : new Match(null, null, null, null, null, null);
         FaultAction action = FaultAction.parse(body.action());
         if (action == FaultAction.DELAY && body.delayMs() == null) {
@@ -98,60 +92,51 @@ class FaultController {
                 m.probability() == null ? 1.0 : m.probability(),
                 action,
                 body.delayMs() == null ? 0 : LabMapping.us(body.delayMs()));
-        return Mono.fromCallable(() -> {
-                    Lab lab = labs.authorized(id, auth);
-                    FaultRule added = lab.change(d -> {
-                        int max = props.getMaxFaultsPerLab();
-                        if (d.faults().size() >= max) {
-                            throw LabProblem.of(
-                                    ProblemType.TOO_MANY_FAULTS,
-                                    "lab " + id + " holds its maximum of " + max
-                                            + " fault rules (tcplab.max-faults-per-lab); delete one"
-                                            + " (DELETE /api/labs/" + id + "/faults/{id}) before adding another");
-                        }
-                        return d.addFault(rule);
-                    });
-                    return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id()))
-                            .body(LabMapping.fault(added));
-                })
-                .subscribeOn(Schedulers.boundedElastic());
+        return lab.async(() -> {
+            FaultRule added = lab.change(d -> {
+                int max = props.getMaxFaultsPerLab();
+                if (d.faults().size() >= max) {
+                    throw LabProblem.of(
+                            ProblemType.TOO_MANY_FAULTS,
+                            "lab " + lab.id() + " holds its maximum of " + max
+                                    + " fault rules (tcplab.max-faults-per-lab); delete one"
+                                    + " (DELETE /api/labs/" + lab.id() + "/faults/{id}) before adding another");
+                }
+                return d.addFault(rule);
+            });
+            return ResponseEntity.created(URI.create("/api/labs/" + lab.id() + "/faults/" + added.id()))
+                    .body(FaultView.of(added));
+        });
     }
 
     @GetMapping
     @Operation(summary = "The lab's fault rules")
-    Mono<List<Map<String, Object>>> list(@PathVariable("lab") String id) {
-        return Mono.fromCallable(() -> labs.get(id).read(v -> {
-                    List<Map<String, Object>> out = new ArrayList<>();
-                    for (FaultRule f : v.driver().faults()) out.add(LabMapping.fault(f));
-                    return out;
-                }))
-                .subscribeOn(Schedulers.boundedElastic());
+    Mono<List<FaultView>> list(Lab lab) {
+        return lab.async(() ->
+                lab.read(v -> v.driver().faults().stream().map(FaultView::of).toList()));
     }
 
     @GetMapping("/{f}")
     @Operation(summary = "One fault rule (extension)")
-    Mono<Map<String, Object>> one(@PathVariable("lab") String id, @PathVariable("f") int f) {
-        return Mono.fromCallable(() -> labs.get(id).read(v -> v.driver().faults().stream()
-                        .filter(r -> r.id() == f)
-                        .findFirst()
-                        .map(LabMapping::fault)
-                        .orElseThrow(
-                                () -> LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + id + " has no fault " + f))))
-                .subscribeOn(Schedulers.boundedElastic());
+    Mono<FaultView> one(Lab lab, @PathVariable("f") int f) {
+        return lab.async(() -> lab.read(v -> v.driver().faults().stream()
+                .filter(r -> r.id() == f)
+                .findFirst()
+                .map(FaultView::of)
+                .orElseThrow(
+                        () -> LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + lab.id() + " has no fault " + f))));
     }
 
     @DeleteMapping("/{f}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove a fault rule")
-    Mono<ResponseEntity<Void>> remove(
-            @PathVariable("lab") String id,
-            @PathVariable("f") int f,
-            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth) {
-        return Mono.fromCallable(() -> {
-                    Lab lab = labs.authorized(id, auth);
-                    boolean removed = lab.change(d -> d.removeFault(f));
-                    if (!removed) throw LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + id + " has no fault " + f);
-                    return ResponseEntity.noContent().<Void>build();
-                })
-                .subscribeOn(Schedulers.boundedElastic());
+    Mono<Void> remove(@Authorized Lab lab, @PathVariable("f") int f) {
+        return lab.async(() -> {
+            boolean removed = lab.change(d -> d.removeFault(f));
+            if (!removed) {
+                throw LabProblem.of(ProblemType.FAULT_NOT_FOUND, "lab " + lab.id() + " has no fault " + f);
+            }
+            return null;
+        });
     }
 }

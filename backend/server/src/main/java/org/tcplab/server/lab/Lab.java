@@ -70,7 +70,8 @@ public final class Lab {
     private volatile boolean stopped;
     private volatile String stopReason;
     private volatile long lastTouchedNanos;
-    private volatile Object scenario;
+    /** Set under the log's lock, so it sees every event after the ones it was handed when attached. */
+    private volatile LabScenario scenario;
 
     Lab(
             String id,
@@ -78,6 +79,7 @@ public final class Lab {
             LabSettings settings,
             ClockMode clock,
             double timeScale,
+            boolean paused,
             LabLimits limits,
             LongSupplier wallNanos,
             LabStream stream,
@@ -87,13 +89,21 @@ public final class Lab {
         this.settings = settings;
         this.clock = clock;
         this.timeScale = timeScale;
+        this.paused = paused;
         this.limits = limits;
         this.wallNanos = wallNanos;
         this.stream = stream;
         this.executor = new LabExecutor(pool, LabLimits.MAX_QUEUED);
         this.createdWallNanos = wallNanos.getAsLong();
         this.lastTouchedNanos = createdWallNanos;
-        log.onAppend(stream::publish);
+        log.onAppend(this::logged);
+    }
+
+    /** Each event, right after the log numbered it (under the log's lock): to viewers and the scenario. */
+    private void logged(LoggedEvent event) {
+        stream.publish(event);
+        LabScenario s = scenario;
+        if (s != null) s.logged(event);
     }
 
     /** The sink the driver reports to: stops the lab when the event or byte limit is reached. */
@@ -182,12 +192,21 @@ public final class Lab {
         touch();
     }
 
-    public Object scenario() {
+    public LabScenario scenario() {
         return scenario;
     }
 
-    public void scenario(Object run) {
-        this.scenario = run;
+    /**
+     * Attaches a scenario started at virtual time {@code fromUs}: it is handed the logged events from
+     * that time on (the log is in time order), then every new one as it is logged.
+     */
+    public void scenario(LabScenario run, long fromUs) {
+        synchronized (logLock) {
+            long first = log.lastId() + 1;
+            while (first > 1 && log.after(first - 2, 1).get(0).event().timeUs() >= fromUs) first--;
+            for (LoggedEvent e : log.after(first - 1)) run.logged(e);
+            this.scenario = run;
+        }
     }
 
     boolean tokenMatches(String candidate) {
@@ -491,12 +510,6 @@ public final class Lab {
 
         public long retainedBytes() {
             return Lab.this.retainedBytes();
-        }
-
-        public List<LoggedEvent> eventsAfter(long after) {
-            synchronized (logLock) {
-                return log.after(after);
-            }
         }
 
         public boolean stopped() {

@@ -1,17 +1,10 @@
 package org.tcplab.server.lab;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.tcplab.engine.event.HostName;
-import org.tcplab.engine.lab.LabWorld;
-import org.tcplab.engine.lab.ObservedSide;
-import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.sim.SimConfig;
-import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.wire.Hex;
 import org.tcplab.engine.wire.SeqNum;
@@ -19,7 +12,6 @@ import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.engine.wire.TcpOption;
 import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.system.LabProblem;
-import org.tcplab.server.system.TcpLabProperties;
 
 /** JSON (milliseconds, names) to engine values (microseconds, types) and back. */
 public final class LabMapping {
@@ -57,16 +49,6 @@ public final class LabMapping {
                 l.bandwidthKbps() == null ? base.bandwidthKbps() : l.bandwidthKbps(),
                 l.mtu() == null ? base.mtu() : l.mtu(),
                 base.queuePackets());
-    }
-
-    /** The link as JSON shows it (ms), in the snapshot and in PATCH /link's answer. */
-    static Map<String, Object> linkView(LinkConfig link) {
-        Map<String, Object> lm = new LinkedHashMap<>();
-        lm.put("latencyMs", ms(link.latencyUs()));
-        lm.put("jitterMs", ms(link.jitterUs()));
-        lm.put("bandwidthKbps", link.bandwidthKbps());
-        lm.put("mtu", link.mtu());
-        return lm;
     }
 
     static TcpConfig tcpConfig(LabSpec.Tcp t, TcpConfig c) {
@@ -166,164 +148,5 @@ public final class LabMapping {
 
     public static HostName host(String s, HostName dflt) {
         return s == null ? dflt : HostName.parse(s);
-    }
-
-    // ---- snapshot ----
-
-    public static Map<String, Object> fault(FaultRule f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", f.id());
-        m.put("direction", f.direction().id());
-        Map<String, Object> match = new LinkedHashMap<>();
-        match.put("flags", f.flags() == null ? null : f.flags().names());
-        match.put("onlyFlags", f.onlyFlags() == null ? null : f.onlyFlags().names());
-        match.put("connection", f.connection());
-        match.put("nth", f.nth());
-        match.put("count", f.count());
-        match.put("probability", f.probability());
-        m.put("match", match);
-        m.put("action", f.action().id());
-        m.put("delayMs", ms(f.delayUs()));
-        return m;
-    }
-
-    public static Map<String, Object> snapshot(Lab lab, Lab.LabView v, TcpLabProperties props) {
-        LabWorld d = v.driver();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", lab.id());
-        m.put("mode", lab.mode());
-        m.put("clock", v.clock().id());
-        m.put("timeScale", v.timeScale());
-        m.put("paused", v.paused());
-        m.put("stopped", v.stopped());
-        m.put("time", ms(d.nowUs()));
-        m.put("nextEventTime", d.nextEventUs() == Long.MAX_VALUE ? null : ms(d.nextEventUs()));
-        m.put("seed", lab.settings().sim().seed());
-        m.put("link", linkView(d.link()));
-        List<Map<String, Object>> hosts = new ArrayList<>();
-        for (HostName h : HostName.values()) {
-            Map<String, Object> hm = new LinkedHashMap<>();
-            hm.put("name", h.id());
-            hm.put("ip", d.address(h).toString());
-            hm.put("listeners", d.listeners(h));
-            hosts.add(hm);
-        }
-        m.put("hosts", hosts);
-        m.put("connections", connections(d));
-        List<Map<String, Object>> faults = new ArrayList<>();
-        for (FaultRule f : d.faults()) faults.add(fault(f));
-        m.put("faults", faults);
-        m.put("lastEventId", v.lastEventId());
-        m.put("eventCount", v.eventCount());
-        m.put("retainedBytes", v.retainedBytes());
-        m.put("viewers", lab.viewers());
-        m.put("limits", limits(props));
-        m.put("scenario", lab.scenario() == null ? null : scenarioView(lab, v));
-        m.put("tap", d.tapInfo().orElse(null));
-        return m;
-    }
-
-    /** Hook for the scenario feature: replaced once the scenario runner is merged. */
-    static Object scenarioView(Lab lab, Lab.LabView v) {
-        Object s = lab.scenario();
-        return s instanceof ScenarioView sv ? sv.view(v.eventsAfter(0)) : null;
-    }
-
-    /** What a running scenario shows in the snapshot. */
-    public interface ScenarioView {
-        Object view(List<org.tcplab.engine.event.LoggedEvent> log);
-    }
-
-    public static Map<String, Object> limits(TcpLabProperties p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("maxLabs", p.getMaxLabs());
-        m.put("labsPerClientPerMinute", p.getLabsPerClientPerMinute());
-        m.put("idleTimeoutSeconds", p.getIdleTimeout().toSeconds());
-        m.put("maxEventsPerLab", p.getMaxEventsPerLab());
-        m.put("maxRequestBytes", p.getMaxRequestBytes());
-        m.put("maxSendBytes", p.getMaxSendBytes());
-        m.put("instantMaxSteps", p.getInstantMaxSteps());
-        m.put("maxBytesPerLab", p.getMaxBytesPerLab());
-        m.put("maxRunTimeMs", p.getMaxRunTime().toMillis());
-        m.put("labBusyTimeoutMs", p.getLabBusyTimeout().toMillis());
-        m.put("viewerBuffer", p.getViewerBuffer());
-        m.put("viewerBufferBytes", p.getViewerBufferBytes());
-        m.put("viewerPingIntervalSeconds", p.getViewerPingInterval().toSeconds());
-        m.put("maxViewersPerLab", p.getMaxViewersPerLab());
-        m.put("maxViewers", p.getMaxViewers());
-        m.put("maxInboundFrameBytes", p.getMaxInboundFrameBytes());
-        m.put("maxInboundFramesPerSecond", p.getMaxInboundFramesPerSecond());
-        m.put("maxStringLength", p.getMaxStringLength());
-        m.put("maxFaultsPerLab", p.getMaxFaultsPerLab());
-        m.put("maxTrackedClients", p.getMaxTrackedClients());
-        m.put("requestHeaderTimeoutSeconds", p.getRequestHeaderTimeout().toSeconds());
-        m.put("keepAliveTimeoutSeconds", p.getKeepAliveTimeout().toSeconds());
-        return m;
-    }
-
-    /** Connections by lab id, each with the client's and the server's side (null where absent). */
-    public static List<Map<String, Object>> connections(LabWorld d) {
-        Map<String, Map<String, Object>> byId = new TreeMap<>(LabMapping::compareIds);
-        for (HostName h : HostName.values()) {
-            for (ConnectionSnapshot c : d.connections(h)) {
-                Map<String, Object> cm = byId.computeIfAbsent(c.connection(), id -> {
-                    Map<String, Object> x = new LinkedHashMap<>();
-                    x.put("id", id);
-                    x.put("client", null);
-                    x.put("server", null);
-                    return x;
-                });
-                cm.put(h.id(), side(c));
-            }
-            // The Linux kernel's side (tap labs): only what can be seen from outside it.
-            for (ObservedSide o : d.observed(h)) {
-                Map<String, Object> cm = byId.computeIfAbsent(o.connection(), id -> {
-                    Map<String, Object> x = new LinkedHashMap<>();
-                    x.put("id", id);
-                    x.put("client", null);
-                    x.put("server", null);
-                    return x;
-                });
-                if (cm.get(h.id()) == null) {
-                    Map<String, Object> side = new LinkedHashMap<>();
-                    side.put("state", o.state().name());
-                    side.put("localPort", o.localPort());
-                    side.put("remotePort", o.remotePort());
-                    side.put("observed", o.source());
-                    cm.put(h.id(), side);
-                }
-            }
-        }
-        return new ArrayList<>(byId.values());
-    }
-
-    static int compareIds(String a, String b) {
-        if (a.length() != b.length()) return Integer.compare(a.length(), b.length());
-        return a.compareTo(b);
-    }
-
-    static Map<String, Object> side(ConnectionSnapshot c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", c.state().name());
-        m.put("localPort", c.key().localPort());
-        m.put("remotePort", c.key().remotePort());
-        m.put("iss", c.iss());
-        m.put("irs", c.irs());
-        m.put("sndUna", c.sndUna());
-        m.put("sndNxt", c.sndNxt());
-        m.put("sndWnd", c.sndWnd());
-        m.put("rcvNxt", c.rcvNxt());
-        m.put("rcvWnd", c.rcvWnd());
-        m.put("cwnd", c.cwnd());
-        m.put("ssthresh", c.ssthresh());
-        m.put("srttMs", ms(c.srttUs()));
-        m.put("rtoMs", ms(c.rtoUs()));
-        m.put("mss", c.effectiveMss());
-        m.put("bytesSent", c.bytesSent());
-        m.put("bytesReceived", c.bytesReceived());
-        m.put("sackOk", c.sackOk());
-        m.put("timestampsOk", c.timestampsOk());
-        m.put("reading", c.reading());
-        return m;
     }
 }

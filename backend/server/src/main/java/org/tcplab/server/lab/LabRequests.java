@@ -9,7 +9,11 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import org.tcplab.engine.wire.TcpSegment;
+import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.PayloadText;
 
 /**
@@ -85,4 +89,52 @@ public final class LabRequests {
     /** {@code PATCH /clock}; its bounds are {@link LabSpec}'s, checked through {@link LabSpec#clockOnly}. */
     @Schema(example = "{\"clock\":\"realtime\",\"timeScale\":0.1,\"paused\":false}")
     public record Clock(String clock, Double timeScale, Boolean paused) {}
+
+    /** The bytes a send carries: exactly one of text, base64, bytes; at most {@code max}. */
+    static byte[] payload(Send body, int max) {
+        int given = (body.text() != null ? 1 : 0) + (body.base64() != null ? 1 : 0) + (body.bytes() != null ? 1 : 0);
+        if (given != 1) {
+            throw LabProblem.badInput(
+                    body.text() != null ? "base64" : "text", "give exactly one of text, base64, bytes");
+        }
+        byte[] data;
+        String field;
+        if (body.text() != null) {
+            field = "text";
+            data = body.text().getBytes(StandardCharsets.UTF_8);
+        } else if (body.base64() != null) {
+            field = "base64";
+            try {
+                data = Base64.getDecoder().decode(body.base64());
+            } catch (IllegalArgumentException e) {
+                throw LabProblem.badInput("base64", "not valid base64: " + e.getMessage());
+            }
+        } else {
+            field = "bytes";
+            if (body.bytes() > max) {
+                throw LabProblem.badInput("bytes", "at most " + max + " bytes per send (tcplab.max-send-bytes)");
+            }
+            data = new byte[body.bytes()];
+            // Printable and position-revealing, so a student can see which bytes arrived.
+            for (int i = 0; i < data.length; i++) data[i] = (byte) ('a' + i % 26);
+        }
+        if (data.length > max) {
+            throw LabProblem.badInput(field, "at most " + max + " bytes per send (tcplab.max-send-bytes)");
+        }
+        return data;
+    }
+
+    /** The crafted segment of an inject request; its text at most {@code maxText} bytes. */
+    static TcpSegment segment(Segment s, int maxText) {
+        String text = s.text();
+        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > maxText) {
+            throw LabProblem.badInput(
+                    "segment.text", "at most " + maxText + " bytes per segment (tcplab.max-send-bytes)");
+        }
+        try {
+            return LabMapping.segment(s);
+        } catch (IllegalArgumentException e) {
+            throw LabProblem.badInput("segment", e.getMessage());
+        }
+    }
 }

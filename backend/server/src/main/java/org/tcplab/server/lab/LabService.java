@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
+import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
@@ -39,7 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class LabService {
 
     private final Map<String, Lab> labs = new ConcurrentHashMap<>();
+    /** Per-client creation windows; look-ups and use under its own lock (held only for that). */
     private final Map<String, RateWindow> creations = new ConcurrentHashMap<>();
+    /** Labs live plus labs being created: what tcplab.max-labs bounds. */
+    private final AtomicInteger slots = new AtomicInteger();
+
     private final SecureRandom random = new SecureRandom();
     private final TcpLabProperties props;
     private final ObjectProvider<LabWorldFactory> factories;
@@ -88,25 +98,102 @@ public class LabService {
         return props;
     }
 
-    /** Creates a lab or refuses it (429 per client per minute, 503 when the server is full). */
-    public synchronized Lab create(LabSettings settings, ClockMode clock, double timeScale, String clientAddress) {
+    /**
+     * Creates a lab from a create request (lab-api.md's {@code POST /labs} body; null: every
+     * default): the rules for a new lab's settings, seed and clock live here and in {@link LabSpec}.
+     */
+    public Lab create(LabSpec body, String clientAddress) {
+        LabSpec spec = body != null ? body : LabSpec.defaults();
+        ClockMode clock = spec.clockMode();
+        double timeScale = spec.timeScaleOrDefault();
+        LabSettings settings = spec.settings(spec.seedOrRandom(random));
+        return create(settings, clock, timeScale, Boolean.TRUE.equals(spec.paused()), clientAddress);
+    }
+
+    /** Creates a lab running (not paused) on the given clock. */
+    public Lab create(LabSettings settings, ClockMode clock, double timeScale, String clientAddress) {
+        return create(settings, clock, timeScale, false, clientAddress);
+    }
+
+    /**
+     * Creates a lab or refuses it (429 per client per minute, 503 when the server is full). Admission
+     * is atomic (a slot is taken before the world is built, and given back if building fails), but
+     * no lock is held while the world is set up: a slow TAP setup delays only its own creation.
+     */
+    private Lab create(LabSettings settings, ClockMode clock, double timeScale, boolean paused, String clientAddress) {
         LabWorldFactory factory = factoryFor(settings.mode());
-        if (labs.size() >= props.getMaxLabs()) {
+        if (slots.incrementAndGet() > props.getMaxLabs()) {
+            slots.decrementAndGet();
             throw LabProblem.of(
                     ProblemType.SERVER_FULL,
                     "the server runs its maximum of " + props.getMaxLabs()
                             + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
         }
-        acquireCreation(clientAddress);
-        String id = randomId(16);
-        String token = randomId(24);
-        LabStream stream =
-                new LabStream(json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
-        Lab lab = new Lab(id, token, settings, clock, timeScale, LabLimits.of(props), wallNanos, stream, labPool);
-        lab.attach(factory.create(settings, lab.sink()));
-        labs.put(id, lab);
-        metrics.labCreated();
-        return lab;
+        boolean admitted = false;
+        try {
+            acquireCreation(clientAddress);
+            String id = randomId(16);
+            String token = randomId(24);
+            LabStream stream = new LabStream(
+                    json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
+            Lab lab = new Lab(
+                    id, token, settings, clock, timeScale, paused, LabLimits.of(props), wallNanos, stream, labPool);
+            lab.attach(factory.create(settings, lab.sink()));
+            labs.put(id, lab);
+            metrics.labCreated();
+            admitted = true;
+            return lab;
+        } finally {
+            if (!admitted) slots.decrementAndGet();
+        }
+    }
+
+    /**
+     * Active OPEN from {@code from} as the request asks, on the lab's executor: the local port given
+     * or the first free ephemeral one, and with {@code autoListen} the other host listening.
+     */
+    static String connect(LabWorld d, HostName from, LabRequests.Connect body) {
+        boolean autoListen = Boolean.TRUE.equals(body.autoListen());
+        if (d.capabilities().realTimeOnly()
+                && autoListen
+                && !d.listeners(from.other()).contains(body.remotePort())) {
+            // Real time does not stand still after the SYN leaves: listen first, or it meets a RST.
+            d.listen(from.other(), body.remotePort());
+        }
+        int localPort = body.localPort() != null ? body.localPort() : ephemeralPort(d, from);
+        String conn = d.connect(
+                from,
+                localPort,
+                body.remotePort(),
+                body.isn() == null ? null : SeqNum.of(body.isn()),
+                body.peerIsn() == null ? null : SeqNum.of(body.peerIsn()),
+                Boolean.TRUE.equals(body.simultaneous()));
+        // After the SYN is queued and before time moves: the same instant as listening first.
+        if (autoListen && !d.listeners(from.other()).contains(body.remotePort())) {
+            d.listen(from.other(), body.remotePort());
+        }
+        return conn;
+    }
+
+    /** The first port from 49152 (RFC 6335 dynamic range) the host does not use yet. */
+    static int ephemeralPort(LabWorld d, HostName host) {
+        Set<Integer> used = new TreeSet<>(d.listeners(host));
+        for (ConnectionSnapshot c : d.connections(host)) used.add(c.key().localPort());
+        for (int p = 49152; p <= 65535; p++) {
+            if (!used.contains(p)) return p;
+        }
+        throw LabProblem.conflict("no free local port on " + host.id());
+    }
+
+    /** The server's limits as the API shows them. */
+    public LabJson.ServerLimits limits() {
+        return LabJson.ServerLimits.of(props);
+    }
+
+    /** The lab's snapshot ({@code GET /api/labs/{lab}}), read on its executor. */
+    public LabJson.LabSnapshot snapshot(Lab lab) {
+        LabJson.ServerLimits limits = limits();
+        return lab.read(v -> LabJson.LabSnapshot.of(lab, v, limits));
     }
 
     /**
@@ -116,6 +203,12 @@ public class LabService {
      * rotating addresses neither grows the map nor resets anyone's window.
      */
     private void acquireCreation(String clientAddress) {
+        synchronized (creations) {
+            acquireCreationLocked(clientAddress);
+        }
+    }
+
+    private void acquireCreationLocked(String clientAddress) {
         long now = clock.millis();
         String key = rateKey(clientAddress);
         RateWindow window = creations.get(key);
@@ -170,15 +263,14 @@ public class LabService {
     }
 
     private LabWorldFactory factoryFor(String mode) {
-        if ("tap".equals(mode) && !props.getTap().isEnabled()) {
-            throw LabProblem.of(ProblemType.MODE_UNAVAILABLE, org.tcplab.server.tap.TapAvailability.disabledReason());
-        }
-        return factories
+        LabWorldFactory factory = factories
                 .orderedStream()
                 .filter(f -> f.mode().equals(mode))
                 .findFirst()
                 .orElseThrow(() -> LabProblem.of(
                         ProblemType.MODE_UNAVAILABLE, mode + " mode is not available in this server build"));
+        factory.checkAvailable();
+        return factory;
     }
 
     /** 128 bits or more from SecureRandom, URL-safe. */
@@ -217,6 +309,7 @@ public class LabService {
 
     public void delete(Lab lab) {
         if (labs.remove(lab.id(), lab)) {
+            slots.decrementAndGet();
             metrics.labRemoved();
             lab.shutdown();
         }
@@ -263,8 +356,8 @@ public class LabService {
             }
         }
         long nowMs = clock.millis();
-        synchronized (this) {
-            // Under create()'s lock, so a window is never dropped between its lookup and its use.
+        synchronized (creations) {
+            // Under acquireCreation's lock, so a window is never dropped between its lookup and its use.
             creations.values().removeIf(w -> w.expired(nowMs));
         }
         return removed;

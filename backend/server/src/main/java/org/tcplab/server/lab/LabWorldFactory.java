@@ -8,6 +8,12 @@ public interface LabWorldFactory {
 
     String mode();
 
+    /**
+     * Refuses at once (a {@code LabProblem}, e.g. 503 naming the setting) when this mode cannot make
+     * worlds here, before a creation counts against anyone's limits.
+     */
+    default void checkAvailable() {}
+
     /** A new world for {@code settings}, reporting every event to {@code events}. */
     LabWorld create(LabSettings settings, EventSink events);
 }

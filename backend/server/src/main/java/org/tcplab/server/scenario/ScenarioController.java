@@ -4,11 +4,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Validator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -16,10 +14,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.engine.sim.SimConfig;
+import org.tcplab.server.lab.Authorized;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
 import org.tcplab.server.lab.LabHttp;
@@ -29,7 +27,7 @@ import org.tcplab.server.lab.LabSettings;
 import org.tcplab.server.lab.LabSpec;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
-import org.tcplab.server.web.PublicUrl;
+import org.tcplab.server.system.PublicUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -67,33 +65,56 @@ class ScenarioController {
         return catalog.list(locale == null ? Locale.ENGLISH : locale);
     }
 
+    /** 202 to running a scenario: where the lab stood when it answered (instant: every step played). */
+    record ScenarioStarted(
+            String scenario,
+            String title,
+            double time,
+            long lastEventId,
+            boolean running,
+            @Schema(description = "the scenario's connection names and the lab connection ids they got")
+                    Map<String, String> connections) {}
+
+    /** 201 to creating a lab for a scenario: the lab's id and token, then the run as {@link ScenarioStarted}. */
+    record ScenarioLabCreated(
+            String id,
+            String token,
+            String mode,
+            String clock,
+            String viewerUrl,
+            String scenario,
+            String title,
+            double time,
+            long lastEventId,
+            boolean running,
+            Map<String, String> connections) {}
+
     @PostMapping("/api/labs/{lab}/scenarios/{name}")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(
             summary = "Run a scenario in a lab",
             description = "Its steps are scheduled from the lab's current time; the "
                     + "lab's clock plays them (instant: before this answers). 409 if the lab's TCP settings differ from the "
                     + "scenario's (create one with POST /api/scenarios/{name}/labs).")
-    Mono<ResponseEntity<Map<String, Object>>> start(
-            @PathVariable("lab") String id,
+    Mono<ResponseEntity<ScenarioStarted>> start(
+            @Authorized Lab lab,
             @PathVariable("name") String name,
-            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
             @RequestBody(required = false) RunRequest body,
             Locale locale) {
         Map<String, Object> params = body == null || body.params() == null ? Map.of() : body.params();
-        return Mono.fromCallable(() -> {
-                    Lab lab = labs.authorized(id, auth);
-                    ScenarioDefinition def = definition(name);
-                    ScenarioRun run = startIn(lab, def, params);
-                    return ResponseEntity.status(HttpStatus.ACCEPTED).body(started(lab, run, locale));
-                })
-                .subscribeOn(Schedulers.boundedElastic());
+        ScenarioDefinition def = definition(name);
+        return lab.async(() -> {
+            ScenarioRun run = startIn(lab, def, params);
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(started(lab, run, locale));
+        });
     }
 
     @PostMapping("/api/scenarios/{name}/labs")
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(
             summary = "Create a lab set up for a scenario and run it (extension)",
             description = "201 with the lab's id and token, like POST /api/labs; clock defaults to instant.")
-    Mono<ResponseEntity<Map<String, Object>>> createAndStart(
+    Mono<ResponseEntity<ScenarioLabCreated>> createAndStart(
             @PathVariable("name") String name,
             @RequestBody(required = false) CreateRequest body,
             ServerHttpRequest request,
@@ -114,14 +135,20 @@ class ScenarioController {
         return Mono.fromCallable(() -> {
                     Lab lab = labs.create(new LabSettings("sim", config, "server"), clock, timeScale, client);
                     ScenarioRun run = startIn(lab, def, params);
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("id", lab.id());
-                    out.put("token", lab.token());
-                    out.put("mode", "sim");
-                    out.put("clock", clock.id());
-                    out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
-                    out.putAll(started(lab, run, locale));
-                    return LabHttp.created(lab).body(out);
+                    ScenarioStarted s = started(lab, run, locale);
+                    return LabHttp.created(lab)
+                            .body(new ScenarioLabCreated(
+                                    lab.id(),
+                                    lab.token(),
+                                    "sim",
+                                    clock.id(),
+                                    publicUrl.viewer(request, lab.id()),
+                                    s.scenario(),
+                                    s.title(),
+                                    s.time(),
+                                    s.lastEventId(),
+                                    s.running(),
+                                    s.connections()));
                 })
                 .subscribeOn(Schedulers.boundedElastic());
     }
@@ -133,11 +160,12 @@ class ScenarioController {
     }
 
     private ScenarioRun startIn(Lab lab, ScenarioDefinition def, Map<String, Object> params) {
-        ScenarioRun run = lab.change(world -> {
+        return lab.change(world -> {
             try {
+                // Attached before its first step, so it is handed every event the run causes.
+                long startUs = world.nowUs();
                 ScenarioRun r = runner.start(def, params, world);
-                // The snapshot asks for the view under the lab's lock, where the run's progress may be read.
-                lab.scenario((LabMapping.ScenarioView) log -> view(r, log));
+                lab.scenario(new RunningScenario(r), startUs);
                 return r;
             } catch (IllegalStateException e) {
                 throw LabProblem.conflict(
@@ -146,7 +174,6 @@ class ScenarioController {
                 throw paramProblem(e);
             }
         });
-        return run;
     }
 
     private static LabProblem paramProblem(IllegalArgumentException e) {
@@ -154,28 +181,14 @@ class ScenarioController {
         return LabProblem.badInput(field, e.getMessage());
     }
 
-    private static Map<String, Object> view(ScenarioRun run, List<LoggedEvent> log) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", run.name());
-        m.put("title", run.title(Locale.ENGLISH));
-        m.put("running", run.running());
-        m.put("connections", run.connections());
-        m.put("verdict", run.verdict(log));
-        return m;
-    }
-
-    private Map<String, Object> started(Lab lab, ScenarioRun run, Locale locale) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scenario", run.name());
-        out.put("title", run.title(locale == null ? Locale.ENGLISH : locale));
-        lab.read(v -> {
-            out.put("time", LabMapping.ms(v.driver().nowUs()));
-            out.put("lastEventId", v.lastEventId());
-            // The run's progress is the lab's state: read it under the lab's lock.
-            out.put("running", run.running());
-            out.put("connections", run.connections());
-            return null;
-        });
-        return out;
+    private static ScenarioStarted started(Lab lab, ScenarioRun run, Locale locale) {
+        // The run's progress is the lab's state: read it on the lab's executor.
+        return lab.read(v -> new ScenarioStarted(
+                run.name(),
+                run.title(locale == null ? Locale.ENGLISH : locale),
+                LabMapping.ms(v.driver().nowUs()),
+                v.lastEventId(),
+                run.running(),
+                run.connections()));
     }
 }

@@ -62,6 +62,11 @@ public final class ScenarioRun {
         return startUs;
     }
 
+    /** The ports of the run's connections: the segments its verdict looks at. */
+    Set<Integer> ports() {
+        return ports;
+    }
+
     /** The scenario's connection names ({@code as}) and the lab connection ids they got. */
     public Map<String, String> connections() {
         return status.get().connections();

@@ -2,26 +2,21 @@ package org.tcplab.server.system;
 
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.codec.json.JacksonJsonDecoder;
-import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
-import org.tcplab.server.stream.EventStreamHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.WebsocketServerSpec;
 
-/** WebSocket route, handshake and limits; request codec limits; HTTP connection timeouts. */
+/** WebSocket handshake and limits (the route is the stream feature's); request codec limits; HTTP connection timeouts. */
 @Configuration
 @EnableConfigurationProperties(TcpLabProperties.class)
 class WebConfig implements WebFluxConfigurer {
@@ -32,12 +27,6 @@ class WebConfig implements WebFluxConfigurer {
     WebConfig(TcpLabProperties props, ObjectProvider<JsonMapperBuilderCustomizer> jsonCustomizers) {
         this.props = props;
         this.jsonCustomizers = jsonCustomizers;
-    }
-
-    @Bean
-    HandlerMapping eventStreamMapping(EventStreamHandler handler) {
-        // This mapping accepts any Origin by itself (CSWSH): the handshake service below checks it.
-        return new SimpleUrlHandlerMapping(Map.of(EventStreamHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
     }
 
     @Override

@@ -47,6 +47,7 @@ class LabWorkBoundsTest {
                 new LabSettings("sim", SimConfig.defaults(1), "server"),
                 clock,
                 1.0,
+                false,
                 limits,
                 wall::nanos,
                 stream,

@@ -1,4 +1,4 @@
-package org.tcplab.server.web;
+package org.tcplab.server.system;
 
 import java.net.URI;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,4 +1,4 @@
-package org.tcplab.server.web;
+package org.tcplab.server.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
