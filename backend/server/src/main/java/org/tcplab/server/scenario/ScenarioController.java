@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.tcplab.engine.event.LoggedEvent;
 import org.tcplab.engine.sim.SimConfig;
 import org.tcplab.server.lab.ClockMode;
 import org.tcplab.server.lab.Lab;
@@ -136,8 +135,7 @@ class ScenarioController {
         ScenarioRun run = lab.change(world -> {
             try {
                 ScenarioRun r = runner.start(def, params, world);
-                // The snapshot asks for the view under the lab's lock, where the run's progress may be read.
-                lab.scenario((LabMapping.ScenarioView) log -> view(r, log));
+                ScenarioMarks.started(lab, r);
                 return r;
             } catch (IllegalStateException e) {
                 throw LabProblem.conflict(
@@ -152,16 +150,6 @@ class ScenarioController {
     private static LabProblem paramProblem(IllegalArgumentException e) {
         String field = e instanceof ScenarioParamException p ? "params." + p.param() : "params";
         return LabProblem.badInput(field, e.getMessage());
-    }
-
-    private static Map<String, Object> view(ScenarioRun run, List<LoggedEvent> log) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", run.name());
-        m.put("title", run.title(Locale.ENGLISH));
-        m.put("running", run.running());
-        m.put("connections", run.connections());
-        m.put("verdict", run.verdict(log));
-        return m;
     }
 
     private Map<String, Object> started(Lab lab, ScenarioRun run, Locale locale) {
