@@ -1,7 +1,6 @@
 package org.tcplab.server.lab;
 
 import java.util.List;
-import org.tcplab.engine.tcp.TcpUserException;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
@@ -11,6 +10,7 @@ import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpConfig;
+import org.tcplab.engine.tcp.TcpUserException;
 
 /**
  * What is left of a lab that could not be rebuilt after a restart (a tap lab: the Linux kernel's
@@ -47,7 +47,9 @@ final class EndedWorld implements LabWorld {
 
     @Override
     public org.tcplab.engine.wire.Ipv4Address address(HostName host) {
-        return host == HostName.CLIENT ? settings.sim().clientIp() : settings.sim().serverIp();
+        return host == HostName.CLIENT
+                ? settings.sim().clientIp()
+                : settings.sim().serverIp();
     }
 
     @Override

@@ -12,9 +12,9 @@ import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.tcplab.engine.event.EventLog;
 import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
-import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.LabWorld;
@@ -606,9 +606,8 @@ public final class Lab {
      */
     void shutdown(boolean restarting) {
         if (restarting && !replayable && !stopped) {
-            stopWith(
-                    "the server is restarting: a " + mode() + " lab runs against the Linux kernel, whose side"
-                            + " cannot be replayed, so it ends here; create a new lab");
+            stopWith("the server is restarting: a " + mode() + " lab runs against the Linux kernel, whose side"
+                    + " cannot be replayed, so it ends here; create a new lab");
         }
         stopped = true;
         if (stopReason == null) stopReason = restarting ? "server restarting" : "deleted";

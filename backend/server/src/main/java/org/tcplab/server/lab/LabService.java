@@ -187,8 +187,7 @@ public class LabService {
             lab.replay(stored.entries(), marks);
             return lab;
         }
-        Lab lab = newLab(
-                stored.id(), stored.tokenHash(), settings, ClockMode.REALTIME, 1.0, stored.lastEventId());
+        Lab lab = newLab(stored.id(), stored.tokenHash(), settings, ClockMode.REALTIME, 1.0, stored.lastEventId());
         lab.attach(new EndedWorld(settings), false);
         lab.stopWith("this " + settings.mode() + " lab ended when the server restarted: its Linux kernel side cannot"
                 + " be replayed, and its earlier events are gone; create a new lab");

@@ -80,14 +80,19 @@ class LabRestartTest {
         double realtimeTime;
         try (Server a = Server.start(dataDir)) {
             instant = a.api().create(Map.of("seed", 7, "link", Map.of("latencyMs", 5)));
-            a.api().post(instant, "/faults", Map.of("direction", "both", "action", "drop", "match", Map.of(
-                            "probability", 0.3)))
+            a.api()
+                    .post(
+                            instant,
+                            "/faults",
+                            Map.of("direction", "both", "action", "drop", "match", Map.of("probability", 0.3)))
                     .expectStatus()
                     .isCreated();
-            a.api().post(instant, "/connections", Map.of("remotePort", 80, "autoListen", true))
+            a.api()
+                    .post(instant, "/connections", Map.of("remotePort", 80, "autoListen", true))
                     .expectStatus()
                     .isCreated();
-            a.api().post(instant, "/connections/1/send", Map.of("side", "client", "bytes", 6000))
+            a.api()
+                    .post(instant, "/connections/1/send", Map.of("side", "client", "bytes", 6000))
                     .expectStatus()
                     .isAccepted();
             instantEvents = a.api().events(instant, 0);
@@ -98,7 +103,8 @@ class LabRestartTest {
             verdict = ((Map<?, ?>) a.api().snapshot(scenario).get("scenario")).get("verdict");
 
             step = a.api().create(Map.of("clock", "step", "link", Map.of("latencyMs", 10)));
-            a.api().post(step, "/connections", Map.of("remotePort", 80, "autoListen", true))
+            a.api()
+                    .post(step, "/connections", Map.of("remotePort", 80, "autoListen", true))
                     .expectStatus()
                     .isCreated();
             a.api().post(step, "/advance", Map.of("ms", 15)).expectStatus().isOk();
@@ -106,7 +112,8 @@ class LabRestartTest {
             stepEvents = a.api().events(step, 0);
 
             realtime = a.api().create(Map.of("clock", "realtime", "link", Map.of("latencyMs", 20)));
-            a.api().post(realtime, "/connections", Map.of("remotePort", 80, "autoListen", true))
+            a.api()
+                    .post(realtime, "/connections", Map.of("remotePort", 80, "autoListen", true))
                     .expectStatus()
                     .isCreated();
             a.clock().advance(Duration.ofMillis(30));
@@ -116,7 +123,8 @@ class LabRestartTest {
             assertThat(realtimeTime).isEqualTo(30.0);
 
             deleted = a.api().create(Map.of());
-            a.web().delete()
+            a.web()
+                    .delete()
                     .uri("/api/labs/" + deleted.id())
                     .headers(h -> h.setBearerAuth(deleted.token()))
                     .exchange()
@@ -129,13 +137,15 @@ class LabRestartTest {
             assertThat(b.api().snapshot(instant).get("connections")).isEqualTo(instantSnapshot.get("connections"));
             assertThat(b.api().snapshot(instant).get("faults")).isEqualTo(instantSnapshot.get("faults"));
             // The token still opens it, and the log goes on from the next id.
-            b.api().post(instant, "/connections/1/send", Map.of("side", "server", "text", "after the restart"))
+            b.api()
+                    .post(instant, "/connections/1/send", Map.of("side", "server", "text", "after the restart"))
                     .expectStatus()
                     .isAccepted();
             List<Map<String, Object>> more = b.api().events(instant, instantEvents.size());
             assertThat(more).isNotEmpty();
             assertThat(((Number) more.get(0).get("id")).longValue()).isEqualTo(instantEvents.size() + 1L);
-            b.api().post(new Created(instant.id(), "not-the-token"), "/connections/1/close", Map.of("side", "client"))
+            b.api()
+                    .post(new Created(instant.id(), "not-the-token"), "/connections/1/close", Map.of("side", "client"))
                     .expectStatus()
                     .isForbidden();
 
@@ -159,7 +169,12 @@ class LabRestartTest {
             assertThat(((Number) b.api().snapshot(realtime).get("time")).doubleValue())
                     .isEqualTo(realtimeTime + 100);
 
-            b.web().get().uri("/api/labs/" + deleted.id()).exchange().expectStatus().isNotFound();
+            b.web()
+                    .get()
+                    .uri("/api/labs/" + deleted.id())
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound();
 
             // A viewer that saw ids up to 5 resumes with after=5.
             long first = new ReactorNettyWebSocketClient()

@@ -36,7 +36,9 @@ class GracefulShutdownTest {
         int port = Servers.port(ctx);
         LabClient api = new LabClient(Servers.client(port));
         Created lab = api.create(Map.of());
-        api.post(lab, "/listen", Map.of("host", "server", "port", 80)).expectStatus().isCreated();
+        api.post(lab, "/listen", Map.of("host", "server", "port", 80))
+                .expectStatus()
+                .isCreated();
 
         ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient();
         List<Sinks.One<CloseStatus>> closes = new ArrayList<>();
@@ -45,8 +47,7 @@ class GracefulShutdownTest {
             Sinks.One<CloseStatus> closed = Sinks.one();
             closes.add(closed);
             sockets.add(client.execute(
-                            URI.create("ws://localhost:" + port + "/api/labs/" + lab.id() + "/events/stream"),
-                            s -> {
+                            URI.create("ws://localhost:" + port + "/api/labs/" + lab.id() + "/events/stream"), s -> {
                                 s.closeStatus().subscribe(closed::tryEmitValue);
                                 return s.receive().then();
                             })
@@ -70,6 +71,9 @@ class GracefulShutdownTest {
         sockets.forEach(Disposable::dispose);
         System.out.printf(
                 "BENCH shutdown_with_%d_viewers %d ms (load %.1f)%n",
-                n, ms, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                n,
+                ms,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 }
