@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.LabClient.Created;
@@ -41,7 +40,7 @@ class KillRestartTest {
                     .expectStatus()
                     .isAccepted();
             events = api.events(lab, 0);
-            scenario = LabRestartTest.createScenarioLab(Servers.client(a.port()), "lossy-transfer");
+            scenario = api.createForScenario("lossy-transfer");
             scenarioEvents = api.events(scenario, 0);
             assertThat(events).isNotEmpty();
             a.kill();
@@ -57,14 +56,7 @@ class KillRestartTest {
             List<Map<String, Object>> more = api.events(lab, events.size());
             assertThat(more).isNotEmpty();
             assertThat(((Number) more.get(0).get("id")).longValue()).isEqualTo(events.size() + 1L);
-            Map<String, Object> snapshot = web.get()
-                    .uri("/api/labs/" + lab.id())
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
-                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
-                    .returnResult()
-                    .getResponseBody();
+            Map<String, Object> snapshot = api.snapshot(lab);
             assertThat(snapshot).containsEntry("id", lab.id());
             System.out.printf(
                     "BENCH kill9_restart_to_first_answer %d ms (2 labs, %d events; load %.1f)%n",

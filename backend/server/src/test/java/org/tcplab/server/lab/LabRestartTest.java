@@ -13,8 +13,6 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.tcplab.server.support.LabClient;
@@ -98,7 +96,7 @@ class LabRestartTest {
             instantEvents = a.api().events(instant, 0);
             instantSnapshot = a.api().snapshot(instant);
 
-            scenario = createScenarioLab(a.web(), "old-duplicate-syn");
+            scenario = a.api().createForScenario("old-duplicate-syn");
             scenarioEvents = a.api().events(scenario, 0);
             verdict = ((Map<?, ?>) a.api().snapshot(scenario).get("scenario")).get("verdict");
 
@@ -194,19 +192,5 @@ class LabRestartTest {
                     .block(Duration.ofSeconds(20));
             assertThat(first).isEqualTo(6L);
         }
-    }
-
-    static Created createScenarioLab(WebTestClient web, String name) {
-        Map<String, Object> out = web.post()
-                .uri("/api/scenarios/" + name + "/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of())
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
-                .returnResult()
-                .getResponseBody();
-        return new Created((String) out.get("id"), (String) out.get("token"));
     }
 }
