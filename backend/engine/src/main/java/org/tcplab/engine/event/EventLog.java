@@ -12,7 +12,22 @@ import java.util.function.Consumer;
 public final class EventLog implements EventSink {
 
     private final List<LoggedEvent> events = new ArrayList<>();
+    /** Ids up to this one were given out before the log was made (and are not held here). */
+    private final long firstIdBefore;
+
     private Consumer<LoggedEvent> listener = e -> {};
+
+    public EventLog() {
+        this(0);
+    }
+
+    /**
+     * A log whose first event gets id {@code firstIdBefore + 1}: the continuation of a log whose
+     * earlier events are lost (a lab that could not be rebuilt keeps its viewers' ids in order).
+     */
+    public EventLog(long firstIdBefore) {
+        this.firstIdBefore = firstIdBefore;
+    }
 
     public void onAppend(Consumer<LoggedEvent> listener) {
         this.listener = listener;
@@ -20,13 +35,13 @@ public final class EventLog implements EventSink {
 
     @Override
     public void emit(LabEvent event) {
-        LoggedEvent logged = new LoggedEvent(events.size() + 1L, event);
+        LoggedEvent logged = new LoggedEvent(firstIdBefore + events.size() + 1L, event);
         events.add(logged);
         listener.accept(logged);
     }
 
     public long lastId() {
-        return events.size();
+        return firstIdBefore + events.size();
     }
 
     public int size() {
@@ -40,7 +55,7 @@ public final class EventLog implements EventSink {
 
     /** At most {@code limit} events with id greater than {@code afterId}, in order: one page of the log. */
     public List<LoggedEvent> after(long afterId, int limit) {
-        int from = (int) Math.max(0, Math.min(afterId, events.size()));
+        int from = (int) Math.max(0, Math.min(afterId - firstIdBefore, events.size()));
         int to = (int) Math.min(events.size(), (long) from + Math.max(0, limit));
         return Collections.unmodifiableList(new ArrayList<>(events.subList(from, to)));
     }

@@ -1,6 +1,8 @@
 package org.tcplab.server.lab;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,9 +12,20 @@ import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.tcplab.engine.event.EventLog;
 import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
+import org.tcplab.engine.lab.LabCapabilities;
+import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.LabWorld;
+import org.tcplab.engine.lab.ObservedSide;
+import org.tcplab.engine.lab.ScriptStatus;
+import org.tcplab.engine.lab.TapInfo;
+import org.tcplab.engine.link.FaultRule;
+import org.tcplab.engine.link.LinkConfig;
+import org.tcplab.engine.stack.ConnectionSnapshot;
+import org.tcplab.engine.tcp.TcpConfig;
+import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
@@ -30,6 +43,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>The log has its own lock and is read without waiting for the lab's work (viewers, pages of
  * events, the capture), so a busy lab is still watched.
+ *
+ * <p>Durable: every command the world applies, every note the lab adds and every clock change is a
+ * {@link JournalEntry}, written to the {@link LabStore} on the lab's executor before the request
+ * that caused it is answered (a realtime lab's clock runs ahead of its journal by at most
+ * {@code tcplab.journal-realtime-flush}). {@link #replay} rebuilds the lab from them.
  */
 public final class Lab {
 
@@ -37,10 +55,13 @@ public final class Lab {
     static final int CHUNK = 1024;
 
     private final String id;
-    private final String token;
+    private final byte[] tokenHash;
+    /** The token as issued; only a lab created by this process has it (the store keeps the hash). */
+    private volatile String token;
+
     private final LabSettings settings;
     private final long createdWallNanos;
-    private final EventLog log = new EventLog();
+    private final EventLog log;
     /**
      * Guards the log (and its live publication). A tap driver emits from its own thread while the
      * lab's work may wait for that very thread, so appends never wait for the lab's executor: they
@@ -54,6 +75,15 @@ public final class Lab {
     private final LabExecutor executor;
     private final AtomicInteger viewers = new AtomicInteger();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
+    private final LabStore store;
+    /** Whether the world can be rebuilt from its commands (not a world facing the Linux kernel). */
+    private boolean replayable = true;
+    /** Entries not yet in the store, and the number the next stored one gets (lab executor only). */
+    private final List<JournalEntry> pending = new ArrayList<>();
+
+    private long nextSeq = 1;
+    private long lastFlushNanos;
+    private boolean replaying;
     private LabWorld driver;
 
     private ClockMode clock;
@@ -75,7 +105,7 @@ public final class Lab {
 
     Lab(
             String id,
-            String token,
+            byte[] tokenHash,
             LabSettings settings,
             ClockMode clock,
             double timeScale,
@@ -83,9 +113,13 @@ public final class Lab {
             LabLimits limits,
             LongSupplier wallNanos,
             LabStream stream,
-            Executor pool) {
+            Executor pool,
+            LabStore store,
+            long firstEventIdBefore) {
         this.id = id;
-        this.token = token;
+        this.tokenHash = tokenHash.clone();
+        this.store = store;
+        this.log = new EventLog(firstEventIdBefore);
         this.settings = settings;
         this.clock = clock;
         this.timeScale = timeScale;
@@ -96,6 +130,7 @@ public final class Lab {
         this.executor = new LabExecutor(pool, LabLimits.MAX_QUEUED);
         this.createdWallNanos = wallNanos.getAsLong();
         this.lastTouchedNanos = createdWallNanos;
+        this.lastFlushNanos = createdWallNanos;
         log.onAppend(this::logged);
     }
 
@@ -106,14 +141,47 @@ public final class Lab {
         if (s != null) s.logged(event);
     }
 
+    /** SHA-256 of a token: what the store keeps, and what a presented token is compared with. */
+    static byte[] hash(String token) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
     /** The sink the driver reports to: stops the lab when the event or byte limit is reached. */
     public EventSink sink() {
         return this::append;
     }
 
-    void attach(LabWorld driver) {
-        this.driver = driver;
+    /** @param replayable whether the world can be rebuilt by replaying its commands */
+    void attach(LabWorld world, boolean replayable) {
+        this.driver = new Journaled(world);
+        this.replayable = replayable;
         rebase();
+    }
+
+    void issued(String token) {
+        this.token = token;
+    }
+
+    byte[] tokenHash() {
+        return tokenHash.clone();
+    }
+
+    boolean replayable() {
+        return replayable;
+    }
+
+    /** The clock as the store keeps it at creation (later changes are journal entries). */
+    ClockMode clockMode() {
+        return clock;
+    }
+
+    double timeScale() {
+        return timeScale;
     }
 
     private void append(LabEvent event) {
@@ -210,11 +278,10 @@ public final class Lab {
     }
 
     boolean tokenMatches(String candidate) {
-        return java.security.MessageDigest.isEqual(
-                token.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                candidate.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return java.security.MessageDigest.isEqual(tokenHash, hash(candidate));
     }
 
+    /** The token as issued at creation (null for a lab rebuilt from the store: it keeps only the hash). */
     public String token() {
         return token;
     }
@@ -295,9 +362,16 @@ public final class Lab {
                 throw LabProblem.of(
                         ProblemType.LAB_STOPPED, "lab " + id + " is stopped (" + stopReason + "); create a new lab");
             }
-            T result = action.apply(driver);
-            if (clock == ClockMode.INSTANT && !paused) {
-                runToIdle();
+            T result;
+            try {
+                result = action.apply(driver);
+                if (clock == ClockMode.INSTANT && !paused) {
+                    runToIdle();
+                }
+            } finally {
+                // What was applied is journaled even when the request fails afterwards (a 409 from
+                // a later call in the same action): the world has it, so its replay must too.
+                flush();
             }
             return result;
         });
@@ -333,12 +407,87 @@ public final class Lab {
     private void runToIdle() {
         RunEnd end = run(driver::runUntilIdle, limits.maxRun().toNanos());
         if (end == RunEnd.OUT_OF_STEPS || end == RunEnd.OUT_OF_TIME) {
-            append(new LabEvent.Note(
+            note(
                     driver.nowUs(),
-                    null,
                     "instant clock stopped after " + spent(end)
-                            + " with work still pending (a loop?); use the step clock to look closer"));
+                            + " with work still pending (a loop?); use the step clock to look closer");
         }
+    }
+
+    /**
+     * A note of the lab's own (not the world's): journaled, because what caused it (wall time run
+     * out) is not replayable, while the note must be there again at the same id.
+     */
+    private void note(long timeUs, String text) {
+        append(new LabEvent.Note(timeUs, null, text));
+        journal(new JournalEntry.Note(timeUs, text));
+    }
+
+    /**
+     * Keeps {@code data} about this lab in its journal as a mark of {@code kind}; the {@link LabMarks}
+     * bean of that kind restores it on replay. Call from the lab's work (inside {@link #change}).
+     */
+    public void mark(String kind, java.util.Map<String, Object> data) {
+        journal(new JournalEntry.Mark(driver.nowUs(), kind, data));
+    }
+
+    private void journal(JournalEntry entry) {
+        if (!replaying) pending.add(entry);
+    }
+
+    /**
+     * Journals a command the world applied. A completed run to T after other runs (nothing else in
+     * between) replaces them: running to T in one go does the same, and a realtime lab's ticks then
+     * cost one entry per flush rather than one per tick.
+     */
+    private void journal(long atUs, LabCommand<?> command, Object result) {
+        if (replaying || !replayable) return;
+        if (command instanceof LabCommand.RunUntil r && Boolean.TRUE.equals(result) && r.timeUs() >= atUs) {
+            long from = atUs;
+            while (!pending.isEmpty()
+                    && pending.get(pending.size() - 1) instanceof JournalEntry.Command last
+                    && isRun(last.command())) {
+                from = last.atUs();
+                pending.remove(pending.size() - 1);
+            }
+            pending.add(new JournalEntry.Command(from, new LabCommand.RunUntil(r.timeUs())));
+            return;
+        }
+        pending.add(new JournalEntry.Command(atUs, command));
+    }
+
+    private static boolean isRun(LabCommand<?> c) {
+        return c instanceof LabCommand.RunUntil || c instanceof LabCommand.RunUntilIdle || c instanceof LabCommand.Step;
+    }
+
+    /**
+     * Writes the pending entries to the store (on the lab's executor); a command's answer waits for
+     * this. When the store fails, the entries stay pending (the next flush tries again) and the
+     * request answers 503.
+     */
+    private void flush() {
+        if (pending.isEmpty()) return;
+        List<JournalEntry> batch = List.copyOf(pending);
+        try {
+            store.append(id, nextSeq, batch);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Lab.class).error("journal of lab {} not written", id, e);
+            throw LabProblem.unavailable("lab " + id + " could not be journaled (the data store failed: "
+                    + e.getClass().getSimpleName() + "); try again");
+        }
+        nextSeq += batch.size();
+        pending.clear();
+        lastFlushNanos = wallNanos.getAsLong();
+    }
+
+    /** A lab that cannot be replayed keeps its last event id, so its end note after a restart follows it. */
+    private void keepLastEventId() {
+        if (!replayable) store.lastEventId(id, lastEventId());
+    }
+
+    /** Entries the lab has not written yet (tests). */
+    int pendingEntries() {
+        return pending.size();
     }
 
     private String spent(RunEnd end) {
@@ -372,11 +521,10 @@ public final class Lab {
             }
             boolean complete = end == RunEnd.DONE;
             if (end == RunEnd.OUT_OF_STEPS || end == RunEnd.OUT_OF_TIME) {
-                append(new LabEvent.Note(
+                note(
                         d.nowUs(),
-                        null,
                         "advance stopped at " + d.nowUs() / 1000.0 + " ms after " + spent(end)
-                                + " with work still due (a loop?); advance again to go on"));
+                                + " with work still due (a loop?); advance again to go on");
             }
             return new AdvanceResult(
                     d.nowUs() / 1000.0,
@@ -412,8 +560,13 @@ public final class Lab {
             if (newScale != null) timeScale = newScale;
             if (newPaused != null) paused = newPaused;
             rebase();
-            if (clock == ClockMode.INSTANT && !paused && !stopped) {
-                runToIdle();
+            journal(new JournalEntry.ClockSet(driver.nowUs(), clock.id(), timeScale, paused));
+            try {
+                if (clock == ClockMode.INSTANT && !paused && !stopped) {
+                    runToIdle();
+                }
+            } finally {
+                flush();
             }
             return null;
         });
@@ -446,32 +599,196 @@ public final class Lab {
             RunEnd end = run(n -> driver.runUntil(target, n), limits.tickRun().toNanos());
             if ((end == RunEnd.OUT_OF_STEPS || end == RunEnd.OUT_OF_TIME) && !behindNoted) {
                 behindNoted = true;
-                append(new LabEvent.Note(
+                note(
                         driver.nowUs(),
-                        null,
                         "realtime clock falling behind: one tick ran " + spent(end)
-                                + " without reaching the wall clock's time (a loop?); pause or use the step clock"));
+                                + " without reaching the wall clock's time (a loop?); pause or use the step clock");
+            }
+            if (wallNanos.getAsLong() - lastFlushNanos >= limits.realtimeFlush().toNanos()) {
+                try {
+                    flush();
+                    if (!replayable) {
+                        keepLastEventId();
+                        lastFlushNanos = wallNanos.getAsLong();
+                    }
+                } catch (RuntimeException e) {
+                    // Logged by flush; the entries stay pending and the next tick tries again.
+                }
             }
         });
     }
 
-    /** Stops at once (a running chunk ends within {@link #CHUNK} steps); the driver is released after it. */
-    void shutdown() {
+    /**
+     * Stops at once (a running chunk ends within {@link #CHUNK} steps); the driver is released after
+     * it. With {@code restarting} (the server stops, the lab lives on in the store) the journal is
+     * written first, and a lab that cannot be replayed logs that it ends here.
+     */
+    void shutdown(boolean restarting) {
+        if (restarting && !replayable && !stopped) {
+            stopWith("the server is restarting: a " + mode() + " lab runs against the Linux kernel, whose side"
+                    + " cannot be replayed, so it ends here; create a new lab");
+        }
         stopped = true;
-        if (stopReason == null) stopReason = "deleted";
+        if (stopReason == null) stopReason = restarting ? "server restarting" : "deleted";
+        Callable<Void> release = () -> {
+            try {
+                if (restarting) {
+                    flush();
+                    keepLastEventId();
+                }
+            } finally {
+                if (driver != null) driver.close();
+            }
+            return null;
+        };
         try {
             // A running chunk sees the stop flag at once, so this waits for little; a TAP lab's
             // namespace is gone when DELETE answers.
-            call(() -> {
-                if (driver != null) driver.close();
-                return null;
-            });
+            call(release);
         } catch (LabProblem busy) {
             executor.post(() -> {
-                if (driver != null) driver.close();
+                try {
+                    release.call();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Lab.class).warn("lab {} not released cleanly", id, e);
+                }
             });
         } finally {
             stream.complete();
+        }
+    }
+
+    /** Stops the lab with a note saying why (the note is the last event). */
+    void stopWith(String why) {
+        synchronized (logLock) {
+            if (stopped) return;
+            stop(driver == null ? 0 : driver.nowUs(), why);
+        }
+    }
+
+    /**
+     * Rebuilds the lab from its journal before anyone sees it: the commands on the fresh world (the
+     * simulation is deterministic, so the same events with the same ids follow), the lab's own notes
+     * at their places, clock changes, and marks through their {@link LabMarks}. A realtime clock
+     * then goes on from the virtual time the journal reached.
+     */
+    void replay(List<JournalEntry> entries, java.util.Map<String, LabMarks> marks) {
+        replaying = true;
+        try {
+            LabWorld world = ((Journaled) driver).world;
+            for (JournalEntry e : entries) {
+                if (e instanceof JournalEntry.Command c) {
+                    try {
+                        world.apply(c.command());
+                    } catch (RuntimeException refused) {
+                        // It was refused the first time too, having changed nothing.
+                    }
+                } else if (e instanceof JournalEntry.Note n) {
+                    append(new LabEvent.Note(n.atUs(), null, n.text()));
+                } else if (e instanceof JournalEntry.ClockSet c) {
+                    clock = ClockMode.parse(c.clock());
+                    timeScale = c.timeScale();
+                    paused = c.paused();
+                } else if (e instanceof JournalEntry.Mark m && marks.containsKey(m.kind())) {
+                    marks.get(m.kind()).restore(this, driver, m.data());
+                }
+            }
+        } finally {
+            replaying = false;
+        }
+        nextSeq = entries.size() + 1L;
+        rebase();
+    }
+
+    /** The world as the lab's work sees it: each command it applies is journaled. */
+    private final class Journaled implements LabWorld {
+        private final LabWorld world;
+
+        Journaled(LabWorld world) {
+            this.world = world;
+        }
+
+        @Override
+        public <R> R apply(LabCommand<R> command) {
+            long at = world.nowUs();
+            R result = world.apply(command);
+            journal(at, command, result);
+            return result;
+        }
+
+        @Override
+        public LabCapabilities capabilities() {
+            return world.capabilities();
+        }
+
+        @Override
+        public long nowUs() {
+            return world.nowUs();
+        }
+
+        @Override
+        public long nextEventUs() {
+            return world.nextEventUs();
+        }
+
+        @Override
+        public Ipv4Address address(HostName host) {
+            return world.address(host);
+        }
+
+        @Override
+        public TcpConfig tcp(HostName host) {
+            return world.tcp(host);
+        }
+
+        @Override
+        public List<Integer> listeners(HostName host) {
+            return world.listeners(host);
+        }
+
+        @Override
+        public List<ConnectionSnapshot> connections(HostName host) {
+            return world.connections(host);
+        }
+
+        @Override
+        public List<ObservedSide> observed(HostName host) {
+            return world.observed(host);
+        }
+
+        @Override
+        public boolean knowsConnection(String connection) {
+            return world.knowsConnection(connection);
+        }
+
+        @Override
+        public byte[] received(String connection, HostName side) {
+            return world.received(connection, side);
+        }
+
+        @Override
+        public List<FaultRule> faults() {
+            return world.faults();
+        }
+
+        @Override
+        public LinkConfig link() {
+            return world.link();
+        }
+
+        @Override
+        public ScriptStatus script(int scriptId) {
+            return world.script(scriptId);
+        }
+
+        @Override
+        public Optional<TapInfo> tapInfo() {
+            return world.tapInfo();
+        }
+
+        @Override
+        public void close() {
+            world.close();
         }
     }
 
@@ -482,8 +799,9 @@ public final class Lab {
 
     /** What readers may look at on the lab's executor. */
     public final class LabView {
+        /** The world itself, for reading (a change made here would bypass the journal: use {@link #change}). */
         public LabWorld driver() {
-            return driver;
+            return driver instanceof Journaled j ? j.world : driver;
         }
 
         public ClockMode clock() {

@@ -44,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class LabService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LabService.class);
+
     private final Map<String, Lab> labs = new ConcurrentHashMap<>();
     /** Per-client creation windows; look-ups and use under its own lock (held only for that). */
     private final Map<String, RateWindow> creations = new ConcurrentHashMap<>();
@@ -70,6 +72,8 @@ public class LabService {
 
     private final Disposable ticker;
     private final Disposable sweeper;
+    private final LabStore store;
+    private final Map<String, LabMarks> marks = new java.util.HashMap<>();
 
     public LabService(
             TcpLabProperties props,
@@ -77,7 +81,11 @@ public class LabService {
             LabMetrics metrics,
             JsonMapper json,
             WallClock wallClock,
-            Clock clock) {
+            Clock clock,
+            LabStore store,
+            List<LabMarks> marks) {
+        this.store = store;
+        marks.forEach(m -> this.marks.put(m.kind(), m));
         this.wallNanos = wallClock::nanos;
         this.props = props;
         this.clock = clock;
@@ -134,11 +142,20 @@ public class LabService {
             acquireCreation(clientAddress);
             String id = randomId(16);
             String token = randomId(24);
-            LabStream stream = new LabStream(
-                    json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
-            Lab lab = new Lab(
-                    id, token, settings, clock, timeScale, paused, LabLimits.of(props), wallNanos, stream, labPool);
-            lab.attach(factory.create(settings, lab.sink()));
+            Lab lab = newLab(id, Lab.hash(token), settings, clock, timeScale, paused, 0);
+            lab.issued(token);
+            lab.attach(factory.create(settings, lab.sink()), factory.replayable());
+            // A lab created paused starts its journal with that clock, so a replay is paused too.
+            List<JournalEntry> first =
+                    paused ? List.of(new JournalEntry.ClockSet(0, clock.id(), timeScale, true)) : List.of();
+            try {
+                store.create(new LabStore.StoredLab(
+                        id, lab.tokenHash(), settings, clock.id(), timeScale, this.clock.instant(), 0, first));
+            } catch (RuntimeException e) {
+                lab.shutdown(false);
+                log.error("lab {} could not be stored", id, e);
+                throw LabProblem.unavailable("the lab could not be stored (the data store failed); try again");
+            }
             labs.put(id, lab);
             metrics.labCreated();
             admitted = true;
@@ -194,6 +211,85 @@ public class LabService {
     public LabJson.LabSnapshot snapshot(Lab lab) {
         LabJson.ServerLimits limits = limits();
         return lab.read(v -> LabJson.LabSnapshot.of(lab, v, limits));
+    }
+
+    private Lab newLab(
+            String id,
+            byte[] tokenHash,
+            LabSettings settings,
+            ClockMode clock,
+            double timeScale,
+            boolean paused,
+            long firstEventId) {
+        LabStream stream =
+                new LabStream(json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
+        return new Lab(
+                id,
+                tokenHash,
+                settings,
+                clock,
+                timeScale,
+                paused,
+                LabLimits.of(props),
+                wallNanos,
+                stream,
+                labPool,
+                store,
+                firstEventId);
+    }
+
+    /**
+     * Rebuilds every stored lab before the server answers anyone: a sim lab by replaying its journal
+     * (same events, same ids, same token), a lab that cannot be replayed (tap) as ended, with a note
+     * saying so after the last id it is known to have logged.
+     */
+    @jakarta.annotation.PostConstruct
+    void restore() {
+        long start = System.nanoTime();
+        int[] count = {0, 0};
+        store.forEach(stored -> {
+            try {
+                Lab lab = rebuild(stored);
+                labs.put(lab.id(), lab);
+                slots.incrementAndGet();
+                metrics.labCreated();
+                count[0]++;
+            } catch (RuntimeException e) {
+                count[1]++;
+                log.error("lab {} could not be rebuilt from its journal; it is removed", stored.id(), e);
+                store.delete(stored.id());
+            }
+        });
+        if (count[0] + count[1] > 0) {
+            log.info(
+                    "restored {} labs from {} in {} ms ({} could not be rebuilt)",
+                    count[0],
+                    props.getDataDir(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    count[1]);
+        }
+    }
+
+    private Lab rebuild(LabStore.StoredLab stored) {
+        LabSettings settings = stored.settings();
+        LabWorldFactory factory = factories
+                .orderedStream()
+                .filter(f -> f.mode().equals(settings.mode()))
+                .findFirst()
+                .orElse(null);
+        ClockMode clock = ClockMode.parse(stored.clock());
+        if (factory != null && factory.replayable()) {
+            Lab lab = newLab(stored.id(), stored.tokenHash(), settings, clock, stored.timeScale(), false, 0);
+            lab.attach(factory.create(settings, lab.sink()), true);
+            lab.replay(stored.entries(), marks);
+            return lab;
+        }
+        Lab lab =
+                newLab(stored.id(), stored.tokenHash(), settings, ClockMode.REALTIME, 1.0, false, stored.lastEventId());
+        lab.attach(new EndedWorld(settings), false);
+        lab.stopWith("this " + settings.mode() + " lab ended when the server restarted: its Linux kernel side cannot"
+                + " be replayed, and its earlier events are gone; create a new lab");
+        return lab;
     }
 
     /**
@@ -307,11 +403,30 @@ public class LabService {
         return lab;
     }
 
+    /** Removes the lab for good, from the store too (call off the event loops: the store blocks). */
     public void delete(Lab lab) {
         if (labs.remove(lab.id(), lab)) {
             slots.decrementAndGet();
             metrics.labRemoved();
-            lab.shutdown();
+            lab.shutdown(false);
+            try {
+                store.delete(lab.id());
+            } catch (RuntimeException e) {
+                log.error("lab {} could not be deleted from the store", lab.id(), e);
+            }
+        }
+    }
+
+    /**
+     * The server is about to stop: labs that cannot be replayed end now with a note saying so, while
+     * their viewers are still there to read it.
+     */
+    public void announceRestart() {
+        for (Lab lab : labs.values()) {
+            if (!lab.replayable()) {
+                lab.stopWith("the server is restarting: a " + lab.mode() + " lab runs against the Linux kernel,"
+                        + " whose side cannot be replayed, so it ends here; create a new lab");
+            }
         }
     }
 
@@ -334,8 +449,7 @@ public class LabService {
                 lab.tick();
             } catch (RuntimeException e) {
                 // One broken lab must not stop the clock of the others; its viewers see it go quiet.
-                org.slf4j.LoggerFactory.getLogger(LabService.class)
-                        .warn("realtime tick failed for lab {}", lab.id(), e);
+                log.warn("realtime tick failed for lab {}", lab.id(), e);
             }
         }
     }
@@ -368,8 +482,13 @@ public class LabService {
         ticker.dispose();
         sweeper.dispose();
         clockScheduler.dispose();
+        // Not deleted: each lab writes what its journal still lacks and lives on in the store.
         for (Lab lab : all()) {
-            delete(lab);
+            if (labs.remove(lab.id(), lab)) {
+                slots.decrementAndGet();
+                metrics.labRemoved();
+                lab.shutdown(true);
+            }
         }
         labPool.shutdown();
     }

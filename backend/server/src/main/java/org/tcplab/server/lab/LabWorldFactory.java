@@ -16,4 +16,12 @@ public interface LabWorldFactory {
 
     /** A new world for {@code settings}, reporting every event to {@code events}. */
     LabWorld create(LabSettings settings, EventSink events);
+
+    /**
+     * Whether the same settings and commands rebuild the same world (a simulation), so the lab
+     * survives a restart; a world facing the Linux kernel does not.
+     */
+    default boolean replayable() {
+        return true;
+    }
 }

@@ -165,7 +165,7 @@ class ScenarioController {
                 // Attached before its first step, so it is handed every event the run causes.
                 long startUs = world.nowUs();
                 ScenarioRun r = runner.start(def, params, world);
-                lab.scenario(new RunningScenario(r), startUs);
+                ScenarioMarks.started(lab, r, startUs);
                 return r;
             } catch (IllegalStateException e) {
                 throw LabProblem.conflict(

@@ -26,13 +26,20 @@ public final class ScenarioRun {
     private final long startUs;
     private final Set<Integer> ports;
     private final Supplier<ScriptStatus> status;
+    private final int script;
 
     /** A run whose steps are not played (its verdict alone). */
     ScenarioRun(ScenarioDefinition definition, Map<String, Long> params, long startUs) {
-        this(definition, params, startUs, () -> NOT_STARTED);
+        this(definition, params, startUs, -1, () -> NOT_STARTED);
     }
 
-    ScenarioRun(ScenarioDefinition definition, Map<String, Long> params, long startUs, Supplier<ScriptStatus> status) {
+    ScenarioRun(
+            ScenarioDefinition definition,
+            Map<String, Long> params,
+            long startUs,
+            int script,
+            Supplier<ScriptStatus> status) {
+        this.script = script;
         this.definition = definition;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.startUs = startUs;
@@ -55,6 +62,11 @@ public final class ScenarioRun {
     /** The parameters the run uses (defaults filled in). */
     public Map<String, Long> params() {
         return params;
+    }
+
+    /** The lab's script playing the steps ({@code LabCommand.RunScript}'s id), -1 if none. */
+    public int script() {
+        return script;
     }
 
     /** Virtual time the run started at; step times count from here. */

@@ -104,7 +104,13 @@ public class ScenarioRunner {
         if (!def.setup().link().isEmpty()) world.setLink(link(def.setup(), values, world.link()));
         long startUs = world.nowUs();
         int script = world.apply(new LabCommand.RunScript("scenario " + def.name(), steps(def, values, world.link())));
-        return new ScenarioRun(def, values, startUs, () -> world.script(script));
+        return resume(def, values, startUs, script, world);
+    }
+
+    /** The run whose steps script {@code script} of {@code world} plays (a lab rebuilt from its journal). */
+    public ScenarioRun resume(
+            ScenarioDefinition def, Map<String, Long> values, long startUs, int script, LabWorld world) {
+        return new ScenarioRun(def, values, startUs, script, () -> world.script(script));
     }
 
     /**

@@ -73,8 +73,8 @@ public class EventStreamHandler implements WebSocketHandler {
             return session.close(refused);
         }
         StreamViewer viewer = new StreamViewer(lab.stream(), after, lab::events, batch, fallback());
-        Viewers.Entry entry = viewers.watch(
-                lab, viewer, () -> session.close(Viewers.NOT_ANSWERING).subscribe());
+        Viewers.Entry entry =
+                viewers.watch(lab, viewer, status -> session.close(status).subscribe());
         // One send for the whole stream: the socket asks for frames only while it can write, so a
         // viewer that stops reading stops taking events, falls out of the lab's window and is cut off
         // (4008), while netty never buffers more than its write limit for it.

@@ -30,6 +30,11 @@ public class Viewers {
     static final CloseStatus NOT_ANSWERING =
             new CloseStatus(4009, "not answering pings; reconnect with after=<last id>");
 
+    /** The server stops (labs live on in the store): the viewer comes back with its last id. */
+    public static final CloseStatus RESTARTING = new CloseStatus(1001, "server restarting; reconnect");
+
+    private volatile boolean closing;
+
     private final TcpLabProperties props;
     private final LabMetrics metrics;
     private final WallClock clock;
@@ -51,11 +56,11 @@ public class Viewers {
     final class Entry {
         private final Lab lab;
         private final StreamViewer viewer;
-        private final Runnable close;
+        private final java.util.function.Consumer<CloseStatus> close;
         private volatile long lastHeardNanos;
         private volatile long lastPingNanos;
 
-        private Entry(Lab lab, StreamViewer viewer, Runnable close) {
+        private Entry(Lab lab, StreamViewer viewer, java.util.function.Consumer<CloseStatus> close) {
             this.lab = lab;
             this.viewer = viewer;
             this.close = close;
@@ -75,6 +80,9 @@ public class Viewers {
      * later), with the limit it hit. Counted only when admitted; {@link #closed} counts it out.
      */
     CloseStatus admit(Lab lab) {
+        if (closing) {
+            return RESTARTING;
+        }
         if (count.incrementAndGet() > props.getMaxViewers()) {
             count.decrementAndGet();
             return new CloseStatus(
@@ -93,8 +101,8 @@ public class Viewers {
         return null;
     }
 
-    /** Starts pinging an admitted viewer; {@code close} closes its socket. */
-    Entry watch(Lab lab, StreamViewer viewer, Runnable close) {
+    /** Starts pinging an admitted viewer; {@code close} closes its socket with a status. */
+    Entry watch(Lab lab, StreamViewer viewer, java.util.function.Consumer<CloseStatus> close) {
         Entry e = new Entry(lab, viewer, close);
         open.add(e);
         return e;
@@ -115,7 +123,7 @@ public class Viewers {
         for (Entry e : open) {
             if (now - e.lastHeardNanos >= 2 * interval) {
                 open.remove(e);
-                e.close.run();
+                e.close.accept(NOT_ANSWERING);
             } else if (now - e.lastPingNanos >= interval) {
                 e.lastPingNanos = now;
                 e.viewer.ping();
@@ -130,6 +138,25 @@ public class Viewers {
     /** Viewers being pinged (admitted ones join a moment after they are counted). */
     public int watched() {
         return open.size();
+    }
+
+    /**
+     * Closes every viewer with {@code status} and admits no new one; answers once all of them are
+     * gone or {@code grace} has passed (a viewer that never answers the close handshake is then cut
+     * off with the server).
+     */
+    public int closeAll(CloseStatus status, Duration grace) throws InterruptedException {
+        closing = true;
+        for (Entry e : open) {
+            open.remove(e);
+            e.close.accept(status);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        // The sockets close on their event loops; count() drops as each one's handler ends.
+        while (count.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return count.get();
     }
 
     @PreDestroy

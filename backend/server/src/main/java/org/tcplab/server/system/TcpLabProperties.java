@@ -68,6 +68,18 @@ public class TcpLabProperties {
     /** Time a kept-alive connection may wait (or trickle) before its next request's headers are complete. */
     private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
+    // ---- durable labs (issue 10) ----
+
+    /**
+     * Where labs are kept across restarts: an embedded H2 database of their settings and command
+     * journals (relative paths are from the working directory).
+     */
+    private String dataDir = "./tcplab-data";
+    /** The longest a realtime lab's clock runs ahead of its journal (what a kill -9 may cost it in virtual time). */
+    private Duration journalRealtimeFlush = Duration.ofSeconds(1);
+    /** How long shutdown waits for viewers to take their close (1001) before the HTTP server stops. */
+    private Duration shutdownViewerGrace = Duration.ofSeconds(3);
+
     private final Tap tap = new Tap();
 
     public static class Tap {
@@ -277,5 +289,29 @@ public class TcpLabProperties {
 
     public Tap getTap() {
         return tap;
+    }
+
+    public String getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public Duration getJournalRealtimeFlush() {
+        return journalRealtimeFlush;
+    }
+
+    public void setJournalRealtimeFlush(Duration journalRealtimeFlush) {
+        this.journalRealtimeFlush = journalRealtimeFlush;
+    }
+
+    public Duration getShutdownViewerGrace() {
+        return shutdownViewerGrace;
+    }
+
+    public void setShutdownViewerGrace(Duration shutdownViewerGrace) {
+        this.shutdownViewerGrace = shutdownViewerGrace;
     }
 }

@@ -30,6 +30,11 @@ class TapWorldFactory implements LabWorldFactory {
     }
 
     @Override
+    public boolean replayable() {
+        return false;
+    }
+
+    @Override
     public LabWorld create(LabSettings settings, EventSink events) {
         String side = settings.linuxSide() == null ? "server" : settings.linuxSide();
         TapSupport.Availability a = TapSupport.check(side);

@@ -19,6 +19,7 @@ import org.tcplab.engine.sim.SimConfig;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.support.FakeLabDriver;
 import org.tcplab.server.support.ManualWallClock;
+import org.tcplab.server.support.MemoryLabStore;
 import org.tcplab.server.system.LabProblem;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +44,7 @@ class LabWorkBoundsTest {
         LabStream stream = new LabStream(JsonMapper.builder().build(), () -> {}, 64, 1 << 20, wall::nanos);
         Lab lab = new Lab(
                 "lab1",
-                "t",
+                Lab.hash("t"),
                 new LabSettings("sim", SimConfig.defaults(1), "server"),
                 clock,
                 1.0,
@@ -51,9 +52,11 @@ class LabWorkBoundsTest {
                 limits,
                 wall::nanos,
                 stream,
-                pool);
+                pool,
+                new MemoryLabStore(),
+                0);
         driver = new FakeLabDriver(lab.settings(), lab.sink());
-        lab.attach(driver);
+        lab.attach(driver, true);
         return lab;
     }
 

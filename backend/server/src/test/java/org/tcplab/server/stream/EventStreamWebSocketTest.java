@@ -69,8 +69,9 @@ class EventStreamWebSocketTest {
     /** Makes the lab log {@code n} notes of about {@code size} characters (instant clock runs them now). */
     void notes(Created lab, int n, int size) {
         String text = "x".repeat(size);
+        FakeLabDriver fake = labs.get(lab.id()).read(v -> (FakeLabDriver) v.driver());
         labs.get(lab.id()).change(d -> {
-            for (int i = 0; i < n; i++) ((FakeLabDriver) d).noteAt(d.nowUs() + i, text);
+            for (int i = 0; i < n; i++) fake.noteAt(d.nowUs() + i, text);
             return null;
         });
     }

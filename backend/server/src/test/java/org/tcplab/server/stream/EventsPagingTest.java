@@ -45,8 +45,9 @@ class EventsPagingTest {
     @Test
     void followingTheNextLinkReadsEveryEventOnceInOrder() {
         Created lab = new LabClient(web).create(Map.of());
+        FakeLabDriver fake = labs.get(lab.id()).read(v -> (FakeLabDriver) v.driver());
         labs.get(lab.id()).change(d -> {
-            for (int i = 0; i < 25; i++) ((FakeLabDriver) d).noteAt(d.nowUs() + i, "n" + i);
+            for (int i = 0; i < 25; i++) fake.noteAt(d.nowUs() + i, "n" + i);
             return null;
         });
         List<Long> ids = new ArrayList<>();

@@ -204,8 +204,9 @@ class ViewerLimitsTest {
     @Test
     void aBatchingViewerGetsJsonArraysOfEvents() {
         Created lab = api.create(Map.of());
+        FakeLabDriver fake = labs.get(lab.id()).read(v -> (FakeLabDriver) v.driver());
         labs.get(lab.id()).change(d -> {
-            for (int i = 0; i < 50; i++) ((FakeLabDriver) d).noteAt(d.nowUs() + i, "n" + i);
+            for (int i = 0; i < 50; i++) fake.noteAt(d.nowUs() + i, "n" + i);
             return null;
         });
         List<String> frames = new CopyOnWriteArrayList<>();

@@ -18,8 +18,17 @@ public final class LabClient {
     }
 
     public Created create(Map<String, Object> body) {
+        return createAt("/api/labs", body);
+    }
+
+    /** A lab made for scenario {@code name} and running it ({@code POST /api/scenarios/{name}/labs}). */
+    public Created createForScenario(String name) {
+        return createAt("/api/scenarios/" + name + "/labs", Map.of());
+    }
+
+    private Created createAt(String uri, Map<String, Object> body) {
         Map<String, Object> out = web.post()
-                .uri("/api/labs")
+                .uri(uri)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
