@@ -71,7 +71,7 @@ public class TcpLabProperties {
     private final Tap tap = new Tap();
 
     public static class Tap {
-        /** Whether labs may run in tap mode (needs CAP_NET_ADMIN and /dev/net/tun). */
+        /** Whether labs may run in tap mode (needs root with CAP_NET_ADMIN and CAP_SYS_ADMIN, and /dev/net/tun). */
         private boolean enabled = false;
 
         public boolean isEnabled() {
