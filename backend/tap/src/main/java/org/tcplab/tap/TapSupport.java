@@ -60,7 +60,8 @@ public final class TapSupport {
      */
     static List<String> missingCapabilities(Long capEff) {
         if (capEff == null) {
-            return List.of("cannot read CapEff from /proc/self/status: run as root with CAP_NET_ADMIN and CAP_SYS_ADMIN");
+            return List.of(
+                    "cannot read CapEff from /proc/self/status: run as root with CAP_NET_ADMIN and CAP_SYS_ADMIN");
         }
         List<String> missing = new ArrayList<>();
         if (!has(capEff, CAP_NET_ADMIN)) {

@@ -37,7 +37,8 @@ class TapSupportTest {
 
     @Test
     void bothAddedIsEnough() {
-        assertThat(TapSupport.missingCapabilities(DOCKER_DEFAULT | NET_ADMIN | SYS_ADMIN)).isEmpty();
+        assertThat(TapSupport.missingCapabilities(DOCKER_DEFAULT | NET_ADMIN | SYS_ADMIN))
+                .isEmpty();
     }
 
     @Test

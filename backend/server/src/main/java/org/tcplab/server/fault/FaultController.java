@@ -10,12 +10,12 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +29,7 @@ import org.tcplab.engine.link.FaultAction;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.server.lab.Lab;
+import org.tcplab.server.lab.LabHttp;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.system.LabProblem;
@@ -81,7 +82,8 @@ class FaultController {
     Mono<ResponseEntity<Map<String, Object>>> add(
             @PathVariable("lab") String id,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
-            @Valid @RequestBody FaultRequest body) {
+            @Valid @RequestBody FaultRequest body,
+            ServerHttpRequest request) {
         Match m = body.match() != null ? body.match() : new Match(null, null, null, null, null, null);
         FaultAction action = FaultAction.parse(body.action());
         if (action == FaultAction.DELAY && body.delayMs() == null) {
@@ -111,7 +113,8 @@ class FaultController {
                         }
                         return d.addFault(rule);
                     });
-                    return ResponseEntity.created(URI.create("/api/labs/" + id + "/faults/" + added.id()))
+                    return ResponseEntity.created(
+                                    LabHttp.location(request, "/api/labs/" + id + "/faults/" + added.id()))
                             .body(LabMapping.fault(added));
                 })
                 .subscribeOn(Schedulers.boundedElastic());

@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -99,9 +98,12 @@ class LabController {
             out.put("timeScale", timeScale);
             out.put("seed", seed);
             out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
-            out.put("eventsUrl", "/api/labs/" + lab.id() + "/events/stream");
+            out.put(
+                    "eventsUrl",
+                    LabHttp.location(request, "/api/labs/" + lab.id() + "/events/stream")
+                            .toString());
             out.put("limits", LabMapping.limits(props));
-            return LabHttp.created(lab).body(out);
+            return LabHttp.created(request, lab).body(out);
         });
     }
 
@@ -168,7 +170,8 @@ class LabController {
     Mono<ResponseEntity<Map<String, Object>>> listen(
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
-            @Valid @RequestBody LabRequests.Listen body) {
+            @Valid @RequestBody LabRequests.Listen body,
+            ServerHttpRequest request) {
         HostName host = HostName.parse(body.host());
         return onLab(() -> labs.authorized(id, auth), lab -> {
             lab.change(d -> {
@@ -179,7 +182,8 @@ class LabController {
             out.put("id", host.id() + ":" + body.port());
             out.put("host", host.id());
             out.put("port", body.port());
-            return ResponseEntity.created(URI.create("/api/labs/" + id)).body(out);
+            return ResponseEntity.created(LabHttp.location(request, "/api/labs/" + id))
+                    .body(out);
         });
     }
 
@@ -192,7 +196,8 @@ class LabController {
     Mono<ResponseEntity<Map<String, Object>>> connect(
             @PathVariable("lab") String id,
             @RequestHeader(value = AUTH, required = false) String auth,
-            @Valid @RequestBody LabRequests.Connect body) {
+            @Valid @RequestBody LabRequests.Connect body,
+            ServerHttpRequest request) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
         return onLab(() -> labs.authorized(id, auth), lab -> {
             String c = lab.change(d -> {
@@ -218,7 +223,7 @@ class LabController {
                 return conn;
             });
             Map<String, Object> out = lab.read(v -> connectionView(v.driver(), c));
-            return ResponseEntity.created(URI.create("/api/labs/" + id + "/connections/" + c))
+            return ResponseEntity.created(LabHttp.location(request, "/api/labs/" + id + "/connections/" + c))
                     .body(out);
         });
     }

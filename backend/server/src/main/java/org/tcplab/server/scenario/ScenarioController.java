@@ -121,7 +121,7 @@ class ScenarioController {
                     out.put("clock", clock.id());
                     out.put("viewerUrl", publicUrl.viewer(request, lab.id()));
                     out.putAll(started(lab, run, locale));
-                    return LabHttp.created(lab).body(out);
+                    return LabHttp.created(request, lab).body(out);
                 })
                 .subscribeOn(Schedulers.boundedElastic());
     }

@@ -68,6 +68,13 @@ public class TcpLabProperties {
     /** Time a kept-alive connection may wait (or trickle) before its next request's headers are complete. */
     private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
+    // Deployment (behind a proxy).
+    /**
+     * Proxies (addresses or CIDR blocks) whose X-Forwarded-For/Proto/Host/Port/Prefix are believed;
+     * from any other peer those headers are ignored. Use with server.forward-headers-strategy=native.
+     */
+    private List<String> trustedProxies = new ArrayList<>();
+
     private final Tap tap = new Tap();
 
     public static class Tap {
@@ -273,6 +280,14 @@ public class TcpLabProperties {
 
     public void setKeepAliveTimeout(Duration v) {
         keepAliveTimeout = v;
+    }
+
+    public List<String> getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(List<String> v) {
+        trustedProxies = v;
     }
 
     public Tap getTap() {
