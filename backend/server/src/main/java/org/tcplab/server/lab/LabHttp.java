@@ -1,10 +1,10 @@
 package org.tcplab.server.lab;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.tcplab.server.system.RequestLog;
 
 /** What every endpoint that creates a lab answers and needs from the request, in one place. */
 public final class LabHttp {
@@ -29,14 +29,8 @@ public final class LabHttp {
         return URI.create(request.getPath().contextPath().value() + path);
     }
 
-    /**
-     * The address the per-client limits count: the socket's peer, or the client a trusted proxy
-     * named (tcplab.trusted-proxies). An address given as text without a lookup (Spring's
-     * {@code framework} strategy makes those) counts by its text, not as one shared "unknown".
-     */
+    /** The address the per-client limits count (the same the logs name). */
     public static String clientAddress(ServerHttpRequest request) {
-        InetSocketAddress a = request.getRemoteAddress();
-        if (a == null) return "unknown";
-        return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return RequestLog.clientAddress(request);
     }
 }

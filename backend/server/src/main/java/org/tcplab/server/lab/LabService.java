@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.tcplab.server.stream.LabStream;
@@ -37,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class LabService {
+
+    static final Logger log = LoggerFactory.getLogger(LabService.class);
 
     private final Map<String, Lab> labs = new ConcurrentHashMap<>();
     private final Map<String, RateWindow> creations = new ConcurrentHashMap<>();
@@ -103,9 +107,17 @@ public class LabService {
         LabStream stream =
                 new LabStream(json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
         Lab lab = new Lab(id, token, settings, clock, timeScale, LabLimits.of(props), wallNanos, stream, labPool);
+        lab.client(clientAddress);
         lab.attach(factory.create(settings, lab.sink()));
         labs.put(id, lab);
         metrics.labCreated();
+        log.info(
+                "lab {} created by {}: {} mode, {} clock ({} live)",
+                id,
+                clientAddress,
+                settings.mode(),
+                clock.id(),
+                labs.size());
         return lab;
     }
 
@@ -215,11 +227,18 @@ public class LabService {
         return lab;
     }
 
+    /** DELETE: the lab's viewers are closed. */
     public void delete(Lab lab) {
-        if (labs.remove(lab.id(), lab)) {
-            metrics.labRemoved();
-            lab.shutdown();
+        if (remove(lab)) {
+            log.info("lab {} deleted, created by {} ({} live)", lab.id(), lab.client(), labs.size());
         }
+    }
+
+    private boolean remove(Lab lab) {
+        if (!labs.remove(lab.id(), lab)) return false;
+        metrics.labRemoved();
+        lab.shutdown();
+        return true;
     }
 
     public int size() {
@@ -241,8 +260,7 @@ public class LabService {
                 lab.tick();
             } catch (RuntimeException e) {
                 // One broken lab must not stop the clock of the others; its viewers see it go quiet.
-                org.slf4j.LoggerFactory.getLogger(LabService.class)
-                        .warn("realtime tick failed for lab {}", lab.id(), e);
+                log.warn("realtime tick failed for lab {}", lab.id(), e);
             }
         }
     }
@@ -257,8 +275,13 @@ public class LabService {
         long idle = props.getIdleTimeout().toNanos();
         int removed = 0;
         for (Lab lab : labs.values()) {
-            if (now - lab.lastTouchedNanos() > idle) {
-                delete(lab);
+            if (now - lab.lastTouchedNanos() > idle && remove(lab)) {
+                log.info(
+                        "lab {} removed idle after {} (tcplab.idle-timeout), created by {} ({} live)",
+                        lab.id(),
+                        props.getIdleTimeout(),
+                        lab.client(),
+                        labs.size());
                 removed++;
             }
         }
@@ -276,7 +299,7 @@ public class LabService {
         sweeper.dispose();
         clockScheduler.dispose();
         for (Lab lab : all()) {
-            delete(lab);
+            remove(lab);
         }
         labPool.shutdown();
     }
