@@ -144,50 +144,6 @@ class ProxyNginxE2ETest {
     }
 
     @Test
-    void forwardedHeadersFromAnUntrustedPeerAreIgnored() throws IOException {
-        String untrusted = client();
-        Map<String, String> spoof = Map.of(
-                "Host", "127.0.0.1:" + appPort,
-                "X-Forwarded-Proto", "https",
-                "X-Forwarded-Host", "evil.example",
-                "X-Forwarded-Prefix", "/evil");
-        for (int i = 0; i < 3; i++) {
-            Map<String, String> h = new java.util.HashMap<>(spoof);
-            h.put("X-Forwarded-For", "10.0.0." + i);
-            RawHttp.Response r = RawHttp.send(untrusted, appPort, "POST", "/api/labs", h, JSON_BODY);
-            assertThat(r.status()).as(r.body()).isEqualTo(201);
-            String id = json(r).get("id").asText();
-            assertThat(r.header("Location")).isEqualTo("/api/labs/" + id);
-            assertThat(json(r).get("viewerUrl").asText()).isEqualTo("http://127.0.0.1:" + appPort + "/labs/" + id);
-        }
-        // Its three creations counted against its socket address, whatever it claimed.
-        Map<String, String> h = new java.util.HashMap<>(spoof);
-        h.put("X-Forwarded-For", "10.0.0.99");
-        assertThat(RawHttp.send(untrusted, appPort, "POST", "/api/labs", h, JSON_BODY)
-                        .status())
-                .isEqualTo(429);
-    }
-
-    @Test
-    void fromTheTrustedProxyTheClientIsTheRightmostUntrustedHop() throws IOException {
-        // A proxy that appends ($proxy_add_x_forwarded_for) passes the client's own entries on the left.
-        String hop = client();
-        for (int i = 0; i < 3; i++) {
-            RawHttp.Response r = RawHttp.send(
-                    "127.0.0.1",
-                    appPort,
-                    "POST",
-                    "/api/labs",
-                    Map.of("X-Forwarded-For", "10.1.1." + i + ", " + hop),
-                    JSON_BODY);
-            assertThat(r.status()).as(r.body()).isEqualTo(201);
-        }
-        RawHttp.Response refused = RawHttp.send(
-                "127.0.0.1", appPort, "POST", "/api/labs", Map.of("X-Forwarded-For", "10.1.1.77, " + hop), JSON_BODY);
-        assertThat(refused.status()).isEqualTo(429);
-    }
-
-    @Test
     void theViewerHandshakeComparesTheOriginWithTheForwardedOne() throws IOException {
         String id = json(viaProxy(client(), "POST", "/api/labs", JSON_BODY))
                 .get("id")
