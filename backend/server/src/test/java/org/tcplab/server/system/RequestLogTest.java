@@ -14,15 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.tcplab.server.lab.LabService;
 import org.tcplab.server.support.LabClient;
 import org.tcplab.server.support.ManualWallClock;
+import org.tcplab.server.support.ManualWallClockConfig;
 
 /**
  * A request's log lines carry its own id and client, whichever thread wrote them: the lab's
@@ -34,17 +32,8 @@ import org.tcplab.server.support.ManualWallClock;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tcplab.max-events-per-lab=12", "tcplab.labs-per-client-per-minute=100000"})
 @AutoConfigureWebTestClient
-@Import(RequestLogTest.Clock.class)
+@Import(ManualWallClockConfig.class)
 class RequestLogTest {
-
-    @TestConfiguration
-    static class Clock {
-        @Bean
-        @Primary
-        ManualWallClock manualWallClock() {
-            return new ManualWallClock();
-        }
-    }
 
     @Autowired
     WebTestClient web;
