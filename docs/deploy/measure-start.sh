@@ -8,9 +8,10 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 # The Dockerfile's steps: extract the jar (CDS needs plain jars on the class path), one training run
 # that stops after the context refreshed, writing the archive.
-java -Djarmode=tools -jar "$jar" extract --destination app >/dev/null
+cp "$jar" tcplab.jar  # the extracted jar keeps this name, as in the image
+java -Djarmode=tools -jar tcplab.jar extract --destination app >/dev/null
 java -XX:ArchiveClassesAtExit=app/tcplab.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -Dspring.context.exit=onRefresh \
-  -jar app/tcplab.jar --tcplab.data-dir="$dir/training" >/dev/null 2>&1
+  -jar app/tcplab.jar --tcplab.data-dir="$dir/training" >"$dir/training.log" 2>&1 || { cat "$dir/training.log"; exit 1; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 start() { # label, java args...
