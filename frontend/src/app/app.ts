@@ -18,7 +18,7 @@ export function startApp(root: HTMLElement): void {
     }),
   );
   const api = new LabApi(settings.apiBase, () => i18n.locale);
-  const shell = new Shell(root, i18n);
+  const shell = new Shell(root, i18n, `${settings.basePath}/`);
   window.addEventListener("error", (e) => {
     // Benign browser notice, not an application error.
     if (!String(e.message).startsWith("ResizeObserver loop")) shell.error(String(e.message));

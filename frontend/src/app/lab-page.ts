@@ -328,7 +328,11 @@ export class LabPage {
         h(
           "p",
           {},
-          h("a", { href: "/", class: "button", "data-i18n": "gone.new" }, ui.t("gone.new")),
+          h(
+            "a",
+            { href: this.shell.home, class: "button", "data-i18n": "gone.new" },
+            ui.t("gone.new"),
+          ),
         ),
       ),
     );

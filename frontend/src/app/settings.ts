@@ -3,6 +3,8 @@
 
 export interface Settings {
   labId: string | null;
+  /** The app's own path on this origin: "" at the root, "/tcplab" behind a proxy at that sub-path. */
+  basePath: string;
   apiBase: string;
   tapAvailable: boolean;
   tapReason: string;
@@ -22,10 +24,12 @@ export function readSettings(doc: Document, loc: Location): Settings {
       raw = {};
     }
   }
-  const fromPath = /^\/labs\/([A-Za-z0-9_-]+)/.exec(loc.pathname)?.[1] ?? null;
+  const fromPath = /(?:^|\/)labs\/([A-Za-z0-9_-]+)\/?$/.exec(loc.pathname)?.[1] ?? null;
+  const basePath = (typeof raw.basePath === "string" ? raw.basePath : "").replace(/\/+$/, "");
   return {
     labId: typeof raw.labId === "string" && raw.labId ? raw.labId : fromPath,
-    apiBase: typeof raw.apiBase === "string" ? raw.apiBase : "/api",
+    basePath,
+    apiBase: typeof raw.apiBase === "string" ? raw.apiBase : `${basePath}/api`,
     tapAvailable: raw.tapAvailable === true,
     tapReason: typeof raw.tapReason === "string" ? raw.tapReason : "",
     version: typeof raw.version === "string" ? raw.version : "dev",
@@ -74,10 +78,11 @@ export function rememberToken(lab: string, token: string, storage: Storage): boo
 /** Opens a lab this browser just created: the token stays in storage, or in the fragment. */
 export function openOwnLab(
   lab: { id: string; token: string },
+  basePath: string,
   loc: Location,
   storage: Storage,
 ): void {
-  const path = `/labs/${encodeURIComponent(lab.id)}`;
+  const path = `${basePath}/labs/${encodeURIComponent(lab.id)}`;
   loc.assign(
     rememberToken(lab.id, lab.token, storage)
       ? path

@@ -56,6 +56,8 @@ export class Shell {
   constructor(
     root: HTMLElement,
     readonly i18n: I18n,
+    /** The start page's path (the app may live under a proxy's sub-path). */
+    readonly home = "/",
   ) {
     this.ui = new Ui(i18n);
     const lang = h(
@@ -90,7 +92,7 @@ export class Shell {
         h(
           "h1",
           {},
-          h("a", { href: "/", class: "brand", "data-i18n": "app.title" }, i18n.t("app.title")),
+          h("a", { href: home, class: "brand", "data-i18n": "app.title" }, i18n.t("app.title")),
         ),
         this.ui.text("app.subtitle", "span", { class: "subtitle" }),
         this.labInfo,

@@ -95,7 +95,12 @@ export class StartPage {
               "click",
               () =>
                 void shell.run(async () =>
-                  openOwnLab(await api.createScenarioLab(s.name), location, localStorage),
+                  openOwnLab(
+                    await api.createScenarioLab(s.name),
+                    settings.basePath,
+                    location,
+                    localStorage,
+                  ),
                 ),
             );
           }
@@ -150,7 +155,7 @@ export class StartPage {
                 clock: clock.value as "instant",
                 latencyMs: latency.value ? Number(latency.value) : undefined,
               });
-              openOwnLab(lab, location, localStorage);
+              openOwnLab(lab, settings.basePath, location, localStorage);
             }),
           { name: "create-lab" },
         ),
@@ -170,7 +175,9 @@ export class StartPage {
           openId,
           ui.button("start.openButton", () => {
             if (openId.value.trim())
-              location.assign(`/labs/${encodeURIComponent(openId.value.trim())}`);
+              location.assign(
+                `${settings.basePath}/labs/${encodeURIComponent(openId.value.trim())}`,
+              );
           }),
         ),
       ),

@@ -17,7 +17,10 @@ public final class TapSupport {
     /** @param reason null when available, else every missing piece, separated by "; " */
     public record Availability(boolean available, String reason) {}
 
-    private static final long CAP_NET_ADMIN = 1L << 12;
+    /** Capability numbers from linux/capability.h. */
+    private static final int CAP_NET_ADMIN = 12;
+
+    private static final int CAP_SYS_ADMIN = 21;
 
     /**
      * As {@link #check()}, for one {@code linuxSide}: every side needs the same (a Linux pair's
@@ -29,9 +32,7 @@ public final class TapSupport {
 
     public static Availability check() {
         List<String> missing = new ArrayList<>();
-        if (!hasNetAdmin()) {
-            missing.add("not root: CAP_NET_ADMIN is needed to create network namespaces and TAP devices");
-        }
+        missing.addAll(missingCapabilities(effectiveCapabilities()));
         Path tun = Path.of("/dev/net/tun");
         if (!Files.exists(tun)) {
             missing.add("no /dev/net/tun (load the tun module, or run the container with --device /dev/net/tun)");
@@ -50,19 +51,46 @@ public final class TapSupport {
         return missing.isEmpty() ? new Availability(true, null) : new Availability(false, String.join("; ", missing));
     }
 
-    /** CapEff from /proc/self/status: root in a container may still lack CAP_NET_ADMIN. */
-    static boolean hasNetAdmin() {
+    /**
+     * What a lab needs of the effective capability set {@code capEff} (null: unknown), each with what
+     * to do: CAP_NET_ADMIN for TAP devices, veth pairs, addresses and routes; CAP_SYS_ADMIN for
+     * {@code ip netns add} (unshare(CLONE_NEWNET) and the bind mount under /run/netns) and setns(2).
+     * A root container given only NET_ADMIN (Docker's default set lacks SYS_ADMIN) has the first and
+     * not the second, and a non-root user given {@code --cap-add} has neither in effect.
+     */
+    static List<String> missingCapabilities(Long capEff) {
+        if (capEff == null) {
+            return List.of(
+                    "cannot read CapEff from /proc/self/status: run as root with CAP_NET_ADMIN and CAP_SYS_ADMIN");
+        }
+        List<String> missing = new ArrayList<>();
+        if (!has(capEff, CAP_NET_ADMIN)) {
+            missing.add("no CAP_NET_ADMIN (needed for TAP devices, veth pairs and addresses): run as root, in a"
+                    + " container with --cap-add NET_ADMIN");
+        }
+        if (!has(capEff, CAP_SYS_ADMIN)) {
+            missing.add("no CAP_SYS_ADMIN (needed for `ip netns add` and setns): run as root, in a container"
+                    + " with --cap-add SYS_ADMIN");
+        }
+        return missing;
+    }
+
+    private static boolean has(long capEff, int capability) {
+        return (capEff & (1L << capability)) != 0;
+    }
+
+    /** CapEff from /proc/self/status (null if unreadable): root in a container may still lack some. */
+    static Long effectiveCapabilities() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (caps & CAP_NET_ADMIN) != 0;
+                    return Long.parseUnsignedLong(line.substring(7).trim(), 16);
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            return false;
+            return null;
         }
-        return false;
+        return null;
     }
 
     static Path findOnPath(String tool) {

@@ -10,10 +10,10 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
-import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,6 +28,7 @@ import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.server.lab.Authorized;
 import org.tcplab.server.lab.Lab;
+import org.tcplab.server.lab.LabHttp;
 import org.tcplab.server.lab.LabJson.FaultView;
 import org.tcplab.server.lab.LabMapping;
 import org.tcplab.server.system.LabProblem;
@@ -75,7 +76,8 @@ class FaultController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Add a fault rule", description = "201 with the rule and its id.")
-    Mono<ResponseEntity<FaultView>> add(@Authorized Lab lab, @Valid @RequestBody FaultRequest body) {
+    Mono<ResponseEntity<FaultView>> add(
+            @Authorized Lab lab, @Valid @RequestBody FaultRequest body, ServerHttpRequest request) {
         Match m = body.match() != null ? body.match() : new Match(null, null, null, null, null, null);
         FaultAction action = FaultAction.parse(body.action());
         if (action == FaultAction.DELAY && body.delayMs() == null) {
@@ -104,7 +106,7 @@ class FaultController {
                 }
                 return d.addFault(rule);
             });
-            return ResponseEntity.created(URI.create("/api/labs/" + lab.id() + "/faults/" + added.id()))
+            return ResponseEntity.created(LabHttp.location(request, "/api/labs/" + lab.id() + "/faults/" + added.id()))
                     .body(FaultView.of(added));
         });
     }

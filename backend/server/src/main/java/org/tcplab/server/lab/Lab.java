@@ -102,6 +102,8 @@ public final class Lab {
     private volatile long lastTouchedNanos;
     /** Set under the log's lock, so it sees every event after the ones it was handed when attached. */
     private volatile LabScenario scenario;
+    /** The address that created the lab, for the log lines about it (set once, by the service). */
+    private volatile String client = "unknown";
 
     Lab(
             String id,
@@ -211,6 +213,7 @@ public final class Lab {
     private void stop(long timeUs, String why) {
         stopped = true;
         stopReason = why;
+        LabService.log.info("lab {} stopped by a limit, created by {}: {}", id, client, why);
         LabEvent.Note note = new LabEvent.Note(
                 timeUs, null, why + ": the lab is stopped and accepts no further changes; create a new lab");
         retainedBytes += EventSize.of(note);
@@ -219,6 +222,15 @@ public final class Lab {
 
     private static String mib(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** The address that created this lab. */
+    public String client() {
+        return client;
+    }
+
+    void client(String address) {
+        this.client = address;
     }
 
     public String id() {

@@ -5,7 +5,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
-import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.springframework.http.HttpStatus;
@@ -67,7 +66,7 @@ class LabController {
         String client = LabHttp.clientAddress(request);
         return blocking(() -> {
             Lab lab = labs.create(body, client);
-            return LabHttp.created(lab)
+            return LabHttp.created(request, lab)
                     .body(lab.read(v -> new LabJson.LabCreated(
                             lab.id(),
                             lab.token(),
@@ -76,7 +75,8 @@ class LabController {
                             v.timeScale(),
                             lab.settings().sim().seed(),
                             publicUrl.viewer(request, lab.id()),
-                            "/api/labs/" + lab.id() + "/events/stream",
+                            LabHttp.location(request, "/api/labs/" + lab.id() + "/events/stream")
+                                    .toString(),
                             labs.limits())));
         });
     }
@@ -134,14 +134,14 @@ class LabController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Passive OPEN on a host's port")
     Mono<ResponseEntity<LabJson.ListenerCreated>> listen(
-            @Authorized Lab lab, @Valid @RequestBody LabRequests.Listen body) {
+            @Authorized Lab lab, @Valid @RequestBody LabRequests.Listen body, ServerHttpRequest request) {
         HostName host = HostName.parse(body.host());
         return lab.async(() -> {
             lab.change(d -> {
                 d.listen(host, body.port());
                 return null;
             });
-            return ResponseEntity.created(URI.create("/api/labs/" + lab.id()))
+            return ResponseEntity.created(LabHttp.location(request, "/api/labs/" + lab.id()))
                     .body(new LabJson.ListenerCreated(host.id() + ":" + body.port(), host.id(), body.port()));
         });
     }
@@ -154,12 +154,12 @@ class LabController {
                     "Sends a SYN from `from` (default client). The other host listens only if asked "
                             + "(POST listen) or with autoListen. isn/peerIsn fix the ISNs; simultaneous opens both ends actively.")
     Mono<ResponseEntity<LabJson.ConnectionView>> connect(
-            @Authorized Lab lab, @Valid @RequestBody LabRequests.Connect body) {
+            @Authorized Lab lab, @Valid @RequestBody LabRequests.Connect body, ServerHttpRequest request) {
         HostName from = LabMapping.host(body.from(), HostName.CLIENT);
         return lab.async(() -> {
             String c = lab.change(d -> LabService.connect(d, from, body));
             LabJson.ConnectionView out = lab.read(v -> LabJson.connection(v.driver(), c));
-            return ResponseEntity.created(URI.create("/api/labs/" + lab.id() + "/connections/" + c))
+            return ResponseEntity.created(LabHttp.location(request, "/api/labs/" + lab.id() + "/connections/" + c))
                     .body(out);
         });
     }

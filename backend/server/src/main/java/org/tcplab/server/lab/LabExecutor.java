@@ -1,6 +1,7 @@
 package org.tcplab.server.lab;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 import org.tcplab.server.system.LabProblem;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -137,6 +139,8 @@ final class LabExecutor {
         private final Callable<T> work;
         private final MonoSink<T> sink;
         private final AtomicInteger state = new AtomicInteger(WAITING);
+        /** The submitter's log context (its request id and client), for the lines this work logs. */
+        private final Map<String, String> mdc = MDC.getCopyOfContextMap();
 
         Task(Callable<T> work, MonoSink<T> sink) {
             this.work = work;
@@ -150,6 +154,8 @@ final class LabExecutor {
 
         void run() {
             if (!state.compareAndSet(WAITING, RUNNING)) return;
+            if (mdc == null) MDC.clear();
+            else MDC.setContextMap(mdc);
             T result;
             try {
                 result = unchecked(work);
@@ -160,6 +166,8 @@ final class LabExecutor {
                     sink.error(e);
                 }
                 return;
+            } finally {
+                MDC.clear();
             }
             if (sink != null) sink.success(result);
         }

@@ -1,10 +1,10 @@
 package org.tcplab.server.lab;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.tcplab.server.system.RequestLog;
 
 /** What every endpoint that creates a lab answers and needs from the request, in one place. */
 public final class LabHttp {
@@ -15,13 +15,22 @@ public final class LabHttp {
      * 201 for a new lab. The answer carries the lab's token: no cache (browser, proxy) may keep it
      * (RFC 9111 §5.2.2.5).
      */
-    public static ResponseEntity.BodyBuilder created(Lab lab) {
-        return ResponseEntity.created(URI.create("/api/labs/" + lab.id())).cacheControl(CacheControl.noStore());
+    public static ResponseEntity.BodyBuilder created(ServerHttpRequest request, Lab lab) {
+        return ResponseEntity.created(location(request, "/api/labs/" + lab.id()))
+                .cacheControl(CacheControl.noStore());
     }
 
-    /** The address the per-client creation limit counts. */
+    /**
+     * {@code path} under the application's own path: behind a proxy that serves it at a sub-path
+     * ({@code X-Forwarded-Prefix}), {@code /tcplab/api/labs/x}, which the browser resolves against
+     * the public origin.
+     */
+    public static URI location(ServerHttpRequest request, String path) {
+        return URI.create(request.getPath().contextPath().value() + path);
+    }
+
+    /** The address the per-client limits count (the same the logs name). */
     public static String clientAddress(ServerHttpRequest request) {
-        InetSocketAddress a = request.getRemoteAddress();
-        return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
+        return RequestLog.clientAddress(request);
     }
 }

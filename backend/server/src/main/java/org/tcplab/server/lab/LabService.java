@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.tcplab.engine.event.HostName;
@@ -44,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class LabService {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LabService.class);
+    static final Logger log = LoggerFactory.getLogger(LabService.class);
 
     private final Map<String, Lab> labs = new ConcurrentHashMap<>();
     /** Per-client creation windows; look-ups and use under its own lock (held only for that). */
@@ -144,6 +146,7 @@ public class LabService {
             String token = randomId(24);
             Lab lab = newLab(id, Lab.hash(token), settings, clock, timeScale, paused, 0);
             lab.issued(token);
+            lab.client(clientAddress);
             lab.attach(factory.create(settings, lab.sink()), factory.replayable());
             // A lab created paused starts its journal with that clock, so a replay is paused too.
             List<JournalEntry> first =
@@ -159,6 +162,13 @@ public class LabService {
             labs.put(id, lab);
             metrics.labCreated();
             admitted = true;
+            log.info(
+                    "lab {} created by {}: {} mode, {} clock ({} live)",
+                    id,
+                    clientAddress,
+                    settings.mode(),
+                    clock.id(),
+                    labs.size());
             return lab;
         } finally {
             if (!admitted) slots.decrementAndGet();
@@ -405,15 +415,8 @@ public class LabService {
 
     /** Removes the lab for good, from the store too (call off the event loops: the store blocks). */
     public void delete(Lab lab) {
-        if (labs.remove(lab.id(), lab)) {
-            slots.decrementAndGet();
-            metrics.labRemoved();
-            lab.shutdown(false);
-            try {
-                store.delete(lab.id());
-            } catch (RuntimeException e) {
-                log.error("lab {} could not be deleted from the store", lab.id(), e);
-            }
+        if (remove(lab, false)) {
+            log.info("lab {} deleted, created by {} ({} live)", lab.id(), lab.client(), labs.size());
         }
     }
 
@@ -428,6 +431,25 @@ public class LabService {
                         + " whose side cannot be replayed, so it ends here; create a new lab");
             }
         }
+    }
+
+    /**
+     * Takes the lab out of this server. With {@code restarting} it lives on in the store (its journal
+     * is written first); otherwise it is gone for good and deleted from the store too.
+     */
+    private boolean remove(Lab lab, boolean restarting) {
+        if (!labs.remove(lab.id(), lab)) return false;
+        slots.decrementAndGet();
+        metrics.labRemoved();
+        lab.shutdown(restarting);
+        if (!restarting) {
+            try {
+                store.delete(lab.id());
+            } catch (RuntimeException e) {
+                log.error("lab {} could not be deleted from the store", lab.id(), e);
+            }
+        }
+        return true;
     }
 
     public int size() {
@@ -464,8 +486,13 @@ public class LabService {
         long idle = props.getIdleTimeout().toNanos();
         int removed = 0;
         for (Lab lab : labs.values()) {
-            if (now - lab.lastTouchedNanos() > idle) {
-                delete(lab);
+            if (now - lab.lastTouchedNanos() > idle && remove(lab, false)) {
+                log.info(
+                        "lab {} removed idle after {} (tcplab.idle-timeout), created by {} ({} live)",
+                        lab.id(),
+                        props.getIdleTimeout(),
+                        lab.client(),
+                        labs.size());
                 removed++;
             }
         }
@@ -484,11 +511,7 @@ public class LabService {
         clockScheduler.dispose();
         // Not deleted: each lab writes what its journal still lacks and lives on in the store.
         for (Lab lab : all()) {
-            if (labs.remove(lab.id(), lab)) {
-                slots.decrementAndGet();
-                metrics.labRemoved();
-                lab.shutdown(true);
-            }
+            remove(lab, true);
         }
         labPool.shutdown();
     }

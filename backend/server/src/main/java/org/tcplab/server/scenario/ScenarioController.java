@@ -136,7 +136,7 @@ class ScenarioController {
                     Lab lab = labs.create(new LabSettings("sim", config, "server"), clock, timeScale, client);
                     ScenarioRun run = startIn(lab, def, params);
                     ScenarioStarted s = started(lab, run, locale);
-                    return LabHttp.created(lab)
+                    return LabHttp.created(request, lab)
                             .body(new ScenarioLabCreated(
                                     lab.id(),
                                     lab.token(),

@@ -30,7 +30,8 @@ public class EventStreamHandler implements WebSocketHandler {
 
     public static final String PATH = "/api/labs/*/events/stream";
     static final int TOO_SLOW = 4008;
-    private static final Pattern LAB = Pattern.compile("^/api/labs/([^/]+)/events/stream$");
+    /** The end of the path: behind a proxy at a sub-path it starts with the forwarded prefix. */
+    private static final Pattern LAB = Pattern.compile("/api/labs/([^/]+)/events/stream$");
 
     private final LabService labs;
     private final Viewers viewers;
@@ -48,7 +49,7 @@ public class EventStreamHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession session) {
         var uri = session.getHandshakeInfo().getUri();
         Matcher m = LAB.matcher(uri.getPath());
-        if (!m.matches()) {
+        if (!m.find()) {
             return session.close(new CloseStatus(4404, "no such stream"));
         }
         MultiValueMap<String, String> query =

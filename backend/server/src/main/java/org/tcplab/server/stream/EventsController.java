@@ -9,6 +9,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -58,22 +59,26 @@ class EventsController {
     Mono<ResponseEntity<Flux<DataBuffer>>> events(
             @PathVariable("lab") String id,
             @RequestParam(value = "after", defaultValue = "0") long after,
-            @RequestParam(value = "limit", defaultValue = "" + MAX_LIMIT) int limit) {
+            @RequestParam(value = "limit", defaultValue = "" + MAX_LIMIT) int limit,
+            ServerHttpRequest request) {
         if (after < 0) throw LabProblem.badInput("after", "must be 0 or more");
         if (limit < 1 || limit > MAX_LIMIT) {
             throw LabProblem.badInput("limit", "must be 1 to " + MAX_LIMIT + "; follow the Link header for more");
         }
-        return Mono.fromSupplier(() -> labs.get(id)).map(lab -> page(lab, after, limit));
+        return Mono.fromSupplier(() -> labs.get(id))
+                .map(lab ->
+                        page(lab, after, limit, request.getPath().contextPath().value()));
     }
 
-    private ResponseEntity<Flux<DataBuffer>> page(Lab lab, long after, int limit) {
+    private ResponseEntity<Flux<DataBuffer>> page(Lab lab, long after, int limit, String contextPath) {
         List<LoggedEvent> events = cut(lab.events(after, limit));
         long last = events.isEmpty() ? after : events.get(events.size() - 1).id();
         ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (last < lab.lastEventId()) {
             answer.header(
                     HttpHeaders.LINK,
-                    "</api/labs/" + lab.id() + "/events?after=" + last + "&limit=" + limit + ">; rel=\"next\"");
+                    "<" + contextPath + "/api/labs/" + lab.id() + "/events?after=" + last + "&limit=" + limit
+                            + ">; rel=\"next\"");
             answer.header("X-Next-After", Long.toString(last));
         }
         Flux<DataBuffer> body = Flux.fromIterable(events).index().map(t -> {

@@ -80,10 +80,17 @@ public class TcpLabProperties {
     /** How long shutdown waits for viewers to take their close (1001) before the HTTP server stops. */
     private Duration shutdownViewerGrace = Duration.ofSeconds(3);
 
+    // Deployment (behind a proxy).
+    /**
+     * Proxies (addresses or CIDR blocks) whose X-Forwarded-For/Proto/Host/Port/Prefix are believed;
+     * from any other peer those headers are ignored. Use with server.forward-headers-strategy=native.
+     */
+    private List<String> trustedProxies = new ArrayList<>();
+
     private final Tap tap = new Tap();
 
     public static class Tap {
-        /** Whether labs may run in tap mode (needs CAP_NET_ADMIN and /dev/net/tun). */
+        /** Whether labs may run in tap mode (needs root with CAP_NET_ADMIN and CAP_SYS_ADMIN, and /dev/net/tun). */
         private boolean enabled = false;
 
         public boolean isEnabled() {
@@ -285,6 +292,14 @@ public class TcpLabProperties {
 
     public void setKeepAliveTimeout(Duration v) {
         keepAliveTimeout = v;
+    }
+
+    public List<String> getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(List<String> v) {
+        trustedProxies = v;
     }
 
     public Tap getTap() {

@@ -60,6 +60,16 @@ class WebConfig implements WebFluxConfigurer {
         });
     }
 
+    /**
+     * With {@code tcplab.trusted-proxies} set, forwarded headers count only from those proxies
+     * (whatever {@code server.forward-headers-strategy} says; Reactor's own handler believes anyone).
+     */
+    @Bean
+    NettyServerCustomizer trustedProxyForwarding() {
+        TrustedProxies trusted = TrustedProxies.of(props.getTrustedProxies());
+        return server -> trusted.isEmpty() ? server : server.forwarded(new ForwardedHeaders(trusted));
+    }
+
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
         configurer.defaultCodecs().maxInMemorySize(props.getMaxRequestBytes());

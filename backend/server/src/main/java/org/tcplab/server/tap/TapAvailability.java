@@ -14,7 +14,7 @@ public final class TapAvailability {
     private TapAvailability() {}
 
     public static final String ENABLE_HINT =
-            "start the server with --tcplab.tap.enabled=true, as root or with CAP_NET_ADMIN";
+            "start the server with --tcplab.tap.enabled=true, as root with CAP_NET_ADMIN and CAP_SYS_ADMIN";
 
     /** The 503's detail while {@code tcplab.tap.enabled=false}, plus what the machine would lack too. */
     public static String disabledReason() {

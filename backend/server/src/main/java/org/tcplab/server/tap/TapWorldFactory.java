@@ -17,7 +17,7 @@ import org.tcplab.tap.TapSupport;
  * Tap labs: our stack against the Linux kernel in a fresh network namespace per lab (or two Linux
  * sockets with {@code linuxSide: both}). The world ({@link KernelLab}) runs in real time on its own
  * thread and says so in its capabilities, so the lab takes only the realtime clock. Only a bean with
- * {@code tcplab.tap.enabled=true} (it needs root or CAP_NET_ADMIN); otherwise the lab service answers
+ * {@code tcplab.tap.enabled=true} (it needs root with CAP_NET_ADMIN and CAP_SYS_ADMIN); otherwise the lab service answers
  * 503 naming the setting.
  */
 @Component

@@ -52,7 +52,10 @@ class PageController {
         Locale locale = exchange.getLocaleContext().getLocale();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("labId", lab);
-        s.put("apiBase", "/api");
+        // Behind a proxy at a sub-path (X-Forwarded-Prefix), every link of the app starts there.
+        String basePath = exchange.getRequest().getPath().contextPath().value();
+        s.put("basePath", basePath);
+        s.put("apiBase", basePath + "/api");
         s.put("tapAvailable", settings.tapAvailable());
         s.put("tapReason", settings.tapReason());
         s.put("version", settings.version());

@@ -1,0 +1,90 @@
+package org.tcplab.server.system;
+
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * Every request's id ({@code requestId}, the id problem answers carry) and client address
+ * ({@code client}) in the MDC of every log line the request causes, and one access-log line per
+ * request (logger {@code tcplab.access}) when it ends.
+ *
+ * <p>WebFlux hops threads, so an MDC set here would be lost at once: the values travel in the
+ * Reactor context, and Micrometer's context propagation ({@code spring.reactor.context-propagation=auto})
+ * restores them as MDC entries on whatever thread runs the next step. Work queued on a lab's own
+ * executor takes the submitting thread's MDC with it ({@code LabExecutor}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestLog implements WebFilter {
+
+    public static final String REQUEST_ID = "requestId";
+    public static final String CLIENT = "client";
+
+    private static final Logger access = LoggerFactory.getLogger("tcplab.access");
+
+    static {
+        ContextRegistry.getInstance().registerThreadLocalAccessor(new Slf4jThreadLocalAccessor(REQUEST_ID, CLIENT));
+    }
+
+    /**
+     * The address the per-client limits count and the logs name: the socket's peer, or the client a
+     * trusted proxy named (tcplab.trusted-proxies). An address given as text without a lookup
+     * (Spring's {@code framework} strategy makes those) counts by its text, not as one shared "unknown".
+     */
+    public static String clientAddress(ServerHttpRequest request) {
+        InetSocketAddress a = request.getRemoteAddress();
+        if (a == null) return "unknown";
+        return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        Map<String, String> mdc = Map.of(REQUEST_ID, request.getId(), CLIENT, clientAddress(request));
+        long start = System.nanoTime();
+        return chain.filter(exchange)
+                .doFinally(signal -> logAccess(exchange, mdc, start, signal.toString()))
+                .contextWrite(Context.of(Slf4jThreadLocalAccessor.KEY, mdc));
+    }
+
+    private static void logAccess(ServerWebExchange exchange, Map<String, String> mdc, long start, String signal) {
+        // Health probes and metric scrapes every few seconds would bury the requests people make.
+        boolean probe =
+                exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/actuator/");
+        if (probe ? !access.isDebugEnabled() : !access.isInfoEnabled()) return;
+        Map<String, String> before = MDC.getCopyOfContextMap();
+        mdc.forEach(MDC::put);
+        try {
+            ServerHttpRequest r = exchange.getRequest();
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            String query = r.getURI().getRawQuery();
+            access.atLevel(probe ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+                    .log(
+                            "{} {}{} {} {} ms{}",
+                            r.getMethod(),
+                            r.getPath().value(),
+                            query == null ? "" : "?" + query,
+                            status == null ? "-" : status.value(),
+                            (System.nanoTime() - start) / 1_000_000,
+                            signal.equals("onComplete") ? "" : " (" + signal + ")");
+        } finally {
+            if (before == null) MDC.clear();
+            else MDC.setContextMap(before);
+        }
+    }
+}
