@@ -355,6 +355,7 @@ export function decodeScenarios(j: unknown): ScenarioInfo[] {
     title: str(s.title, str(s.name)),
     description: str(s.description),
     group: str(s.group, "other"),
+    ...(typeof s.companion === "string" ? { companion: s.companion } : {}),
     params: (Array.isArray(s.params) ? (s.params as Json[]) : []).map((p) => ({
       name: str(p.name),
       type: str(p.type, "integer"),

@@ -3,6 +3,8 @@
 
 export interface Settings {
   labId: string | null;
+  /** `/compare/{a}/{b}`: two labs side by side. */
+  compare: [string, string] | null;
   apiBase: string;
   tapAvailable: boolean;
   tapReason: string;
@@ -23,7 +25,9 @@ export function readSettings(doc: Document, loc: Location): Settings {
     }
   }
   const fromPath = /^\/labs\/([A-Za-z0-9_-]+)/.exec(loc.pathname)?.[1] ?? null;
+  const pair = /^\/compare\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)/.exec(loc.pathname);
   return {
+    compare: pair ? [pair[1], pair[2]] : null,
     labId: typeof raw.labId === "string" && raw.labId ? raw.labId : fromPath,
     apiBase: typeof raw.apiBase === "string" ? raw.apiBase : "/api",
     tapAvailable: raw.tapAvailable === true,

@@ -265,6 +265,8 @@ export const en = {
     "It was deleted, or removed after a long idle time, or the link is mistyped. Nothing more will arrive here.",
   "gone.reason": "The server said:",
   "gone.new": "Start a new lab",
+  "start.compare": "Compare side by side with: {title}",
+  "compare.title": "Two labs side by side",
   "quiz.title": "Class quiz: predict the next segment",
   "quiz.teacherHint":
     "Predict holds each segment before it is sent; students answer on their viewer pages, then you reveal it.",
@@ -668,6 +670,8 @@ export const zhCN: Record<MessageKey, string> = {
   "gone.what": "它已被删除，或因长时间无人使用而被移除，也可能是链接有误。这里不会再有新的内容。",
   "gone.reason": "服务器的说明：",
   "gone.new": "创建一个新实验",
+  "start.compare": "与“{title}”并排对比",
+  "compare.title": "两个实验并排对比",
   "quiz.title": "课堂测验：预测下一个报文段",
   "quiz.teacherHint":
     "开启“预测”后，每个报文段发出前都会暂停；学生在观看页面上作答，然后由你揭晓。",

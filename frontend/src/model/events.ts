@@ -243,6 +243,8 @@ export interface ScenarioInfo {
   description: string;
   /** Where it belongs in the library (handshake, why-three, loss, closing, attacks). */
   group: string;
+  /** The scenario to compare it with side by side, if it names one. */
+  companion?: string;
   params: ScenarioParam[];
 }
 
