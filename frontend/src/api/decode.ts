@@ -12,6 +12,9 @@ import type {
   LabEvent,
   LabSnapshot,
   Problem,
+  QuizHistogram,
+  QuizKey,
+  QuizQuestion,
   ScenarioInfo,
   Segment,
   TcpOption,
@@ -197,6 +200,17 @@ export function decodeEvent(e: Json): LabEvent {
       };
     case "narration":
       return { ...base, kind: "narration", step: str(e.step), en: str(e.en), zh: str(e.zh) };
+    case "quiz.question":
+      return { ...base, kind: "quizQuestion", question: num(e.question) };
+    case "quiz.revealed":
+      return {
+        ...base,
+        kind: "quizRevealed",
+        question: num(e.question),
+        expected: decodeQuizKey((e.expected ?? {}) as Json),
+        correct: num(e.correct),
+        total: num(e.total),
+      };
     default: {
       const rest = Object.entries(e)
         .filter(([k]) => !KNOWN_FIELDS.has(k))
@@ -342,6 +356,7 @@ export function decodeScenarios(j: unknown): ScenarioInfo[] {
     title: str(s.title, str(s.name)),
     description: str(s.description),
     group: str(s.group, "other"),
+    ...(typeof s.companion === "string" ? { companion: s.companion } : {}),
     params: (Array.isArray(s.params) ? (s.params as Json[]) : []).map((p) => ({
       name: str(p.name),
       type: paramType(p.type),
@@ -424,4 +439,63 @@ export function nextLink(header: string | null): string | null {
     if (m && /rel="?next"?/.test(m[2])) return m[1];
   }
   return null;
+}
+
+function decodeQuizKey(j: Json): QuizKey {
+  const k: QuizKey = { from: host(j.from), flags: decodeFlags(j.flags) };
+  if (typeof j.seq === "number") k.seq = j.seq;
+  if (typeof j.ack === "number") k.ack = j.ack;
+  return k;
+}
+
+/** `GET /quiz/questions/{q}` (and a reveal's answer). */
+export function decodeQuizQuestion(v: unknown): QuizQuestion {
+  const j = (v ?? {}) as Json;
+  const answers = Array.isArray(j.answers) ? (j.answers as Json[]) : [];
+  const q: QuizQuestion = {
+    id: num(j.id),
+    open: j.open === true,
+    count: typeof j.answers === "number" ? j.answers : answers.length,
+    answers: answers.map((a) => ({
+      ...decodeQuizKey(a),
+      name: str(a.name),
+      correct: a.correct === true,
+      wrong: Array.isArray(a.wrong) ? a.wrong.map((w) => str(w)) : [],
+    })),
+  };
+  if (typeof j.connection === "string") q.connection = j.connection;
+  if (j.expected && typeof j.expected === "object") q.expected = decodeQuizKey(j.expected as Json);
+  if (typeof j.correct === "number") q.correct = j.correct;
+  if (typeof j.total === "number") q.total = j.total;
+  return q;
+}
+
+/** `GET /quiz`: whether it is on, and the latest question. */
+export function decodeQuizStatus(v: unknown): { enabled: boolean; question: QuizQuestion | null } {
+  const j = (v ?? {}) as Json;
+  return {
+    enabled: j.enabled === true,
+    question: j.question ? decodeQuizQuestion(j.question) : null,
+  };
+}
+
+export function decodeQuizHistogram(v: unknown): QuizHistogram {
+  const j = (v ?? {}) as Json;
+  const rw = (x: unknown) => {
+    const o = (x ?? {}) as Json;
+    return { right: num(o.right), wrong: num(o.wrong), blank: num(o.blank) };
+  };
+  const from = (j.from ?? {}) as Json;
+  return {
+    id: num(j.id),
+    open: j.open === true,
+    answers: num(j.answers),
+    from: { client: num(from.client), server: num(from.server) },
+    flags: (Array.isArray(j.flags) ? (j.flags as Json[]) : []).map((r) => ({
+      flags: decodeFlags(r.flags),
+      count: num(r.count),
+    })),
+    seq: rw(j.seq),
+    ack: rw(j.ack),
+  };
 }

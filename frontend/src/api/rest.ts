@@ -2,10 +2,23 @@
 // (status, `detail`, and `code`/`field` when the server gives them), so the UI always has a
 // sentence to show instead of a blank screen.
 
-import type { LabEvent, LabSnapshot, ScenarioInfo, Flag, Host, Problem } from "../model/events";
+import type {
+  LabEvent,
+  LabSnapshot,
+  ScenarioInfo,
+  Flag,
+  Host,
+  Problem,
+  QuizHistogram,
+  QuizKey,
+  QuizQuestion,
+} from "../model/events";
 import {
   decodeEvent,
   decodeProblem,
+  decodeQuizHistogram,
+  decodeQuizQuestion,
+  decodeQuizStatus,
   decodeScenarios,
   decodeSnapshot,
   encodeFault,
@@ -274,6 +287,53 @@ export class LabApi {
 
   deleteLab(lab: string, token: string) {
     return this.call("DELETE", `/labs/${lab}`, { token });
+  }
+
+  // ---- class mode (lab-api.md "Class mode") ----
+
+  async quiz(lab: string): Promise<{ enabled: boolean; question: QuizQuestion | null }> {
+    return decodeQuizStatus(await this.call("GET", `/labs/${lab}/quiz`));
+  }
+
+  setQuiz(lab: string, token: string, enabled: boolean) {
+    return this.call("POST", `/labs/${lab}/quiz`, { token, body: { enabled } });
+  }
+
+  /** A student's prediction (no token); numbers absolute. */
+  answer(lab: string, question: number, name: string, p: QuizKey) {
+    const body: Record<string, unknown> = { name, from: p.from, flags: p.flags };
+    if (p.seq !== undefined) body.seq = p.seq;
+    if (p.ack !== undefined) body.ack = p.ack;
+    return this.call("POST", `/labs/${lab}/quiz/questions/${question}/answers`, { body });
+  }
+
+  /** A question; with `name`, a revealed one lists only that student's answer. */
+  async question(lab: string, question: number, name?: string): Promise<QuizQuestion> {
+    const q = name ? `?name=${encodeURIComponent(name)}` : "";
+    return decodeQuizQuestion(
+      await this.call("GET", `/labs/${lab}/quiz/questions/${question}${q}`),
+    );
+  }
+
+  async histogram(lab: string, token: string, question: number): Promise<QuizHistogram> {
+    return decodeQuizHistogram(
+      await this.call("GET", `/labs/${lab}/quiz/questions/${question}/histogram`, { token }),
+    );
+  }
+
+  async reveal(lab: string, token: string, question: number): Promise<QuizQuestion> {
+    return decodeQuizQuestion(
+      await this.call("POST", `/labs/${lab}/quiz/questions/${question}/reveal`, { token }),
+    );
+  }
+
+  /** The class summary as CSV (needs the token, so it is fetched rather than linked). */
+  async quizCsv(lab: string, token: string): Promise<string> {
+    const res = await fetch(`${this.base}/labs/${lab}/quiz/summary.csv`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new LabApiError(decodeProblem(res.status, await res.text(), res.statusText));
+    return res.text();
   }
 
   pcapUrl(lab: string): string {

@@ -7,6 +7,7 @@ import { readSettings } from "./settings";
 import { Shell, storedLocale } from "./shell";
 import { StartPage } from "./start-page";
 import { LabPage } from "./lab-page";
+import { ComparePage } from "./compare-page";
 
 export function startApp(root: HTMLElement): void {
   const settings = readSettings(document, location);
@@ -24,6 +25,7 @@ export function startApp(root: HTMLElement): void {
     if (!String(e.message).startsWith("ResizeObserver loop")) shell.error(String(e.message));
   });
   window.addEventListener("unhandledrejection", (e) => shell.error(shell.describe(e.reason)));
-  if (settings.labId) new LabPage(shell, settings, settings.labId, api);
+  if (settings.compare) new ComparePage(shell, settings.compare, api);
+  else if (settings.labId) new LabPage(shell, settings, settings.labId, api);
   else new StartPage(shell, settings, api);
 }

@@ -16,6 +16,7 @@ import { PlayBar } from "../features/playbar";
 import { NarrationPanel } from "../features/narration";
 import { VerdictPanel } from "../features/verdict";
 import { SharePanel } from "../features/share";
+import { QuizPanel } from "../features/quiz";
 import { SegmentList } from "../features/segment-list";
 import { toMermaid } from "../features/mermaid";
 import { exportSvg, svgToPng } from "../features/export";
@@ -59,6 +60,7 @@ export class LabPage {
   private readonly narration: NarrationPanel;
   private readonly verdict: VerdictPanel;
   private readonly controls: Controls | null = null;
+  private readonly quiz: QuizPanel;
   private readonly poller: SnapshotPoller;
   private readonly scheduler: RenderScheduler;
   private readonly left: HTMLElement;
@@ -133,6 +135,16 @@ export class LabPage {
         run: (w) => shell.run(w).then(() => this.poller.read()),
         report: (m) => shell.error(m),
       });
+    this.quiz = new QuizPanel(ui, {
+      api,
+      lab,
+      token,
+      numbering: () => this.playBar.view().numbering,
+      isnOf: (c, from) => this.builder.isnOf(c, from),
+      arrowAfter: (id) => this.builder.arrowAfter(id),
+      report: (m) => shell.error(m),
+      describe: (e) => shell.describe(e),
+    });
     this.poller = new SnapshotPoller(
       api,
       lab,
@@ -176,6 +188,7 @@ export class LabPage {
     this.right = h(
       "aside",
       { class: "right", "aria-label": i18n.t("panel.side"), "data-i18n-aria": "panel.side" },
+      this.quiz.root,
       this.narration.root,
       this.verdict.root,
       this.inspector.root,
@@ -260,6 +273,7 @@ export class LabPage {
    */
   private onEvents(evs: LabEvent[]): void {
     if (this.gone) return;
+    this.quiz.onEvents(evs);
     this.inbox.push(evs);
     if (!this.pumping) this.pump();
   }
@@ -305,6 +319,7 @@ export class LabPage {
   private labGone(reason: string): void {
     if (this.gone) return;
     this.gone = true;
+    this.quiz.stop();
     this.stream?.stop("gone");
     this.poller.stop();
     this.shell.setStatus("gone");

@@ -5,6 +5,8 @@ export interface Settings {
   labId: string | null;
   /** The app's own path on this origin: "" at the root, "/tcplab" behind a proxy at that sub-path. */
   basePath: string;
+  /** `/compare/{a}/{b}`: two labs side by side. */
+  compare: [string, string] | null;
   apiBase: string;
   tapAvailable: boolean;
   tapReason: string;
@@ -26,7 +28,9 @@ export function readSettings(doc: Document, loc: Location): Settings {
   }
   const fromPath = /(?:^|\/)labs\/([A-Za-z0-9_-]+)\/?$/.exec(loc.pathname)?.[1] ?? null;
   const basePath = (typeof raw.basePath === "string" ? raw.basePath : "").replace(/\/+$/, "");
+  const pair = /(?:^|\/)compare\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/?$/.exec(loc.pathname);
   return {
+    compare: pair ? [pair[1], pair[2]] : null,
     labId: typeof raw.labId === "string" && raw.labId ? raw.labId : fromPath,
     basePath,
     apiBase: typeof raw.apiBase === "string" ? raw.apiBase : `${basePath}/api`,

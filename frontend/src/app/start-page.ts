@@ -89,7 +89,31 @@ export class StartPage {
                   },
                   i18n.t("start.runScenario"),
                 ),
+                s.companion
+                  ? h(
+                      "button",
+                      {
+                        type: "button",
+                        name: `compare-scenario-${s.name}`,
+                        "data-compare": s.companion,
+                      },
+                      i18n.t("start.compare", {
+                        title: list.find((x) => x.name === s.companion)?.title ?? s.companion,
+                      }),
+                    )
+                  : null,
               ),
+            );
+            ul.lastElementChild!.querySelector("[data-compare]")?.addEventListener(
+              "click",
+              () =>
+                void shell.run(async () => {
+                  const a = await api.createScenarioLab(s.name);
+                  const b = await api.createScenarioLab(s.companion!);
+                  location.assign(
+                    `/compare/${encodeURIComponent(a.id)}/${encodeURIComponent(b.id)}`,
+                  );
+                }),
             );
             ul.lastElementChild!.querySelector("button")!.addEventListener(
               "click",

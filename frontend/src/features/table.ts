@@ -159,6 +159,15 @@ function describe(
       return { source: e.host ? i18n.host(e.host) : "", dest: "", info: e.text, cls: "note" };
     case "narration":
       return { source: "", dest: "", info: `▶ ${i18n.pick(e.en, e.zh)}`, cls: "narration" };
+    case "quizQuestion":
+      return { source: "", dest: "", info: t("row.quizQuestion", { q: e.question }), cls: "quiz" };
+    case "quizRevealed":
+      return {
+        source: "",
+        dest: "",
+        info: t("row.quizRevealed", { q: e.question, correct: e.correct, total: e.total }),
+        cls: "quiz",
+      };
     case "other":
       return { source: "", dest: "", info: `${e.type} ${e.summary}`, cls: "other" };
   }

@@ -4,7 +4,7 @@
 // narration step is in force, where does the next segment step stop) walks all events.
 
 import type { Host, LabEvent, Segment, SegmentSent } from "./events";
-import { SequenceSpace, type SegmentNumbers } from "./numbering";
+import { SequenceSpace, directionKey, reverseKey, type SegmentNumbers } from "./numbering";
 
 export type Fate =
   | "in-flight"
@@ -251,9 +251,30 @@ export class DiagramBuilder {
         break;
       case "congestion":
       case "note":
+      case "quizQuestion":
+      case "quizRevealed":
       case "other":
         break;
     }
+  }
+
+  /**
+   * The ISN `from` numbers its side of `connection` from (its latest incarnation), if a segment of
+   * that connection was seen: what a relative number typed for it counts from.
+   */
+  isnOf(connection: string, from: Host): number | undefined {
+    const arrows = this.model.arrows;
+    for (let i = arrows.length - 1; i >= 0; i--) {
+      const a = arrows[i];
+      if (a.connection !== connection) continue;
+      return this.seqSpace.isnOf(a.from === from ? directionKey(a.segment) : reverseKey(a.segment));
+    }
+    return undefined;
+  }
+
+  /** The first arrow sent after event `eventId` (a revealed question's segment). */
+  arrowAfter(eventId: number): Arrow | undefined {
+    return this.model.arrows.find((a) => a.eventId > eventId);
   }
 
   /** Index of the event with this id, if it was added. */

@@ -90,10 +90,60 @@ export type LabEvent =
   | (Base & { kind: "note"; host?: Host; text: string })
   /** `step` is the scenario step's name (e.g. "connect"). */
   | (Base & { kind: "narration"; step: string; en: string; zh: string })
+  /** Class mode: a segment is held and question `question` asks the class to predict it. */
+  | (Base & { kind: "quizQuestion"; question: number })
+  /** Class mode: the question's segment, as it was to be predicted, and how the class did. */
+  | (Base & {
+      kind: "quizRevealed";
+      question: number;
+      expected: QuizKey;
+      correct: number;
+      total: number;
+    })
   /** Anything newer than this client: shown in the table only. */
   | (Base & { kind: "other"; type: string; summary: string });
 
 export type SegmentSent = Extract<LabEvent, { kind: "segmentSent" }>;
+
+/** A prediction of the held segment (a student's, or the answer key). Numbers absolute. */
+export interface QuizKey {
+  from: Host;
+  flags: Flag[];
+  seq?: number;
+  /** Absent: not predicted (in the key: the segment has no ACK). */
+  ack?: number;
+}
+
+/** A student's graded answer. `wrong` names the fields that differ (from, flags, seq, ack). */
+export interface QuizAnswer extends QuizKey {
+  name: string;
+  correct: boolean;
+  wrong: string[];
+}
+
+/** One question as the server shows it: open (a count) or revealed (the key and graded answers). */
+export interface QuizQuestion {
+  id: number;
+  open: boolean;
+  connection?: string;
+  /** Open: how many answered; revealed: the answers (all, or the one asked for). */
+  count: number;
+  expected?: QuizKey;
+  answers: QuizAnswer[];
+  correct?: number;
+  total?: number;
+}
+
+/** The teacher's live view of a question's answers. */
+export interface QuizHistogram {
+  id: number;
+  open: boolean;
+  answers: number;
+  from: Partial<Record<Host, number>>;
+  flags: { flags: Flag[]; count: number }[];
+  seq: { right: number; wrong: number; blank: number };
+  ack: { right: number; wrong: number; blank: number };
+}
 
 /** The lab snapshot fields the UI uses. */
 export interface ConnectionSide {
@@ -195,6 +245,8 @@ export interface ScenarioInfo {
   description: string;
   /** Where it belongs in the library (handshake, why-three, loss, closing, attacks). */
   group: string;
+  /** The scenario to compare it with side by side, if it names one. */
+  companion?: string;
   params: ScenarioParam[];
 }
 

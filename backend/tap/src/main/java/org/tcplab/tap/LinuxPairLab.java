@@ -23,6 +23,7 @@ import org.tcplab.engine.lab.TapInfo;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.RetransmissionDetector;
+import org.tcplab.engine.quiz.SegmentHold;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpConfig;
@@ -342,6 +343,12 @@ public final class LinuxPairLab implements KernelLab {
         @Override
         public int runScript(LabCommand.RunScript c) {
             throw new TcpUserException("scenarios need our stack on both hosts: they run in sim labs");
+        }
+
+        @Override
+        public SegmentHold hold() {
+            throw new TcpUserException("class mode holds the segments our stack emits; here both hosts are the"
+                    + " Linux kernel, which cannot be held (use a sim lab, or a tap lab with our stack on one side)");
         }
     }
 

@@ -29,6 +29,8 @@ import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.RetransmissionDetector;
 import org.tcplab.engine.link.SimulatedLink;
 import org.tcplab.engine.link.Transmitter;
+import org.tcplab.engine.quiz.QuizStatus;
+import org.tcplab.engine.quiz.SegmentHold;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
@@ -212,6 +214,11 @@ public final class TapLab implements KernelLab {
     // ---- the world's reads ------------------------------------------------------------------
 
     @Override
+    public QuizStatus quiz() {
+        return executor.command(transmitter.hold()::status);
+    }
+
+    @Override
     public LabCapabilities capabilities() {
         return CAPABILITIES;
     }
@@ -370,6 +377,11 @@ public final class TapLab implements KernelLab {
         @Override
         public Scheduler scheduler() {
             return scheduler;
+        }
+
+        @Override
+        public SegmentHold hold() {
+            return transmitter.hold();
         }
 
         @Override

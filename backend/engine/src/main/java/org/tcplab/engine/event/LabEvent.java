@@ -199,6 +199,39 @@ public sealed interface LabEvent {
         }
     }
 
+    /**
+     * Class mode: a segment is held and question {@code question} (1, 2, ... per lab) asks the class
+     * to predict it; nothing of the segment is shown until {@link QuizRevealed}.
+     */
+    record QuizQuestion(long timeUs, String connection, int question) implements LabEvent {
+        public String type() {
+            return "quiz.question";
+        }
+    }
+
+    /**
+     * Class mode: question {@code question} was revealed; its segment is sent next ({@code segment.sent}).
+     * {@code from}, {@code flags}, {@code seq} and {@code ack} are what was to be predicted.
+     *
+     * @param ack null when the segment has no ACK
+     * @param correct how many of the {@code total} answers were right, as the server counted them
+     */
+    record QuizRevealed(
+            long timeUs,
+            String connection,
+            int question,
+            HostName from,
+            TcpFlags flags,
+            long seq,
+            Long ack,
+            int correct,
+            int total)
+            implements LabEvent {
+        public String type() {
+            return "quiz.revealed";
+        }
+    }
+
     enum TimerAction {
         ARMED,
         FIRED,

@@ -8,6 +8,8 @@ import org.tcplab.engine.InvalidArgumentException;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
+import org.tcplab.engine.quiz.QuizExpected;
+import org.tcplab.engine.quiz.QuizTally;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.engine.wire.TcpSegment;
 
@@ -77,6 +79,10 @@ public sealed interface LabCommand<R> {
         boolean step(Step c);
 
         int runScript(RunScript c);
+
+        void setQuiz(SetQuiz c);
+
+        QuizExpected reveal(Reveal c);
     }
 
     /**
@@ -360,6 +366,43 @@ public sealed interface LabCommand<R> {
         @Override
         public Integer applyTo(Handler world) {
             return world.runScript(this);
+        }
+    }
+
+    /**
+     * Class mode on or off. On, each segment our stack emits from now on is held before it is logged
+     * or reaches the link and opens a question; the lab's time stands until {@link Reveal}. Off sends
+     * every held segment on, the open question first revealed with {@code closing} as its tally.
+     */
+    record SetQuiz(boolean enabled, QuizTally closing) implements LabCommand<Void> {
+        public SetQuiz {
+            required("closing", closing);
+        }
+
+        public SetQuiz(boolean enabled) {
+            this(enabled, QuizTally.NONE);
+        }
+
+        @Override
+        public Void applyTo(Handler world) {
+            world.setQuiz(this);
+            return null;
+        }
+    }
+
+    /**
+     * Reveals open question {@code question} ({@code quiz.revealed} with {@code tally}) and sends its
+     * segment on; the next held segment, if any, opens the next question. Answers the question's key.
+     */
+    record Reveal(int question, QuizTally tally) implements LabCommand<QuizExpected> {
+        public Reveal {
+            if (question < 1) throw new InvalidArgumentException("question", "question must be 1 or more: " + question);
+            required("tally", tally);
+        }
+
+        @Override
+        public QuizExpected applyTo(Handler world) {
+            return world.reveal(this);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
+import org.tcplab.engine.quiz.QuizStatus;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.wire.Ipv4Address;
@@ -75,6 +76,11 @@ public interface LabWorld extends AutoCloseable {
 
     /** How far script {@code id} (from {@link LabCommand.RunScript}) has come. */
     ScriptStatus script(int id);
+
+    /** Class mode: whether it is on and the open question with its key (off in a world without one). */
+    default QuizStatus quiz() {
+        return QuizStatus.OFF;
+    }
 
     /** The network a lab facing the Linux kernel runs on; empty for a simulation. */
     default Optional<TapInfo> tapInfo() {

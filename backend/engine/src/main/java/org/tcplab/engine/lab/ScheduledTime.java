@@ -1,5 +1,7 @@
 package org.tcplab.engine.lab;
 
+import org.tcplab.engine.quiz.QuizExpected;
+import org.tcplab.engine.quiz.SegmentHold;
 import org.tcplab.engine.time.Scheduler;
 
 /**
@@ -9,6 +11,19 @@ import org.tcplab.engine.time.Scheduler;
 public interface ScheduledTime extends LabCommand.Handler {
 
     Scheduler scheduler();
+
+    /** Where the world's quiz holds segments (its {@link org.tcplab.engine.link.Transmitter}'s). */
+    SegmentHold hold();
+
+    @Override
+    default void setQuiz(LabCommand.SetQuiz c) {
+        hold().enable(c.enabled(), c.closing());
+    }
+
+    @Override
+    default QuizExpected reveal(LabCommand.Reveal c) {
+        return hold().reveal(c.question(), c.tally());
+    }
 
     @Override
     default boolean runUntil(LabCommand.RunUntil c) {

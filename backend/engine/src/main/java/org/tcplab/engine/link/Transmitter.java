@@ -3,6 +3,7 @@ package org.tcplab.engine.link;
 import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
+import org.tcplab.engine.quiz.SegmentHold;
 import org.tcplab.engine.stack.Outbound;
 import org.tcplab.engine.time.Scheduler;
 import org.tcplab.engine.wire.TcpCodec;
@@ -18,12 +19,24 @@ public final class Transmitter {
 
     private final Scheduler scheduler;
     private final EventSink events;
+    private final SegmentHold hold;
     private Link link;
     private long lastId;
 
+    /** Holds our stack's segments while the quiz is on; {@code scheduler} stands while one is held. */
     public Transmitter(Scheduler scheduler, EventSink events) {
         this.scheduler = scheduler;
         this.events = events;
+        this.hold = new SegmentHold(
+                scheduler::nowUs,
+                events,
+                h -> emit(nextId(), h.from(), h.connection(), h.packet(), h.retransmission(), h.probe(), null));
+        scheduler.holdWhile(hold::holding);
+    }
+
+    /** Class mode's hold: our stack's segments wait here while the quiz is on. */
+    public SegmentHold hold() {
+        return hold;
     }
 
     /** The link segments go onto (set once it is built: a faulty link needs {@link #copy} first). */
@@ -36,9 +49,13 @@ public final class Transmitter {
         return ++lastId;
     }
 
-    /** A segment our stack sends: encoded here, logged, sent. */
+    /**
+     * A segment our stack sends: encoded here, logged, sent; while the quiz is on it is held first
+     * (and gets its id when it is released, so ids stay in the order of the log).
+     */
     public void send(HostName from, Outbound o, String connection) {
         byte[] bytes = TcpCodec.encode(o.datagram());
+        if (hold.hold(new SegmentHold.Held(from, connection, bytes, o.retransmission(), o.probe()))) return;
         emit(nextId(), from, connection, bytes, o.retransmission(), o.probe(), null);
     }
 

@@ -20,6 +20,8 @@ import org.tcplab.engine.link.LinkConfig;
 import org.tcplab.engine.link.Packet;
 import org.tcplab.engine.link.SimulatedLink;
 import org.tcplab.engine.link.Transmitter;
+import org.tcplab.engine.quiz.QuizStatus;
+import org.tcplab.engine.quiz.SegmentHold;
 import org.tcplab.engine.stack.ConnectionKey;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.stack.Frame;
@@ -90,6 +92,11 @@ public final class Simulation implements LabWorld {
         isnRandom.nextBytes(key);
         // RFC 6528 §3: each host has its own secret key; here it comes from the lab's seed.
         return new TcpHost(name, ip, tcp, new Rfc6528IsnSource(key), namer, events);
+    }
+
+    @Override
+    public QuizStatus quiz() {
+        return transmitter.hold().status();
     }
 
     @Override
@@ -228,6 +235,11 @@ public final class Simulation implements LabWorld {
         @Override
         public Scheduler scheduler() {
             return scheduler;
+        }
+
+        @Override
+        public SegmentHold hold() {
+            return transmitter.hold();
         }
 
         @Override

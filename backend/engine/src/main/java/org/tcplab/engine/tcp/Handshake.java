@@ -48,6 +48,21 @@ final class Handshake {
             return;
         }
         t.changeState(nowUs, TcpState.SYN_RECEIVED, "SYN received");
+        if (t.cfg.fourWayHandshake()) {
+            // "Why not four": acknowledge the SYN on its own, then send our SYN on its own. Merging
+            // the two (a SYN,ACK) saves a segment and nothing else (RFC 9293 §3.5).
+            t.emit(
+                    nowUs,
+                    TcpSegment.builder(t.key.localPort(), t.key.remotePort())
+                            .seq(t.snd.iss)
+                            .ack(t.rcv.rcvNxt)
+                            .flags(TcpFlag.ACK)
+                            .window(t.rcv.synWindow())
+                            .build(),
+                    Transmission.FIRST);
+            sendSyn(t, nowUs, false);
+            return;
+        }
         sendSynAck(t, nowUs, false);
     }
 
@@ -75,8 +90,23 @@ final class Handshake {
         }
         // "third check the security" (skipped: RFC 9293 §3.9.1 compartments are not modelled).
         // "fourth check the SYN bit".
-        if (!seg.flags().syn()) return; // "fifth, if neither of the SYN or RST bits is set, then drop"
+        if (!seg.flags().syn()) {
+            // The four-way variant: the peer acknowledged our SYN before sending its own.
+            if (ackAcceptable && t.cfg.fourWayHandshake()) {
+                t.snd.sndUna = t.snd.iss.plus(1);
+                t.cancelTimer(nowUs, TimerKind.RETRANSMISSION);
+            }
+            return; // "fifth, if neither of the SYN or RST bits is set, then drop"
+        }
         synArrived(t, seg);
+        if (!ackAcceptable && t.cfg.fourWayHandshake() && t.snd.sndUna.greaterThan(t.snd.iss)) {
+            // Our SYN was acknowledged by the second segment; this is the peer's SYN, the third.
+            t.snd.takeWindow(seg.seq(), t.snd.sndUna, seg.window());
+            t.changeState(nowUs, TcpState.ESTABLISHED, "SYN received after the ACK of ours (four-way)");
+            t.snd.connectionEstablished(nowUs);
+            t.rcv.ackNow = true;
+            return;
+        }
         if (ackAcceptable) {
             // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED".
             t.snd.synAcked(nowUs, seg);
@@ -141,7 +171,7 @@ final class Handshake {
 
     /** The retransmission timer fired in SYN-SENT or SYN-RECEIVED (RFC 6298 §5.4, backed off by the caller). */
     static void retransmit(Tcb t, long nowUs) {
-        if (t.state == TcpState.SYN_SENT) {
+        if (t.state == TcpState.SYN_SENT || t.cfg.fourWayHandshake()) {
             sendSyn(t, nowUs, true);
         } else {
             sendSynAck(t, nowUs, true);

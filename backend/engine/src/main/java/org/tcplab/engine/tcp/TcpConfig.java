@@ -28,6 +28,9 @@ package org.tcplab.engine.tcp;
  * @param challengeAckLimit challenge ACKs one host sends per second, all connections together
  *     (Linux {@code tcp_challenge_ack_limit}: unlimited since Linux 6.0, whose per-socket limit
  *     above is enough; the older host-wide counter was a side channel, CVE-2016-5696)
+ * @param fourWayHandshake the teaching variant "why not four": the passive side acknowledges the SYN
+ *     with a bare ACK and sends its own SYN separately, which the active side acknowledges (SYN; ACK;
+ *     SYN; ACK), instead of merging the middle two into one SYN,ACK (RFC 9293 §3.5)
  */
 public record TcpConfig(
         int mss,
@@ -48,7 +51,8 @@ public record TcpConfig(
         int backlog,
         boolean twoWayHandshake,
         long invalidAckIntervalUs,
-        int challengeAckLimit) {
+        int challengeAckLimit,
+        boolean fourWayHandshake) {
 
     public static TcpConfig defaults() {
         return new TcpConfig(
@@ -70,7 +74,8 @@ public record TcpConfig(
                 128,
                 false,
                 500_000,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE,
+                false);
     }
 
     public TcpConfig withMss(int v) {
@@ -125,6 +130,10 @@ public record TcpConfig(
         return with(c -> c.twoWayHandshake = v);
     }
 
+    public TcpConfig withFourWayHandshake(boolean v) {
+        return with(c -> c.fourWayHandshake = v);
+    }
+
     public TcpConfig withDataRetries(int v) {
         return with(c -> c.dataRetries = v);
     }
@@ -176,6 +185,7 @@ public record TcpConfig(
         boolean twoWayHandshake;
         long invalidAckIntervalUs;
         int challengeAckLimit;
+        boolean fourWayHandshake;
 
         Mutable(TcpConfig c) {
             mss = c.mss;
@@ -197,6 +207,7 @@ public record TcpConfig(
             twoWayHandshake = c.twoWayHandshake;
             invalidAckIntervalUs = c.invalidAckIntervalUs;
             challengeAckLimit = c.challengeAckLimit;
+            fourWayHandshake = c.fourWayHandshake;
         }
 
         TcpConfig freeze() {
@@ -219,7 +230,8 @@ public record TcpConfig(
                     backlog,
                     twoWayHandshake,
                     invalidAckIntervalUs,
-                    challengeAckLimit);
+                    challengeAckLimit,
+                    fourWayHandshake);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.tcplab.engine.time;
 
 import java.util.Comparator;
 import java.util.PriorityQueue;
+import java.util.function.BooleanSupplier;
 
 /**
  * A discrete-event scheduler in microseconds of lab time (style principle 9: the simulator jumps
@@ -22,6 +23,7 @@ public final class Scheduler {
     private final LabClock clock;
     private long scheduled;
     private long executed;
+    private BooleanSupplier held = () -> false;
 
     /** A scheduler on virtual time, starting at 0. */
     public Scheduler() {
@@ -38,6 +40,19 @@ public final class Scheduler {
 
     public LabClock clock() {
         return clock;
+    }
+
+    /**
+     * While {@code held} answers true nothing runs and time stands (class mode holds a segment until
+     * the teacher reveals it): {@link #step} runs nothing, {@link #nextEventUs} says nothing is due,
+     * and {@link #runUntil} leaves the clock where it is.
+     */
+    public void holdWhile(BooleanSupplier held) {
+        this.held = held;
+    }
+
+    public boolean holding() {
+        return held.getAsBoolean();
     }
 
     /** How many occurrences have run so far (a cheap progress measure for tests and benchmarks). */
@@ -61,6 +76,7 @@ public final class Scheduler {
 
     /** The time of the next pending occurrence, or {@link Long#MAX_VALUE} if none. */
     public long nextEventUs() {
+        if (holding()) return Long.MAX_VALUE;
         Handle h = peek();
         return h == null ? Long.MAX_VALUE : h.atUs;
     }
@@ -74,6 +90,7 @@ public final class Scheduler {
      * pending (or, on real time, nothing is due yet).
      */
     public boolean step() {
+        if (holding()) return false;
         Handle h = peek();
         if (h == null || !clock.reach(h.atUs)) return false;
         queue.poll();
@@ -84,14 +101,14 @@ public final class Scheduler {
     }
 
     /**
-     * Runs until nothing is pending; false if {@code maxSteps} occurrences ran and more are pending
-     * (or, on real time, what is pending is not due yet).
+     * Runs until nothing is pending (or the scheduler is held); false if {@code maxSteps} occurrences
+     * ran and more are pending (or, on real time, what is pending is not due yet).
      */
     public boolean runUntilIdle(long maxSteps) {
         for (long i = 0; i < maxSteps; i++) {
-            if (!step()) return idle();
+            if (!step()) return holding() || idle();
         }
-        return idle();
+        return holding() || idle();
     }
 
     /**
@@ -111,9 +128,9 @@ public final class Scheduler {
     public boolean runUntil(long timeUs, long maxSteps) {
         for (long i = 0; nextEventUs() <= timeUs; i++) {
             if (i >= maxSteps) return false;
-            if (!step()) break; // real time: the next occurrence is not due yet
+            if (!step()) break; // real time: the next occurrence is not due yet (or held)
         }
-        clock.reach(timeUs);
+        if (!holding()) clock.reach(timeUs);
         return true;
     }
 

@@ -78,4 +78,25 @@ class CommandReplayTest {
 
         assertThat(EventText.of(replayed.all())).isEqualTo(EventText.of(original.log.all()));
     }
+
+    @Test
+    void aQuizReplaysFromItsCommandsWithTheSameQuestionsAndReveals() {
+        Journalled original = new Journalled(5);
+        original.apply(new LabCommand.SetQuiz(true));
+        original.apply(new LabCommand.Listen(HostName.SERVER, 80));
+        original.apply(new LabCommand.Connect(HostName.CLIENT, 40000, 80, null, null, false));
+        for (int q = 1; q <= 3; q++) {
+            original.apply(new LabCommand.RunUntilIdle(10_000));
+            original.apply(new LabCommand.Reveal(q, new org.tcplab.engine.quiz.QuizTally(q - 1, 3)));
+        }
+        original.apply(new LabCommand.SetQuiz(false));
+        original.apply(new LabCommand.RunUntilIdle(10_000));
+        assertThat(EventText.of(original.log.all())).contains("QuizRevealed").contains("QuizQuestion");
+
+        EventLog replayed = new EventLog();
+        LabWorld fresh = new Simulation(SimConfig.defaults(5), replayed);
+        for (LabCommand<?> c : original.journal) fresh.apply(c);
+
+        assertThat(EventText.of(replayed.all())).isEqualTo(EventText.of(original.log.all()));
+    }
 }

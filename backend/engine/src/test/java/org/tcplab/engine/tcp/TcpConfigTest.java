@@ -40,6 +40,6 @@ class TcpConfigTest {
                         .isEqualTo(expected);
             }
         }
-        assertThat(withers).isEqualTo(19);
+        assertThat(withers).isEqualTo(20);
     }
 }

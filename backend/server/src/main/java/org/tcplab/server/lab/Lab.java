@@ -2,11 +2,15 @@ package org.tcplab.server.lab;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
@@ -23,6 +27,7 @@ import org.tcplab.engine.lab.ScriptStatus;
 import org.tcplab.engine.lab.TapInfo;
 import org.tcplab.engine.link.FaultRule;
 import org.tcplab.engine.link.LinkConfig;
+import org.tcplab.engine.quiz.QuizStatus;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.tcp.TcpConfig;
 import org.tcplab.engine.wire.Ipv4Address;
@@ -104,6 +109,10 @@ public final class Lab {
     private volatile LabScenario scenario;
     /** The address that created the lab, for the log lines about it (set once, by the service). */
     private volatile String client = "unknown";
+    /** Per-lab state of server features (the quiz's answers): it lives and dies with the lab. */
+    private final Map<Class<?>, Object> features = new ConcurrentHashMap<>();
+    /** See each event right after it is logged. */
+    private final List<Consumer<LabEvent>> observers = new CopyOnWriteArrayList<>();
 
     Lab(
             String id,
@@ -206,6 +215,7 @@ public final class Lab {
             } else {
                 retainedBytes += size;
                 log.emit(event);
+                for (Consumer<LabEvent> o : observers) o.accept(event);
             }
         }
     }
@@ -270,6 +280,22 @@ public final class Lab {
     public void viewerClosed() {
         viewers.decrementAndGet();
         touch();
+    }
+
+    /**
+     * {@code type}'s state for this lab, made by {@code create} on first use; nothing outlives the
+     * lab (a class's quiz answers are forgotten with it).
+     */
+    public <T> T feature(Class<T> type, Function<Lab, T> create) {
+        return type.cast(features.computeIfAbsent(type, t -> create.apply(this)));
+    }
+
+    /**
+     * {@code observer} sees each event right after it is logged, on the thread that logged it and
+     * under the log's lock: it must be quick and never wait for the lab.
+     */
+    public void observe(Consumer<LabEvent> observer) {
+        observers.add(observer);
     }
 
     public LabScenario scenario() {
@@ -609,6 +635,10 @@ public final class Lab {
                 return;
             }
             RunEnd end = run(n -> driver.runUntil(target, n), limits.tickRun().toNanos());
+            if (end == RunEnd.DONE && driver.nowUs() < target) {
+                // The world stands (class mode holds a segment): time resumes from here, not with a jump.
+                rebase();
+            }
             if ((end == RunEnd.OUT_OF_STEPS || end == RunEnd.OUT_OF_TIME) && !behindNoted) {
                 behindNoted = true;
                 note(
@@ -796,6 +826,11 @@ public final class Lab {
         @Override
         public Optional<TapInfo> tapInfo() {
             return world.tapInfo();
+        }
+
+        @Override
+        public QuizStatus quiz() {
+            return world.quiz();
         }
 
         @Override

@@ -68,6 +68,7 @@ public final class LabMapping {
         if (t.nagle() != null) c = c.withNagle(t.nagle());
         if (t.invalidAckIntervalMs() != null) c = c.withInvalidAckIntervalUs(us(t.invalidAckIntervalMs()));
         if (t.challengeAckLimit() != null) c = c.withChallengeAckLimit(t.challengeAckLimit());
+        if (t.fourWayHandshake() != null) c = c.withFourWayHandshake(t.fourWayHandshake());
         return c;
     }
 

@@ -72,7 +72,9 @@ public record LabSpec(
             Boolean nagle,
             // RFC 5961 §7 ACK throttling: 0 turns it off, to watch an ACK storm run (bounded by the lab's limits).
             @DecimalMin("0") @DecimalMax("60000") Double invalidAckIntervalMs,
-            @Min(1) @Max(1000000) Integer challengeAckLimit) {}
+            @Min(1) @Max(1000000) Integer challengeAckLimit,
+            // The teaching variant "why not four": SYN; ACK; SYN; ACK.
+            Boolean fourWayHandshake) {}
 
     /** An empty spec: every setting at its default. */
     public static LabSpec defaults() {

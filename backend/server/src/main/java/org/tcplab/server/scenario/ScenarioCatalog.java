@@ -57,6 +57,12 @@ public class ScenarioCatalog {
             }
         }
         if (out.isEmpty()) throw new IllegalStateException("no scenario files found at " + location);
+        for (ScenarioDefinition d : out.values()) {
+            if (d.companion() != null && !out.containsKey(d.companion())) {
+                throw new ScenarioFileException(
+                        d.file(), "its companion '" + d.companion() + "' is no scenario here", null);
+            }
+        }
         return out;
     }
 

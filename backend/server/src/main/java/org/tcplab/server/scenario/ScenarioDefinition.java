@@ -11,6 +11,7 @@ import java.util.Locale;
  * @param order the place in the teaching order (catalog lists by order, then name)
  * @param group the library section it belongs to ({@code other} when the file names none)
  * @param rfc where the behaviour is specified (e.g. {@code RFC 9293 §3.5, Figure 8}), null if not given
+ * @param companion the scenario to compare it with side by side (e.g. three-way vs four-way), or null
  * @param expectation null if the scenario states none
  */
 public record ScenarioDefinition(
@@ -19,6 +20,7 @@ public record ScenarioDefinition(
         int order,
         String group,
         String rfc,
+        String companion,
         Text title,
         Text description,
         List<ParamSpec> params,
@@ -32,6 +34,7 @@ public record ScenarioDefinition(
                 title.in(locale),
                 description.in(locale),
                 group,
+                companion,
                 params.stream().map(p -> p.info(locale)).toList());
     }
 

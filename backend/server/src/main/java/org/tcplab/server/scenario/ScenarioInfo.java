@@ -8,4 +8,5 @@ import java.util.List;
  * @param group where it belongs in the library ({@code handshake}, {@code why-three}, {@code loss},
  *     {@code closing}, {@code attacks}, or {@code other}), so the start page can group companions
  */
-public record ScenarioInfo(String name, String title, String description, String group, List<ScenarioParam> params) {}
+public record ScenarioInfo(
+        String name, String title, String description, String group, String companion, List<ScenarioParam> params) {}

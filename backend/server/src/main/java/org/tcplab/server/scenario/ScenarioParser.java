@@ -43,9 +43,11 @@ final class ScenarioParser {
             "synAckRetries",
             "mslMs",
             "twoWayHandshake",
+            "fourWayHandshake",
             "delayedAck",
             "nagle");
-    static final Set<String> TCP_BOOLEAN_KEYS = Set.of("sack", "timestamps", "twoWayHandshake", "delayedAck", "nagle");
+    static final Set<String> TCP_BOOLEAN_KEYS =
+            Set.of("sack", "timestamps", "twoWayHandshake", "fourWayHandshake", "delayedAck", "nagle");
     static final Set<String> LINK_KEYS = Set.of("latencyMs", "jitterMs", "bandwidthKbps", "mtu");
     private static final List<String> ACTIONS = List.of(
             "listen", "connect", "send", "close", "abort", "crash", "inject", "fault", "reading", "link", "pinIsn");
@@ -136,7 +138,17 @@ final class ScenarioParser {
 
         ScenarioDefinition scenario(Node root) {
             root.object(Set.of(
-                    "name", "order", "group", "title", "description", "rfc", "params", "setup", "steps", "expect"));
+                    "name",
+                    "order",
+                    "group",
+                    "title",
+                    "description",
+                    "rfc",
+                    "companion",
+                    "params",
+                    "setup",
+                    "steps",
+                    "expect"));
             String name = root.at("name").string();
             if (!NAME.matcher(name).matches())
                 throw root.at("name").error("must be lower-case words joined by '-': " + name);
@@ -179,12 +191,16 @@ final class ScenarioParser {
             if (!NAME.matcher(group).matches())
                 throw root.at("group").error("must be lower-case words joined by '-': " + group);
             String rfc = root.has("rfc") ? root.at("rfc").string() : null;
+            String companion = root.has("companion") ? root.at("companion").string() : null;
+            if (companion != null && !NAME.matcher(companion).matches())
+                throw root.at("companion").error("must name a scenario (lower-case words joined by '-'): " + companion);
             return new ScenarioDefinition(
                     name,
                     file,
                     order,
                     group,
                     rfc,
+                    companion,
                     title,
                     description,
                     List.copyOf(specs),

@@ -245,6 +245,7 @@ public class ScenarioRunner {
                 case "synAckRetries" -> c.withSynAckRetries((int) n);
                 case "mslMs" -> c.withMslUs(n * 1000);
                 case "twoWayHandshake" -> c.withTwoWayHandshake(b);
+                case "fourWayHandshake" -> c.withFourWayHandshake(b);
                 case "delayedAck" -> c.withDelayedAck(b);
                 case "nagle" -> c.withNagle(b);
                 default -> throw new IllegalStateException("unknown tcp setting " + e.getKey());

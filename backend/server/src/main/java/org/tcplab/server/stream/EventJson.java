@@ -84,6 +84,18 @@ public final class EventJson {
             m.put("step", n.step());
             m.put("en", n.en());
             m.put("zh", n.zh());
+        } else if (e instanceof LabEvent.QuizQuestion q) {
+            m.put("question", q.question());
+        } else if (e instanceof LabEvent.QuizRevealed r) {
+            m.put("question", r.question());
+            Map<String, Object> expected = new LinkedHashMap<>();
+            expected.put("from", r.from().id());
+            expected.put("flags", r.flags().names());
+            expected.put("seq", r.seq());
+            expected.put("ack", r.ack());
+            m.put("expected", expected);
+            m.put("correct", r.correct());
+            m.put("total", r.total());
         }
         return m;
     }

@@ -41,6 +41,14 @@ public enum ProblemType {
     TCP_STATE("tcp-state", HttpStatus.CONFLICT, "Not in this TCP state"),
     /** The lab holds {@code tcplab.max-faults-per-lab} fault rules already. */
     TOO_MANY_FAULTS("too-many-faults", HttpStatus.CONFLICT, "Too many fault rules"),
+    /** Class mode: no such question in this lab's quiz. */
+    QUESTION_NOT_FOUND("question-not-found", HttpStatus.NOT_FOUND, "Question not found"),
+    /** Class mode: this name already answered this question. */
+    ALREADY_ANSWERED("already-answered", HttpStatus.CONFLICT, "Already answered"),
+    /** Class mode: the question was revealed (or is no longer the open one); answers are closed. */
+    QUESTION_CLOSED("question-closed", HttpStatus.CONFLICT, "Question closed"),
+    /** Class mode: a question's answers or a lab's names reached {@code tcplab.quiz.*}'s cap. */
+    QUIZ_FULL("quiz-full", HttpStatus.CONFLICT, "Quiz full"),
     /** Another action the lab's current state forbids (clock, mode, scenario settings). */
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
     /** A body over {@code tcplab.max-request-bytes}. */

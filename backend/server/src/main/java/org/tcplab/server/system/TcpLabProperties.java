@@ -88,6 +88,65 @@ public class TcpLabProperties {
     private List<String> trustedProxies = new ArrayList<>();
 
     private final Tap tap = new Tap();
+    private final Quiz quiz = new Quiz();
+
+    /** Class mode ({@code tcplab.quiz.*}): what one lab's quiz may hold and how fast a client may answer. */
+    public static class Quiz {
+        /** Answers one client address may send to one lab per minute (a class behind one NAT shares it); more answer 429. */
+        private int answersPerClientPerMinute = 600;
+        /** Answers one question may take; more answer 409 until the next question. */
+        private int maxAnswersPerQuestion = 2000;
+        /** Characters in a student's display name. */
+        private int maxNameLength = 40;
+        /** Distinct student names one lab's quiz may know; a new one beyond answers 409 until the teacher forgets the class. */
+        private int maxNamesPerLab = 2000;
+        /** Questions one lab's summary keeps; older ones are forgotten first. */
+        private int maxQuestionsPerLab = 500;
+
+        public int getAnswersPerClientPerMinute() {
+            return answersPerClientPerMinute;
+        }
+
+        public void setAnswersPerClientPerMinute(int v) {
+            answersPerClientPerMinute = v;
+        }
+
+        public int getMaxAnswersPerQuestion() {
+            return maxAnswersPerQuestion;
+        }
+
+        public void setMaxAnswersPerQuestion(int v) {
+            maxAnswersPerQuestion = v;
+        }
+
+        public int getMaxNameLength() {
+            return maxNameLength;
+        }
+
+        public void setMaxNameLength(int v) {
+            maxNameLength = v;
+        }
+
+        public int getMaxNamesPerLab() {
+            return maxNamesPerLab;
+        }
+
+        public void setMaxNamesPerLab(int v) {
+            maxNamesPerLab = v;
+        }
+
+        public int getMaxQuestionsPerLab() {
+            return maxQuestionsPerLab;
+        }
+
+        public void setMaxQuestionsPerLab(int v) {
+            maxQuestionsPerLab = v;
+        }
+    }
+
+    public Quiz getQuiz() {
+        return quiz;
+    }
 
     public static class Tap {
         /** Whether labs may run in tap mode (needs root with CAP_NET_ADMIN and CAP_SYS_ADMIN, and /dev/net/tun). */

@@ -48,6 +48,15 @@ class PageController {
         return page(lab, exchange, model);
     }
 
+    /** Two labs' diagrams side by side, scrolled together (a scenario and its companion). */
+    @GetMapping("/compare/{a}/{b}")
+    String compare(@PathVariable("a") String a, @PathVariable("b") String b, ServerWebExchange exchange, Model model) {
+        if (!LAB_ID.matcher(a).matches() || !LAB_ID.matcher(b).matches()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such labs");
+        }
+        return page(null, exchange, model);
+    }
+
     private String page(String lab, ServerWebExchange exchange, Model model) {
         Locale locale = exchange.getLocaleContext().getLocale();
         Map<String, Object> s = new LinkedHashMap<>();

@@ -312,7 +312,7 @@ class LabPageE2ETest {
         Locator item = page.locator("[data-scenario=old-duplicate-syn]");
         assertThat(item).containsText("old duplicate SYN");
         shot(page, "10-start-scenarios");
-        item.locator("button").click();
+        item.locator("button[name=start-scenario-old-duplicate-syn]").click();
         page.waitForURL(java.util.regex.Pattern.compile(".*/labs/[A-Za-z0-9_-]+$"));
         // The driver's page: the scenario ran, so its arrows are there and the controls are offered.
         assertThat(page.locator("[data-segment-id]").first()).isVisible();

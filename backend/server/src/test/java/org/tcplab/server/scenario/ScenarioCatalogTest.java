@@ -37,6 +37,7 @@ class ScenarioCatalogTest {
                         "final-ack-lost",
                         "closed-port",
                         "two-way-handshake-old-duplicate",
+                        "four-way-handshake",
                         "lossy-transfer",
                         "zero-window",
                         "ack-storm");
@@ -56,6 +57,22 @@ class ScenarioCatalogTest {
         // The two-way handshake is the old duplicate SYN's companion: why the handshake takes three.
         assertThat(groupOf.apply("two-way-handshake-old-duplicate")).isEqualTo(groupOf.apply("old-duplicate-syn"));
         assertThat(groupOf.apply("blind-reset")).isEqualTo("attacks");
+    }
+
+    @Test
+    void companionsNameEachOtherForTheComparisonView() {
+        java.util.function.Function<String, String> companionOf =
+                n -> catalog.find(n).orElseThrow().companion();
+        assertThat(companionOf.apply("three-way-handshake")).isEqualTo("four-way-handshake");
+        assertThat(companionOf.apply("four-way-handshake")).isEqualTo("three-way-handshake");
+        assertThat(companionOf.apply("two-way-handshake-old-duplicate")).isEqualTo("old-duplicate-syn");
+        assertThat(companionOf.apply("old-duplicate-syn")).isEqualTo("two-way-handshake-old-duplicate");
+        assertThat(catalog.list(Locale.CHINESE).stream()
+                        .filter(s -> s.name().equals("four-way-handshake"))
+                        .findFirst()
+                        .orElseThrow()
+                        .title())
+                .isEqualTo("四次握手：为什么要把 SYN 和 ACK 合并？");
     }
 
     @Test

@@ -213,6 +213,14 @@ public final class FakeLabDriver implements LabWorld {
         public int runScript(LabCommand.RunScript c) {
             throw new TcpUserException("the fake runs no scripts");
         }
+
+        public void setQuiz(LabCommand.SetQuiz c) {
+            throw new TcpUserException("the fake has no quiz");
+        }
+
+        public org.tcplab.engine.quiz.QuizExpected reveal(LabCommand.Reveal c) {
+            throw new TcpUserException("the fake has no quiz");
+        }
     };
 
     private void doListen(HostName host, int port) {
