@@ -25,8 +25,11 @@ class StoreConfig {
         Path dir = Path.of(props.getDataDir()).toAbsolutePath().normalize();
         Files.createDirectories(dir);
         // WRITE_DELAY=0: each commit is written before it returns (durable against kill -9).
+        // async: H2 on an AsynchronousFileChannel, which a thread interrupt does not close. With the
+        // default FileChannel, a request cancelled mid-write (a client that went away interrupts its
+        // boundedElastic worker) closed the channel, and with it the database for every lab.
         return DataSourceBuilder.create()
-                .url("jdbc:h2:file:" + dir.resolve("labs") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE")
+                .url("jdbc:h2:async:" + dir.resolve("labs") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE")
                 .username("sa")
                 .password("")
                 .build();

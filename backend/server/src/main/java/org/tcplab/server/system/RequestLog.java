@@ -57,9 +57,36 @@ public class RequestLog implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, String> mdc = Map.of(REQUEST_ID, request.getId(), CLIENT, clientAddress(request));
         long start = System.nanoTime();
-        return chain.filter(exchange)
+        Mono<Void> handled = chain.filter(exchange)
                 .doFinally(signal -> logAccess(exchange, mdc, start, signal.toString()))
                 .contextWrite(Context.of(Slf4jThreadLocalAccessor.KEY, mdc));
+        return new WithMdcOnSubscribe(handled, mdc);
+    }
+
+    /**
+     * Subscribes with this request's MDC on the subscribing thread: work the handler schedules while
+     * it is subscribed (onto boundedElastic or a lab's executor) captures the thread's MDC at that
+     * moment, which would otherwise be whatever the event loop's previous request left there.
+     */
+    private static final class WithMdcOnSubscribe extends reactor.core.publisher.MonoOperator<Void, Void> {
+        private final Map<String, String> mdc;
+
+        WithMdcOnSubscribe(Mono<Void> source, Map<String, String> mdc) {
+            super(source);
+            this.mdc = mdc;
+        }
+
+        @Override
+        public void subscribe(reactor.core.CoreSubscriber<? super Void> actual) {
+            Map<String, String> before = MDC.getCopyOfContextMap();
+            mdc.forEach(MDC::put);
+            try {
+                source.subscribe(actual);
+            } finally {
+                if (before == null) MDC.clear();
+                else MDC.setContextMap(before);
+            }
+        }
     }
 
     private static void logAccess(ServerWebExchange exchange, Map<String, String> mdc, long start, String signal) {

@@ -116,8 +116,10 @@ class LabRestartTest {
                     .isCreated();
             a.clock().advance(Duration.ofMillis(30));
             a.labs().tickAll();
-            realtimeEvents = a.api().events(realtime, 0); // runs after the tick on the lab's executor
+            // The snapshot is read on the lab's executor, so after the tick's work; the events are read
+            // from the log without waiting for the lab, so only after that.
             realtimeTime = ((Number) a.api().snapshot(realtime).get("time")).doubleValue();
+            realtimeEvents = a.api().events(realtime, 0);
             assertThat(realtimeTime).isEqualTo(30.0);
 
             deleted = a.api().create(Map.of());
