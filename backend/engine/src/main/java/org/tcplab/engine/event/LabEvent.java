@@ -49,8 +49,17 @@ public sealed interface LabEvent {
         }
     }
 
-    record StateChanged(long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause)
+    /**
+     * @param inferred the state was worked out from outside, not reported by a stack: a capture's
+     *     endpoints replayed into our state machine (lab-api.md "Captures")
+     */
+    record StateChanged(
+            long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause, boolean inferred)
             implements LabEvent {
+        public StateChanged(long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause) {
+            this(timeUs, connection, host, from, to, cause, false);
+        }
+
         public String type() {
             return "state";
         }
