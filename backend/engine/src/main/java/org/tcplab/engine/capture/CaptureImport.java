@@ -90,6 +90,7 @@ public final class CaptureImport {
             sb.append(s.count()).append(' ').append(s.detail());
         }
         if (skips.size() > 6) sb.append(", ...");
-        return sb.append("): capture TCP traffic, e.g. tcpdump -i any -w hs.pcap port 80").toString();
+        return sb.append("): capture TCP traffic, e.g. tcpdump -i any -w hs.pcap port 80")
+                .toString();
     }
 }

@@ -3,7 +3,6 @@ package org.tcplab.engine.capture;
 import org.tcplab.engine.wire.Hex;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.TcpCodec;
-import org.tcplab.engine.wire.TcpDatagram;
 import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.engine.wire.WireSegment;
 
@@ -52,7 +51,8 @@ record CapturedTcp(TcpSegment segment, WireSegment view, String problem, Capture
             segment = a.datagram().segment();
             base = TcpCodec.describeEncoded(packet, a.datagram());
             if (h.payloadLength() > 0) {
-                segment = segment.toBuilder().payload(new byte[h.payloadLength()]).build();
+                segment =
+                        segment.toBuilder().payload(new byte[h.payloadLength()]).build();
             }
         } else {
             base = TcpCodec.describe(packet);

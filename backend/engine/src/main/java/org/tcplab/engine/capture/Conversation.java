@@ -31,7 +31,8 @@ public record Conversation(int index, Endpoint client, Endpoint server, List<Cap
     public long durationNanos() {
         return segments.isEmpty()
                 ? 0
-                : segments.get(segments.size() - 1).timeNanos() - segments.get(0).timeNanos();
+                : segments.get(segments.size() - 1).timeNanos()
+                        - segments.get(0).timeNanos();
     }
 
     /**
@@ -46,9 +47,17 @@ public record Conversation(int index, Endpoint client, Endpoint server, List<Cap
             boolean client = fromClient(s);
             if (client && h.pureSyn()) {
                 syn = h;
-            } else if (!client && syn != null && h.syn() && h.hasAck() && h.ack().equals(syn.seq().plus(1))) {
+            } else if (!client
+                    && syn != null
+                    && h.syn()
+                    && h.hasAck()
+                    && h.ack().equals(syn.seq().plus(1))) {
                 synAck = h;
-            } else if (client && synAck != null && !h.syn() && h.hasAck() && h.ack().equals(synAck.seq().plus(1))) {
+            } else if (client
+                    && synAck != null
+                    && !h.syn()
+                    && h.hasAck()
+                    && h.ack().equals(synAck.seq().plus(1))) {
                 return true;
             }
         }

@@ -157,13 +157,15 @@ public final class ConversationReplay {
                 budget);
 
         // Lab time 0: the state each side starts in.
-        say(0, Words.summary(
-                c.index(),
-                c.client().toString(),
-                c.server().toString(),
-                c.segmentCount(),
-                t[n - 1],
-                segs.get(0).ipVersion()));
+        say(
+                0,
+                Words.summary(
+                        c.index(),
+                        c.client().toString(),
+                        c.server().toString(),
+                        c.segmentCount(),
+                        t[n - 1],
+                        segs.get(0).ipVersion()));
         if (a.handshakeAck >= 0 && (dC > 0 || dS > 0)) say(0, Words.capturePoint(dC, dS));
         else if (n > 1) say(0, Words.flatArrows());
         if (c.leftOut() > 0) say(0, Words.leftOut(n, c.segmentCount()));
@@ -221,7 +223,14 @@ public final class ConversationReplay {
             CapturedSegment s = segs.get(i);
             SegmentAnalysis.Facts f = a.facts[i];
             emit(new LabEvent.SegmentSent(
-                    sendUs, CONNECTION, s.number(), from, from.other(), f.retransmission, parsed[i].view(), note(s, i)));
+                    sendUs,
+                    CONNECTION,
+                    s.number(),
+                    from,
+                    from.other(),
+                    f.retransmission,
+                    parsed[i].view(),
+                    note(s, i)));
             if (f.lost) {
                 emit(new LabEvent.SegmentDropped(
                         arriveUs,
@@ -229,8 +238,6 @@ public final class ConversationReplay {
                         s.number(),
                         null,
                         "lost: sent again before the " + Words.side(!fc) + " acknowledged it"));
-            } else if (f.corrupt) {
-                emit(new LabEvent.SegmentDropped(arriveUs, CONNECTION, s.number(), from.other(), "checksum"));
             } else {
                 emit(new LabEvent.SegmentDelivered(arriveUs, CONNECTION, s.number(), from.other()));
                 if (seg != null) (fc ? toServer : toClient).add(i);
@@ -242,7 +249,11 @@ public final class ConversationReplay {
             TcpHeader hi = h[i];
             if (!fc && hi.syn() && hi.hasAck()) serverAnswered = true;
             if (hi.rst()) {
-                if (!fc && !serverAnswered && a.client.isn != null && hi.hasAck() && hi.ack().equals(a.client.isn.plus(1))) {
+                if (!fc
+                        && !serverAnswered
+                        && a.client.isn != null
+                        && hi.hasAck()
+                        && hi.ack().equals(a.client.isn.plus(1))) {
                     sayAt(i, Words.refused(false, serverPort), sendUs);
                 } else {
                     sayAt(i, Words.reset(fc, before == TcpState.CLOSED ? null : before.name()), sendUs);
@@ -288,9 +299,7 @@ public final class ConversationReplay {
         Handshake handshake = a.client.isn == null || midConnection
                 ? null
                 : new Handshake(
-                        a.client.isn.value(),
-                        a.server.isn == null ? -1 : a.server.isn.value(),
-                        a.handshakeAck >= 0);
+                        a.client.isn.value(), a.server.isn == null ? -1 : a.server.isn.value(), a.handshakeAck >= 0);
         return new Result(
                 c,
                 events,

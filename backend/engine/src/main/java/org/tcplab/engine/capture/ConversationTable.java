@@ -80,9 +80,8 @@ final class ConversationTable {
 
         Conversation finish() {
             CapturedSegment first = segments.get(0);
-            Endpoint client = firstSynSender != null
-                    ? firstSynSender
-                    : synAckReceiver != null ? synAckReceiver : first.src();
+            Endpoint client =
+                    firstSynSender != null ? firstSynSender : synAckReceiver != null ? synAckReceiver : first.src();
             Endpoint server = client.equals(first.src()) ? first.dst() : first.src();
             return new Conversation(index, client, server, segments, leftOut);
         }

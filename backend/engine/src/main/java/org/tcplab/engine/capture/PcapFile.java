@@ -88,8 +88,9 @@ final class PcapFile {
             long timeNanos = seconds * 1_000_000_000L
                     + (fraction / unitsPerSecond) * 1_000_000_000L
                     + (fraction % unitsPerSecond) * nanosPerUnit;
-            ByteBuffer data =
-                    f.slice(pos + RECORD_HEADER, (int) included).asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
+            ByteBuffer data = f.slice(pos + RECORD_HEADER, (int) included)
+                    .asReadOnlyBuffer()
+                    .order(ByteOrder.BIG_ENDIAN);
             out.accept(new CapturedPacket(number, timeNanos, linkType, data, Math.max(original, included)));
             pos += RECORD_HEADER + (int) included;
         }

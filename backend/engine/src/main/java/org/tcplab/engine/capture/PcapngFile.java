@@ -58,17 +58,7 @@ final class PcapngFile {
     }
 
     private static final long[] POW10 = {
-        1L,
-        10L,
-        100L,
-        1_000L,
-        10_000L,
-        100_000L,
-        1_000_000L,
-        10_000_000L,
-        100_000_000L,
-        1_000_000_000L,
-        10_000_000_000L
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L, 10_000_000_000L
     };
 
     static void read(ByteBuffer file, Consumer<CapturedPacket> out) {
@@ -141,9 +131,7 @@ final class PcapngFile {
                     long snap = Integer.toUnsignedLong(f.getInt(body + 4));
                     long[] found = {-1, 0};
                     options(f, body + 8, bodyEnd, what, pos, found);
-                    Resolution res = found[0] < 0
-                            ? Resolution.MICROS
-                            : resolution((int) found[0], what, pos);
+                    Resolution res = found[0] < 0 ? Resolution.MICROS : resolution((int) found[0], what, pos);
                     interfaces.add(new Interface(linkType, snap, res, found[1]));
                 }
                 case EPB, OPB -> {
@@ -191,12 +179,14 @@ final class PcapngFile {
     private static ByteBuffer sectionOrder(ByteBuffer be, ByteBuffer file, int pos, int block) {
         if (be.limit() - pos < 12) {
             throw new CaptureFormatException(
-                    "the file ends in block " + block + " (section header, offset " + pos + "): the capture is truncated",
+                    "the file ends in block " + block + " (section header, offset " + pos
+                            + "): the capture is truncated",
                     pos);
         }
         int magic = be.getInt(pos + 8);
         if (magic == BYTE_ORDER_MAGIC) return file.duplicate().order(ByteOrder.BIG_ENDIAN);
-        if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) return file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC))
+            return file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         throw new CaptureFormatException(
                 "block " + block + " (section header, offset " + pos + ") has byte-order magic "
                         + String.format("%08x", magic) + " instead of 1a2b3c4d: not a pcapng file, or a damaged one",
@@ -277,7 +267,8 @@ final class PcapngFile {
                 found[1] = f.getLong(i + 4);
                 if (Math.abs(found[1]) > 1L << 40) {
                     throw new CaptureFormatException(
-                            what + ": if_tsoffset of " + found[1] + " seconds is not a date offset: the file is damaged",
+                            what + ": if_tsoffset of " + found[1]
+                                    + " seconds is not a date offset: the file is damaged",
                             pos);
                 }
             }

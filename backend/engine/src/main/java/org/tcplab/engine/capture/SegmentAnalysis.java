@@ -22,8 +22,6 @@ final class SegmentAnalysis {
         boolean retransmission;
         /** Sent again before the receiver acknowledged it: treated as not delivered. */
         boolean lost;
-        /** A wrong checksum that is no capture-point artefact: the receiver drops it. */
-        boolean corrupt;
     }
 
     /** A narration line at segment {@code index}'s time. */
@@ -37,6 +35,7 @@ final class SegmentAnalysis {
         int lastSynIndex = -1;
         /** The first SYN,ACK after the peer's latest SYN: the one that answered it. */
         int synAnswer = -1;
+
         int mss = -1;
         int wsShift = -1;
         boolean sackPermitted;
@@ -63,7 +62,6 @@ final class SegmentAnalysis {
         SeqNum fin;
         long checksumOk;
         long checksumBad;
-        boolean offload;
 
         Side(boolean client) {
             this.client = client;
@@ -167,8 +165,10 @@ final class SegmentAnalysis {
             }
             if (!lost) continue;
             facts[first].lost = true;
-            String what = f.syn() ? (f.hasAck() ? "SYN,ACK" : "SYN") : f.fin() && f.payloadLength() == 0 ? "FIN" : "segment";
-            String zhWhat = f.syn() ? (f.hasAck() ? "SYN,ACK" : "SYN") : f.fin() && f.payloadLength() == 0 ? "FIN" : "报文段";
+            String what =
+                    f.syn() ? (f.hasAck() ? "SYN,ACK" : "SYN") : f.fin() && f.payloadLength() == 0 ? "FIN" : "segment";
+            String zhWhat =
+                    f.syn() ? (f.hasAck() ? "SYN,ACK" : "SYN") : f.fin() && f.payloadLength() == 0 ? "FIN" : "报文段";
             say(first, Words.lost(client, what, zhWhat));
         }
     }
@@ -187,40 +187,39 @@ final class SegmentAnalysis {
         return out;
     }
 
+    /**
+     * Wrong checksums are narrated, not acted on. On the sending host a capture sees segments before
+     * the network card fills their checksum in (offload), and on loopback Linux leaves most of them
+     * unfilled (it computes some itself, e.g. answers from TIME-WAIT): so a wrong checksum in a
+     * capture is nearly always an artefact. A segment really corrupted on the way is dropped by its
+     * receiver and sent again, which {@link #markLost} sees like any other loss.
+     */
     private void checksums(TcpHeader[] h, boolean[] fromClient, CapturedTcp[] parsed) {
         long truncated = 0;
         int firstTruncated = -1;
+        int firstBad = -1;
         for (int i = 0; i < h.length; i++) {
             Side s = fromClient[i] ? client : server;
             switch (parsed[i].checksum()) {
                 case OK -> s.checksumOk++;
-                case BAD -> s.checksumBad++;
+                case BAD -> {
+                    s.checksumBad++;
+                    if (firstBad < 0) firstBad = i;
+                }
                 case UNVERIFIABLE -> {
                     truncated++;
                     if (firstTruncated < 0) firstTruncated = i;
                 }
             }
         }
-        // A side whose every checkable segment is wrong: the capture saw its segments before the
-        // network card (or loopback, which needs none) filled the checksum in.
-        client.offload = client.checksumBad > 0 && client.checksumOk == 0;
-        server.offload = server.checksumBad > 0 && server.checksumOk == 0;
-        int firstBad = -1;
-        for (int i = 0; i < h.length; i++) {
-            Side s = fromClient[i] ? client : server;
-            if (parsed[i].checksum() == CapturedSegment.Checksum.BAD) {
-                if (firstBad < 0) firstBad = i;
-                if (!s.offload) {
-                    facts[i].corrupt = true;
-                    say(i, Words.checksumBad(s.client));
-                }
-            }
-        }
-        if (client.offload && server.offload) {
-            say(firstBad, Words.checksumBothSides(client.checksumBad + server.checksumBad));
-        } else if (client.offload || server.offload) {
-            Side s = client.offload ? client : server;
-            say(firstBad, Words.checksumOffload(s.client, s.checksumBad));
+        if (client.checksumBad > 0 && server.checksumBad > 0) {
+            say(
+                    firstBad,
+                    Words.checksumBothSides(
+                            client.checksumBad + server.checksumBad, client.checksumOk + server.checksumOk));
+        } else if (client.checksumBad > 0 || server.checksumBad > 0) {
+            Side s = client.checksumBad > 0 ? client : server;
+            say(firstBad, Words.checksumOffload(s.client, s.checksumBad, s.checksumOk));
         }
         if (truncated > 0) say(firstTruncated, Words.snaplen(truncated));
     }
@@ -243,7 +242,8 @@ final class SegmentAnalysis {
                 }
             } else if (h.seq().equals(s.isn)) {
                 s.synCount++;
-                say(i,
+                say(
+                        i,
                         h.hasAck()
                                 ? Words.synAckRetransmitted(s.client, t[i] - t[s.lastSynIndex], s.synCount)
                                 : Words.synRetransmitted(s.client, t[i] - t[s.lastSynIndex], s.synCount));
@@ -300,8 +300,7 @@ final class SegmentAnalysis {
         if (windowScaling()) {
             en.add("window scaling on: the client's window fields count in units of 2^" + client.wsShift
                     + " bytes, the server's in 2^" + server.wsShift + " (RFC 7323)");
-            zh.add("启用窗口扩大：客户端的窗口字段以 2^" + client.wsShift + " 字节为单位，服务器的以 2^" + server.wsShift
-                    + " 字节为单位（RFC 7323）");
+            zh.add("启用窗口扩大：客户端的窗口字段以 2^" + client.wsShift + " 字节为单位，服务器的以 2^" + server.wsShift + " 字节为单位（RFC 7323）");
         } else if (client.wsShift >= 0 || server.wsShift >= 0) {
             en.add("window scaling off: only one side offered it, so window fields mean bytes (at most 65,535)");
             zh.add("未启用窗口扩大：只有一方提供了该选项，窗口字段就是字节数（最多 65,535）");
@@ -342,12 +341,14 @@ final class SegmentAnalysis {
                     if (!acknowledged) resent.add(new int[] {previous, i});
                     if (!h.syn()) {
                         boolean fast = peer.dupAcks >= 3 && peer.lastAck != null && peer.lastAck.equals(start);
-                        say(i, Words.retransmission(
-                                s.client,
-                                start.distanceFrom(s.relBase()),
-                                h.payloadLength(),
-                                t[i] - t[previous],
-                                fast));
+                        say(
+                                i,
+                                Words.retransmission(
+                                        s.client,
+                                        start.distanceFrom(s.relBase()),
+                                        h.payloadLength(),
+                                        t[i] - t[previous],
+                                        fast));
                     }
                 }
             }
@@ -394,7 +395,9 @@ final class SegmentAnalysis {
         } else if (s.lastAck == null || !ack.equals(s.lastAck)) {
             s.dupAcks = 0;
         }
-        if (peer.highEnd != null && ack.greaterThan(peer.highEnd) && ack.distanceFrom(peer.highEnd) <= SideObserver.MAX_GAP) {
+        if (peer.highEnd != null
+                && ack.greaterThan(peer.highEnd)
+                && ack.distanceFrom(peer.highEnd) <= SideObserver.MAX_GAP) {
             say(i, Words.ackedUnseen(s.client, ack.distanceFrom(peer.highEnd)));
             peer.highEnd = ack;
         }

@@ -72,6 +72,7 @@ final class SideObserver implements TcbOwner {
     private SeqNum passiveIss;
     /** One past the last data byte this side is known to have sent (its FIN not counted). */
     private SeqNum sentEnd;
+
     private boolean closeCalled;
     /** The peer's FIN, once its sequence number is known from the capture. */
     private SeqNum peerFin;

@@ -82,8 +82,7 @@ final class Words {
                 "The capture starts mid-connection: no SYN was captured, so both sides are taken to be"
                         + " ESTABLISHED, and relative numbers count from the first byte seen. Window scaling (if"
                         + " any) is unknown: it was agreed in the SYNs.",
-                "抓包从连接中途开始：没有抓到 SYN，因此认为双方都已处于 ESTABLISHED，相对序号从看到的第一个字节算起。"
-                        + "窗口扩大因子（如有）无从得知：它是在 SYN 中协商的。");
+                "抓包从连接中途开始：没有抓到 SYN，因此认为双方都已处于 ESTABLISHED，相对序号从看到的第一个字节算起。" + "窗口扩大因子（如有）无从得知：它是在 SYN 中协商的。");
     }
 
     static Line leftOut(long kept, long total) {
@@ -195,7 +194,8 @@ final class Words {
                 subject(client) + " repeats acknowledgment number " + relAck + " (relative) for the " + ordinal(count)
                         + " time: data after a gap keeps arriving. At three duplicate ACKs the sender should"
                         + " retransmit at once (fast retransmit, RFC 5681 §3.2).",
-                zhSide(client) + "第 " + count + " 次重复确认号 " + relAck + "（相对序号）：缺口之后的数据不断到达。收到三个重复 ACK 时，发送方应立即重传（快速重传，RFC 5681 §3.2）。");
+                zhSide(client) + "第 " + count + " 次重复确认号 " + relAck
+                        + "（相对序号）：缺口之后的数据不断到达。收到三个重复 ACK 时，发送方应立即重传（快速重传，RFC 5681 §3.2）。");
     }
 
     static Line outOfOrder(boolean client, long relSeq) {
@@ -286,37 +286,35 @@ final class Words {
                 "time-wait",
                 subject(client) + " is in TIME_WAIT: it keeps the connection's numbers for 2 x MSL (RFC 9293:"
                         + " 2 x 2 min; Linux: 60 s) so late segments die out and its last ACK can be sent again.",
-                zhSide(client) + "处于 TIME_WAIT：它将连接的编号保留 2 x MSL（RFC 9293：2 x 2 分钟；Linux：60 秒），让迟到的报文段消亡，并在需要时重发最后的 ACK。");
+                zhSide(client)
+                        + "处于 TIME_WAIT：它将连接的编号保留 2 x MSL（RFC 9293：2 x 2 分钟；Linux：60 秒），让迟到的报文段消亡，并在需要时重发最后的 ACK。");
     }
 
     // ---- the capture point and the RFC
 
-    static Line checksumOffload(boolean client, long count) {
+    static Line checksumOffload(boolean client, long bad, long good) {
+        String which = good == 0 ? "All " + n(bad) : n(bad) + " of " + n(bad + good);
+        String zhWhich = good == 0 ? "全部 " + n(bad) : n(bad + good) + " 个中的 " + n(bad);
         return new Line(
                 "checksum-offload",
-                "All " + n(count) + " checksummed segments sent by the " + side(client)
+                which + " checksummed segments sent by the " + side(client)
                         + " have a wrong TCP checksum: the capture was taken on the " + side(client)
                         + " before its network card filled the checksum in (checksum offload). Not an error on the"
-                        + " wire.",
-                zhSide(client) + "发送的全部 " + n(count) + " 个可校验报文段的 TCP 校验和都不对：抓包是在" + zhSide(client)
-                        + "上、网卡填写校验和之前进行的（校验和卸载）。这不是线路上的错误。");
+                        + " wire: the other side's acknowledgments show the segments arrived.",
+                zhSide(client) + "发送的可校验报文段中，" + zhWhich + " 个的 TCP 校验和不对：抓包是在" + zhSide(client)
+                        + "上、网卡填写校验和之前进行的（校验和卸载）。这不是线路上的错误：对方的确认表明这些报文段都到达了。");
     }
 
-    static Line checksumBothSides(long count) {
+    static Line checksumBothSides(long bad, long good) {
+        String which = good == 0 ? "All " + n(bad) : n(bad) + " of " + n(bad + good);
+        String zhWhich = good == 0 ? "全部 " + n(bad) : n(bad + good) + " 个中的 " + n(bad);
         return new Line(
                 "checksum-offload",
-                "All " + n(count) + " checksummed segments have a wrong TCP checksum, from both sides: both ends"
-                        + " are on the capturing machine (loopback) or both offload checksums. Not errors on the"
-                        + " wire.",
-                "全部 " + n(count) + " 个可校验报文段的 TCP 校验和都不对，而且双方都是如此：两端都在抓包的机器上（回环接口），或者都使用了校验和卸载。这不是线路上的错误。");
-    }
-
-    static Line checksumBad(boolean client) {
-        return new Line(
-                "checksum",
-                subject(client) + "'s segment has a wrong TCP checksum while its others are right: corrupted on the"
-                        + " way; the receiver drops it (RFC 9293 §3.1).",
-                zhSide(client) + "的这个报文段 TCP 校验和错误，而它的其他报文段都正确：传输中损坏了；接收方会丢弃它（RFC 9293 §3.1）。");
+                which + " checksummed segments have a wrong TCP checksum, from both sides: both ends are on the"
+                        + " capturing machine (loopback, where Linux leaves most checksums unfilled) or both"
+                        + " offload checksums to their network cards. Not errors on the wire.",
+                "可校验报文段中，" + zhWhich
+                        + " 个的 TCP 校验和不对，而且双方都有：两端都在抓包的机器上（回环接口上 Linux 大多不填写校验和），或者都把校验和交给网卡计算。这不是线路上的错误。");
     }
 
     static Line segmentationOffload(boolean client, int length, int mss) {

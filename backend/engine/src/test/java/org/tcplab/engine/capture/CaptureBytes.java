@@ -28,7 +28,8 @@ final class CaptureBytes {
     record Frame(long timeNanos, byte[] data) {}
 
     static byte[] pcap(boolean little, boolean nanos, int linkType, List<Frame> frames) {
-        ByteBuffer b = ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.data().length).sum())
+        ByteBuffer b = ByteBuffer.allocate(
+                        24 + frames.stream().mapToInt(f -> 16 + f.data().length).sum())
                 .order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4);
         b.putInt(0).putInt(0).putInt(262144).putInt(linkType);
@@ -69,7 +70,8 @@ final class CaptureBytes {
         Pcapng iface(int linkType, int tsresol, long tsoffset) {
             ByteArrayOutputStream opts = new ByteArrayOutputStream();
             if (tsresol >= 0) opts.writeBytes(option(9, new byte[] {(byte) tsresol}));
-            if (tsoffset != 0) opts.writeBytes(option(14, buf(8).putLong(tsoffset).array()));
+            if (tsoffset != 0)
+                opts.writeBytes(option(14, buf(8).putLong(tsoffset).array()));
             if (opts.size() > 0) opts.writeBytes(new byte[4]); // opt_endofopt
             ByteBuffer body = buf(8 + opts.size());
             body.putShort((short) linkType).putShort((short) 0).putInt(0).put(opts.toByteArray());
@@ -85,7 +87,10 @@ final class CaptureBytes {
 
         Pcapng opb(int iface, long units, byte[] data) {
             ByteBuffer body = buf(20 + pad(data.length));
-            body.putShort((short) iface).putShort((short) 0).putInt((int) (units >>> 32)).putInt((int) units);
+            body.putShort((short) iface)
+                    .putShort((short) 0)
+                    .putInt((int) (units >>> 32))
+                    .putInt((int) units);
             body.putInt(data.length).putInt(data.length).put(data);
             return block(2, body.array());
         }
@@ -180,7 +185,11 @@ final class CaptureBytes {
 
     static byte[] sll(byte[] payload, int protocol) {
         ByteBuffer b = ByteBuffer.allocate(16 + payload.length);
-        b.putShort((short) 0).putShort((short) 1).putShort((short) 6).put(new byte[8]).putShort((short) protocol);
+        b.putShort((short) 0)
+                .putShort((short) 1)
+                .putShort((short) 6)
+                .put(new byte[8])
+                .putShort((short) protocol);
         return b.put(payload).array();
     }
 
@@ -193,7 +202,8 @@ final class CaptureBytes {
 
     /** BSD loopback: the family in the capturing machine's byte order (0) or network order (108). */
     static byte[] loopback(byte[] payload, int family, boolean little) {
-        ByteBuffer b = ByteBuffer.allocate(4 + payload.length).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(4 + payload.length).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         return b.putInt(family).put(payload).array();
     }
 

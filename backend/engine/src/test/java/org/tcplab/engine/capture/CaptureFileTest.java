@@ -63,7 +63,8 @@ class CaptureFileTest {
 
         @Test
         void aZeroLengthRecordIsAnEmptyPacketNotAnEndlessLoop() {
-            List<CapturedPacket> p = read(CaptureBytes.pcap(101, List.of(new Frame(T, new byte[0]), new Frame(T, bytes(9)))));
+            List<CapturedPacket> p =
+                    read(CaptureBytes.pcap(101, List.of(new Frame(T, new byte[0]), new Frame(T, bytes(9)))));
             assertThat(p).hasSize(2);
             assertThat(p.get(0).data().remaining()).isZero();
         }
@@ -140,8 +141,10 @@ class CaptureFileTest {
                     .iface(101, 0x80 | 20, 100) // 2^-20 s, +100 s
                     .epb(0, 3L << 20 | (1L << 19), bytes(1)) // 3.5 s
                     .build();
-            byte[] second =
-                    new CaptureBytes.Pcapng(false).iface(228, 3, 0).epb(0, 1500, bytes(2)).build();
+            byte[] second = new CaptureBytes.Pcapng(false)
+                    .iface(228, 3, 0)
+                    .epb(0, 1500, bytes(2))
+                    .build();
             byte[] file = ByteBuffer.allocate(first.length + second.length)
                     .put(first)
                     .put(second)
@@ -170,14 +173,21 @@ class CaptureFileTest {
 
         @Test
         void aBlockClaimingMoreThanTheFileHoldsIsTruncation() {
-            byte[] file = new CaptureBytes.Pcapng(true).iface(1).epb(0, 1, new byte[64]).build();
+            byte[] file = new CaptureBytes.Pcapng(true)
+                    .iface(1)
+                    .epb(0, 1, new byte[64])
+                    .build();
             byte[] cut = java.util.Arrays.copyOf(file, file.length - 10);
-            assertThatThrownBy(() -> read(cut)).hasMessageContaining("claims 96 bytes but only 86 remain: the capture is truncated");
+            assertThatThrownBy(() -> read(cut))
+                    .hasMessageContaining("claims 96 bytes but only 86 remain: the capture is truncated");
         }
 
         @Test
         void aPacketLongerThanItsBlockIsDamage() {
-            byte[] file = new CaptureBytes.Pcapng(true).iface(1).epb(0, 1, new byte[8]).build();
+            byte[] file = new CaptureBytes.Pcapng(true)
+                    .iface(1)
+                    .epb(0, 1, new byte[8])
+                    .build();
             int epb = file.length - 40;
             ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(epb + 8 + 12, 2_000_000_000);
             assertThatThrownBy(() -> read(file))
@@ -198,19 +208,23 @@ class CaptureFileTest {
                     .array();
             byte[] file = new CaptureBytes.Pcapng(true).block(1, body).build();
             assertThatThrownBy(() -> read(file))
-                    .hasMessageContaining("option 2 at offset 44 claims 200 bytes, only 4 remain in the block: garbage options");
+                    .hasMessageContaining(
+                            "option 2 at offset 44 claims 200 bytes, only 4 remain in the block: garbage options");
         }
 
         @Test
         void anImpossibleResolutionIsRefused() {
             byte[] file = new CaptureBytes.Pcapng(true).iface(1, 77, 0).build();
-            assertThatThrownBy(() -> read(file)).hasMessageContaining("if_tsresol 10^-77 is not a timestamp resolution");
+            assertThatThrownBy(() -> read(file))
+                    .hasMessageContaining("if_tsresol 10^-77 is not a timestamp resolution");
         }
 
         @Test
         void aPacketOnAnInterfaceNobodyDescribedIsDamage() {
-            byte[] file = new CaptureBytes.Pcapng(true).iface(1).epb(3, 1, bytes(1)).build();
-            assertThatThrownBy(() -> read(file)).hasMessageContaining("refers to interface 3 but the section describes 1 interface");
+            byte[] file =
+                    new CaptureBytes.Pcapng(true).iface(1).epb(3, 1, bytes(1)).build();
+            assertThatThrownBy(() -> read(file))
+                    .hasMessageContaining("refers to interface 3 but the section describes 1 interface");
         }
 
         @Test

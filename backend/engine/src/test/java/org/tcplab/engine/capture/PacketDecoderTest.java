@@ -67,12 +67,23 @@ class PacketDecoderTest {
                 null));
         c.add(new Case("Linux cooked v1", 113, CaptureBytes.sll(v4, 0x0800), "10.0.0.1:40001", "10.0.0.2:80", null));
         c.add(new Case(
-                "Linux cooked v2", 276, CaptureBytes.sll2(v6, 0x86dd), "[2001:db8::1]:40002", "[2001:db8::2]:443", null));
+                "Linux cooked v2",
+                276,
+                CaptureBytes.sll2(v6, 0x86dd),
+                "[2001:db8::1]:40002",
+                "[2001:db8::2]:443",
+                null));
         c.add(new Case("raw IPv4", 101, v4, "10.0.0.1:40001", "10.0.0.2:80", null));
         c.add(new Case("raw IPv6", 101, v6, "[2001:db8::1]:40002", "[2001:db8::2]:443", null));
         c.add(new Case("IPv4", 228, v4, "10.0.0.1:40001", "10.0.0.2:80", null));
         c.add(new Case("IPv6", 229, v6, "[2001:db8::1]:40002", "[2001:db8::2]:443", null));
-        c.add(new Case("BSD loopback, little-endian AF_INET", 0, CaptureBytes.loopback(v4, 2, true), "10.0.0.1:40001", "10.0.0.2:80", null));
+        c.add(new Case(
+                "BSD loopback, little-endian AF_INET",
+                0,
+                CaptureBytes.loopback(v4, 2, true),
+                "10.0.0.1:40001",
+                "10.0.0.2:80",
+                null));
         c.add(new Case(
                 "BSD loopback, macOS AF_INET6 (30)",
                 0,
@@ -80,7 +91,13 @@ class PacketDecoderTest {
                 "[2001:db8::1]:40002",
                 "[2001:db8::2]:443",
                 null));
-        c.add(new Case("OpenBSD loopback (network order)", 108, CaptureBytes.loopback(v4, 2, false), "10.0.0.1:40001", "10.0.0.2:80", null));
+        c.add(new Case(
+                "OpenBSD loopback (network order)",
+                108,
+                CaptureBytes.loopback(v4, 2, false),
+                "10.0.0.1:40001",
+                "10.0.0.2:80",
+                null));
         c.add(new Case("ARP", 1, CaptureBytes.ethernet(new byte[28], 0x0806), null, null, "not-ip"));
         c.add(new Case("UDP", 101, udp, null, null, "not-tcp"));
         c.add(new Case("IPv4 fragment", 101, fragment, null, null, "fragment"));
@@ -139,7 +156,8 @@ class PacketDecoderTest {
 
     @Test
     void ethernetPaddingIsNotPayload() {
-        byte[] v4 = CaptureBytes.ipv4("10.0.0.1", "10.0.0.2", TcpSegment.builder(1, 2).ack(5).build());
+        byte[] v4 = CaptureBytes.ipv4(
+                "10.0.0.1", "10.0.0.2", TcpSegment.builder(1, 2).ack(5).build());
         byte[] padded = java.util.Arrays.copyOf(CaptureBytes.ethernet(v4, 0x0800), 60);
         CapturedSegment s = ((PacketDecoder.Segment) decode(1, padded)).segment();
         assertThat(s.tcp()).hasSize(20);
@@ -176,7 +194,15 @@ class PacketDecoderTest {
 
         List<CapturedPacket> packets = CaptureFileTest.read(Files.readAllBytes(path));
         List<Map<String, String>> theirs = Tshark.fields(
-                path, "frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.seq_raw");
+                path,
+                "frame.number",
+                "ip.src",
+                "ipv6.src",
+                "ip.dst",
+                "ipv6.dst",
+                "tcp.srcport",
+                "tcp.dstport",
+                "tcp.seq_raw");
         assertThat(theirs).hasSize(cases.size());
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
@@ -190,7 +216,9 @@ class PacketDecoderTest {
                 assertThat(seg.dst().ip()).as(c.name()).isEqualTo(dst);
                 assertThat(Integer.toString(seg.src().port())).as(c.name()).isEqualTo(t.get("tcp.srcport"));
                 assertThat(Integer.toString(seg.dst().port())).as(c.name()).isEqualTo(t.get("tcp.dstport"));
-                assertThat(Long.toString(TcpHeader.of(seg).seq().value())).as(c.name()).isEqualTo(t.get("tcp.seq_raw"));
+                assertThat(Long.toString(TcpHeader.of(seg).seq().value()))
+                        .as(c.name())
+                        .isEqualTo(t.get("tcp.seq_raw"));
             } else {
                 // What we skip, tshark finds no TCP in either (it does parse truncated headers' ports).
                 if (!c.skip().equals("truncated")) {

@@ -63,7 +63,8 @@ class SimulatedCaptureTest {
         EventLog log = new EventLog();
         SimConfig d = SimConfig.defaults(seed);
         LinkConfig link = new LinkConfig(latencyUs, 0, 0, 1500, d.link().queuePackets());
-        Simulation sim = new Simulation(new SimConfig(seed, link, d.client(), d.server(), d.clientIp(), d.serverIp()), log);
+        Simulation sim =
+                new Simulation(new SimConfig(seed, link, d.client(), d.server(), d.clientIp(), d.serverIp()), log);
         if (loss > 0) {
             FaultRule rule = FaultRule.of(lossy, FaultAction.DROP).withProbability(loss);
             sim.addFault(lossOnly == null ? rule : rule.withOnlyFlags(lossOnly));
@@ -135,9 +136,11 @@ class SimulatedCaptureTest {
             if (e instanceof LabEvent.StateChanged s) assertThat(s.inferred()).isTrue();
         }
         String trace = trace(run) + "\ninferred:\n" + inferred(r);
-        assertThat(path(r.events(), HostName.CLIENT)).as("client, captured at " + at + "\n" + trace)
+        assertThat(path(r.events(), HostName.CLIENT))
+                .as("client, captured at " + at + "\n" + trace)
                 .isEqualTo(simulated(run, HostName.CLIENT));
-        assertThat(path(r.events(), HostName.SERVER)).as("server, captured at " + at + "\n" + trace)
+        assertThat(path(r.events(), HostName.SERVER))
+                .as("server, captured at " + at + "\n" + trace)
                 .isEqualTo(simulated(run, HostName.SERVER));
     }
 
@@ -212,7 +215,8 @@ class SimulatedCaptureTest {
                 close,
                 0.2,
                 Direction.BOTH,
-                org.tcplab.engine.wire.TcpFlags.of(org.tcplab.engine.wire.TcpFlag.ACK, org.tcplab.engine.wire.TcpFlag.PSH));
+                org.tcplab.engine.wire.TcpFlags.of(
+                        org.tcplab.engine.wire.TcpFlag.ACK, org.tcplab.engine.wire.TcpFlag.PSH));
         assertSameStates(run, at);
     }
 
@@ -227,7 +231,8 @@ class SimulatedCaptureTest {
             @ForAll HostName at) {
         Run run = simulate(seed, latencyUs, clientBytes, serverBytes, close, 0.1);
         ConversationReplay.Result r = capture(run, at);
-        assertThat(r.work()).isLessThanOrEqualTo(4L * r.conversation().segments().size() + 10_000);
+        assertThat(r.work())
+                .isLessThanOrEqualTo(4L * r.conversation().segments().size() + 10_000);
         assertThat(r.events()).isNotEmpty();
     }
 
@@ -253,7 +258,8 @@ class SimulatedCaptureTest {
                         s.segment().ack(),
                         s.segment().payloadLength()));
             } else if (e.event() instanceof LabEvent.StateChanged s) {
-                sb.append(String.format("  %10.3f %s -> %s%n", s.timeUs() / 1000.0, s.host().id(), s.to()));
+                sb.append(String.format(
+                        "  %10.3f %s -> %s%n", s.timeUs() / 1000.0, s.host().id(), s.to()));
             } else if (e.event() instanceof LabEvent.SegmentDropped d) {
                 sb.append(String.format("  %10.3f dropped #%d %s%n", d.timeUs() / 1000.0, d.segmentId(), d.reason()));
             }
@@ -275,7 +281,9 @@ class SimulatedCaptureTest {
                         s.segment().payloadLength(),
                         s.retransmission() ? " RETX" : ""));
             } else if (e instanceof LabEvent.StateChanged s) {
-                sb.append(String.format("  %10.3f %s -> %s (%s)%n", s.timeUs() / 1000.0, s.host().id(), s.to(), s.cause()));
+                sb.append(String.format(
+                        "  %10.3f %s -> %s (%s)%n",
+                        s.timeUs() / 1000.0, s.host().id(), s.to(), s.cause()));
             } else if (e instanceof LabEvent.SegmentDropped d) {
                 sb.append(String.format("  %10.3f dropped #%d %s%n", d.timeUs() / 1000.0, d.segmentId(), d.reason()));
             } else if (e instanceof LabEvent.Narration n) {

@@ -22,13 +22,24 @@ final class Tshark {
     }
 
     static List<Map<String, String>> fields(Path file, String... fields) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(TSHARK.toString(), "-n", "-r", file.toString(), "-T", "fields",
-                "-E", "separator=\t", "-E", "occurrence=f"));
+        List<String> cmd = new ArrayList<>(List.of(
+                TSHARK.toString(),
+                "-n",
+                "-r",
+                file.toString(),
+                "-T",
+                "fields",
+                "-E",
+                "separator=\t",
+                "-E",
+                "occurrence=f"));
         for (String f : fields) {
             cmd.add("-e");
             cmd.add(f);
         }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
