@@ -330,7 +330,11 @@ public final class ConversationReplay {
             int j = pending.peekFirst();
             TcpHeader hj = h[j];
             boolean deliver;
-            if (hj.segLen() > 0 && own.hasAck() && !own.syn()) {
+            if (own.pureSyn() && hj.pureSyn()) {
+                // Both opened: had its SYN come in first, this side would have answered it (SYN,ACK or RST)
+                // rather than send a SYN of its own. Simultaneous open (RFC 9293 figure 7).
+                deliver = false;
+            } else if (hj.segLen() > 0 && own.hasAck() && !own.syn()) {
                 if (own.ack().greaterThan(hj.seq())) {
                     deliver = true; // its acknowledgment number covers j: j had arrived
                 } else if (own.ack().equals(hj.seq())) {

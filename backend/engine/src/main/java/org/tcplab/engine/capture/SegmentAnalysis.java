@@ -240,6 +240,11 @@ final class SegmentAnalysis {
                     if (peer.isn == null) peer.isn = h.ack().minus(1);
                     say(i, Words.synAck(s.client, h.seq().value(), h.ack().value(), peer.isn.value(), offered(s)));
                 }
+            } else if (h.seq().equals(s.isn) && s.lastSynIndex >= 0 && all[s.lastSynIndex].hasAck() != h.hasAck()) {
+                s.lastSynIndex = i; // simultaneous open: this side's SYN,ACK after its SYN
+                if (h.hasAck() && peer.isn != null) {
+                    say(i, Words.synAck(s.client, h.seq().value(), h.ack().value(), peer.isn.value(), offered(s)));
+                }
             } else if (h.seq().equals(s.isn)) {
                 s.synCount++;
                 say(
@@ -327,6 +332,13 @@ final class SegmentAnalysis {
         if (h.fin() && s.fin == null) s.fin = h.seq().plus(h.payloadLength() + (h.syn() ? 1 : 0));
         if (s.highEnd == null) {
             s.highEnd = end;
+            s.lastByStart.put(start.raw(), i);
+            return;
+        }
+        Integer before = s.lastByStart.get(start.raw());
+        if (h.syn() && before != null && this.h[before].hasAck() != h.hasAck()) {
+            // Simultaneous open (RFC 9293 figure 7): the SYN,ACK repeats the side's SYN number, answering the peer's
+            // SYN.
             s.lastByStart.put(start.raw(), i);
             return;
         }
