@@ -73,6 +73,9 @@ public final class CaptureFile {
         if (b0 == 'P' && b1 == 'K') return " (a ZIP archive: unpack it first)";
         if (b0 == 0xfd && b1 == '7') return " (an xz file: unpack it first)";
         if (b0 == '%' && b1 == 'P') return " (a PDF document)";
+        if (b0 == '-' && b1 == '-') {
+            return " (a multipart form: send the file itself as the body, e.g. curl --data-binary @hs.pcap)";
+        }
         if (b0 == '<' || b0 == '{' || b0 == '[') return " (a text document, not a binary capture)";
         if (b0 == 0x4d && b1 == 0x3c)
             return " (a Microsoft Network Monitor capture: re-save it as pcapng in Wireshark)";

@@ -123,16 +123,9 @@ public final class ConversationReplay {
         boolean midConnection = !h[0].syn();
         SegmentAnalysis a = new SegmentAnalysis(h, fromClient, t, parsed, midConnection);
 
-        long dC = 0;
-        long dS = 0;
-        if (a.handshakeAck >= 0) {
-            long toServer = t[a.handshakeSynAck] - t[a.handshakeSyn];
-            long toClient = t[a.handshakeAck] - t[a.handshakeLastSynAck];
-            if (toServer >= 0 && toClient >= 0) {
-                dS = toServer / 2;
-                dC = toClient / 2;
-            }
-        }
+        long[] delays = delays();
+        long dC = delays[0];
+        long dS = delays[1];
         long shift = Math.max(dC, dS);
         a.markLost(dC, dS);
 
@@ -166,7 +159,7 @@ public final class ConversationReplay {
                         c.segmentCount(),
                         t[n - 1],
                         segs.get(0).ipVersion()));
-        if (a.handshakeAck >= 0 && (dC > 0 || dS > 0)) say(0, Words.capturePoint(dC, dS));
+        if (delays[2] > 0) say(0, Words.capturePoint(dC, dS));
         else if (n > 1) say(0, Words.flatArrows());
         if (c.leftOut() > 0) say(0, Words.leftOut(n, c.segmentCount()));
         if (midConnection) {
@@ -189,7 +182,6 @@ public final class ConversationReplay {
         ArrayDeque<Integer> toServer = new ArrayDeque<>();
         long[] arrival = new long[n];
         long[] clock = new long[2];
-        long tolerance = Math.max(4 * (dC + dS), 5_000);
         int saidNext = 0;
         List<SegmentAnalysis.Said> said = a.said;
         said.sort(Comparator.comparingInt(SegmentAnalysis.Said::index));
@@ -211,9 +203,9 @@ public final class ConversationReplay {
             arrival[i] = arriveUs;
             ArrayDeque<Integer> pendingX = fc ? toClient : toServer;
             int xi = fc ? 0 : 1;
-            clock[xi] = Math.max(clock[xi], sendUs);
-            x.sentBefore(clock[xi], h[i]);
-            deliverBefore(x, pendingX, i, sendUs, arrival, clock, xi, tolerance);
+            // Sent before this segment, unseen: its own time is unknown, the send time is the latest it can be.
+            x.sentBefore(Math.max(clock[xi], sendUs), h[i]);
+            deliverBefore(x, pendingX, i, sendUs, arrival, clock, xi);
             clock[xi] = Math.max(clock[xi], sendUs);
             resolveFinding(from, h[i]);
             TcpState before = x.state();
@@ -315,17 +307,50 @@ public final class ConversationReplay {
                 budget.spent(budgetStart));
     }
 
+    /**
+     * How far the capture point is from each side, in microseconds: half the quickest answer the
+     * capture shows from that side. An answer is a side's first segment acknowledging everything of
+     * the other side's latest segment (a SYN,ACK to a SYN, an ACK to a FIN or data): the time between
+     * the two is a round trip from the capture point to that side and back, plus the time the side
+     * took to answer; the quickest answer has the least of the latter (no delayed ACK, no slow
+     * application). Returns {client, server, answers}; with no answer at all both are 0: flat arrows.
+     */
+    private long[] delays() {
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        int[] waiting = {-1, -1}; // per side: the other side's latest segment with sequence space, unanswered
+        long answers = 0;
+        for (int i = 0; i < n; i++) {
+            int side = fromClient[i] ? 0 : 1;
+            int j = waiting[side];
+            if (j >= 0 && h[i].hasAck() && h[i].ack().greaterOrEqual(h[j].end())) {
+                best[side] = Math.min(best[side], t[i] - t[j]);
+                waiting[side] = -1;
+                answers++;
+            }
+            if (h[i].segLen() > 0 && !h[i].rst()) waiting[1 - side] = i;
+        }
+        long client = best[0] == Long.MAX_VALUE ? 0 : best[0] / 2;
+        long server = best[1] == Long.MAX_VALUE ? 0 : best[1] / 2;
+        return new long[] {client, server, answers};
+    }
+
     /** Hands this side the other side's segments it must have had before sending segment {@code i}. */
     private void deliverBefore(
-            SideObserver x,
-            ArrayDeque<Integer> pending,
-            int i,
-            long sendUs,
-            long[] arrival,
-            long[] clock,
-            int xi,
-            long tolerance) {
+            SideObserver x, ArrayDeque<Integer> pending, int i, long sendUs, long[] arrival, long[] clock, int xi) {
         TcpHeader own = h[i];
+        // Its acknowledgment number covers a pending segment: that one had arrived, and so had every
+        // segment sent before it on the same path, whatever the estimated times say.
+        int proven = -1;
+        if (own.hasAck() && !own.syn()) {
+            for (int j : pending) {
+                if (h[j].segLen() > 0 && own.ack().greaterThan(h[j].seq())) proven = j;
+            }
+        }
+        while (proven >= 0 && !pending.isEmpty() && pending.peekFirst() <= proven) {
+            int j = pending.pollFirst();
+            clock[xi] = Math.max(clock[xi], arrival[j]);
+            x.peer(clock[xi], h[j], parsed[j].segment());
+        }
         while (!pending.isEmpty()) {
             int j = pending.peekFirst();
             TcpHeader hj = h[j];
@@ -338,8 +363,10 @@ public final class ConversationReplay {
                 if (own.ack().greaterThan(hj.seq())) {
                     deliver = true; // its acknowledgment number covers j: j had arrived
                 } else if (own.ack().equals(hj.seq())) {
-                    // j was next in order and is not acknowledged: not arrived yet (crossing), unless long due.
-                    deliver = arrival[j] + tolerance <= sendUs;
+                    // j was next in order and is not acknowledged: it had not arrived (the segments crossed),
+                    // or it was dropped on arrival; either way this side had not taken it in. Times do not
+                    // overrule that: a delay between a stack and the capture point (a queue) bends them.
+                    deliver = false;
                 } else {
                     deliver = arrival[j] <= sendUs; // beyond a gap: out of order either way
                 }

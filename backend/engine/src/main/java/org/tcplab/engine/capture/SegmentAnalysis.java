@@ -33,8 +33,6 @@ final class SegmentAnalysis {
         SeqNum isn;
         int synCount;
         int lastSynIndex = -1;
-        /** The first SYN,ACK after the peer's latest SYN: the one that answered it. */
-        int synAnswer = -1;
 
         int mss = -1;
         int wsShift = -1;
@@ -78,14 +76,8 @@ final class SegmentAnalysis {
     final List<Said> said = new ArrayList<>();
     final Side client = new Side(true);
     final Side server = new Side(false);
-    /** Index of the client's ACK that completed the handshake, or -1; then the SYN and SYN,ACK it followed. */
+    /** Index of the client's ACK that completed the handshake, or -1. */
     int handshakeAck = -1;
-
-    int handshakeSyn = -1;
-    /** The SYN,ACK that answered the SYN, and the last one before the ACK (they differ after a retransmission). */
-    int handshakeSynAck = -1;
-
-    int handshakeLastSynAck = -1;
 
     private final Map<String, Long> perStep = new LinkedHashMap<>();
     /** Segments sent again before the receiver acknowledged them: {first copy, retransmission}. */
@@ -226,7 +218,6 @@ final class SegmentAnalysis {
 
     private void handshake(int i, TcpHeader[] all, Side s, Side peer, TcpSegment seg, long[] t) {
         TcpHeader h = all[i];
-        if (h.syn() && h.hasAck() && peer.lastSynIndex >= 0 && s.synAnswer < peer.lastSynIndex) s.synAnswer = i;
         if (h.syn()) {
             if (s.isn == null || (s.synCount == 0 && !h.seq().equals(s.isn))) {
                 s.isn = h.seq();
@@ -264,9 +255,6 @@ final class SegmentAnalysis {
                 && client.lastSynIndex >= 0
                 && h.ack().equals(peer.isn.plus(1))) {
             handshakeAck = i;
-            handshakeSyn = client.lastSynIndex;
-            handshakeSynAck = peer.synAnswer >= 0 ? peer.synAnswer : peer.lastSynIndex;
-            handshakeLastSynAck = peer.lastSynIndex;
             // At the capture point a round trip is the client's last SYN to its ACK of the SYN,ACK.
             say(i, Words.handshakeDone(t[i] - t[client.lastSynIndex]));
             say(i, negotiation());

@@ -60,20 +60,21 @@ final class Words {
     static Line capturePoint(long clientUs, long serverUs) {
         return new Line(
                 "capture-point",
-                "From the handshake, the capture point is about " + ms(clientUs) + " from the client and "
+                "From the quickest answers each side gives, the capture point is about " + ms(clientUs)
+                        + " from the client and "
                         + ms(serverUs)
                         + " from the server: arrows leave their sender that much before the capture saw them"
                         + " and reach the receiver that much after.",
-                "根据握手推算，抓包点距客户端约 " + zhMs(clientUs) + "，距服务器约 " + zhMs(serverUs)
+                "根据双方最快的应答推算，抓包点距客户端约 " + zhMs(clientUs) + "，距服务器约 " + zhMs(serverUs)
                         + "：箭头从发送方出发的时间比抓包看到的早这么多，到达接收方的时间晚这么多。");
     }
 
     static Line flatArrows() {
         return new Line(
                 "capture-point",
-                "The capture holds no handshake to measure the delays with: arrows are drawn at the times the"
+                "The capture holds no answer to measure the delays with: arrows are drawn at the times the"
                         + " capture saw them, flat.",
-                "抓包中没有可用来测量时延的握手：箭头按抓包看到的时间画成水平的。");
+                "抓包中没有可用来测量时延的应答：箭头按抓包看到的时间画成水平的。");
     }
 
     static Line midConnection(boolean client) {

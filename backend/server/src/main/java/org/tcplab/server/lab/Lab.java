@@ -188,6 +188,7 @@ public final class Lab {
                 throw LabProblem.conflict(
                         "lab " + id + " reached its event limit (" + maxEvents + ") and is stopped; create a new lab");
             }
+            refuseIfReadOnly();
             T result = action.apply(driver);
             if (clock == ClockMode.INSTANT && !paused) {
                 runToIdle();
@@ -195,6 +196,14 @@ public final class Lab {
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void refuseIfReadOnly() {
+        if (driver != null && driver.readOnly()) {
+            throw LabProblem.conflict(
+                    "lab " + id + " shows a " + mode()
+                            + " and is read-only: nothing in it can change (delete it with its token, or start a lab of your own)");
         }
     }
 
@@ -238,6 +247,7 @@ public final class Lab {
         lock.lock();
         try {
             touch();
+            refuseIfReadOnly();
             if (driver != null && driver.realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {

@@ -108,4 +108,19 @@ public interface LabDriver {
     default Object tapInfo() {
         return null;
     }
+
+    /** A lab nothing may change (a capture's conversation): every change answers 409. */
+    default boolean readOnly() {
+        return false;
+    }
+
+    /** The host's address as the snapshot shows it (a capture's may be IPv6). */
+    default String hostIp(HostName host) {
+        return address(host).toString();
+    }
+
+    /** The capture details for the snapshot ({@code capture}), null for labs not made from a capture. */
+    default Object captureInfo() {
+        return null;
+    }
 }

@@ -200,7 +200,7 @@ public final class LabMapping {
         for (HostName h : HostName.values()) {
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("name", h.id());
-            hm.put("ip", d.address(h).toString());
+            hm.put("ip", d.hostIp(h));
             hm.put("listeners", d.listeners(h));
             hosts.add(hm);
         }
@@ -215,6 +215,7 @@ public final class LabMapping {
         m.put("limits", limits(props));
         m.put("scenario", lab.scenario() == null ? null : scenarioView(lab, v));
         m.put("tap", d.tapInfo());
+        m.put("capture", d.captureInfo());
         return m;
     }
 
@@ -241,6 +242,9 @@ public final class LabMapping {
         m.put("viewerBuffer", p.getViewerBuffer());
         m.put("maxInboundFrameBytes", p.getMaxInboundFrameBytes());
         m.put("maxInboundFramesPerSecond", p.getMaxInboundFramesPerSecond());
+        m.put("maxCaptureBytes", p.getMaxCaptureBytes());
+        m.put("maxCaptureConversations", p.getMaxCaptureConversations());
+        m.put("maxCaptureSegments", p.getMaxCaptureSegments());
         return m;
     }
 

@@ -68,11 +68,7 @@ public class LabService {
             throw LabProblem.unavailable("the server runs its maximum of " + props.getMaxLabs()
                     + " labs (tcplab.max-labs); try again later or delete a lab you no longer need");
         }
-        RateWindow window = creations.computeIfAbsent(clientAddress, a -> new RateWindow());
-        if (!window.tryAcquire(System.currentTimeMillis(), props.getLabsPerClientPerMinute())) {
-            throw LabProblem.tooMany("at most " + props.getLabsPerClientPerMinute()
-                    + " labs per minute from one address (tcplab.labs-per-client-per-minute)");
-        }
+        admit(clientAddress);
         String id = randomId(16);
         String token = randomId(24);
         LabStream stream = new LabStream(json, metrics::event);
@@ -90,6 +86,52 @@ public class LabService {
         labs.put(id, lab);
         metrics.labCreated();
         return lab;
+    }
+
+    /**
+     * Counts one creation against the client's per-minute budget (429 past it): for uploads, which
+     * are rate-limited before their body is read.
+     */
+    public void admit(String clientAddress) {
+        RateWindow window = creations.computeIfAbsent(clientAddress, a -> new RateWindow());
+        if (!window.tryAcquire(System.currentTimeMillis(), props.getLabsPerClientPerMinute())) {
+            throw LabProblem.tooMany("at most " + props.getLabsPerClientPerMinute()
+                    + " labs or uploads per minute from one address (tcplab.labs-per-client-per-minute)");
+        }
+    }
+
+    /**
+     * Creates labs whose drivers are made elsewhere (a capture's conversations), all or none, sharing
+     * one token; each driver gets its lab's event sink. 503 if the server has no room for all of them.
+     */
+    public synchronized List<Lab> createAll(
+            LabSettings settings,
+            List<java.util.function.Function<org.tcplab.engine.event.EventSink, LabDriver>> drivers) {
+        int room = props.getMaxLabs() - labs.size();
+        if (drivers.size() > room) {
+            throw LabProblem.unavailable("this needs " + drivers.size() + " labs and the server has room for " + room
+                    + " more (tcplab.max-labs " + props.getMaxLabs() + "); try again later");
+        }
+        String token = randomId(24);
+        List<Lab> created = new ArrayList<>(drivers.size());
+        for (var make : drivers) {
+            LabStream stream = new LabStream(json, metrics::event);
+            Lab lab = new Lab(
+                    randomId(16),
+                    token,
+                    settings,
+                    ClockMode.INSTANT,
+                    1.0,
+                    props.getMaxEventsPerLab(),
+                    props.getInstantMaxSteps(),
+                    wallNanos,
+                    stream);
+            lab.attach(make.apply(lab.sink()));
+            labs.put(lab.id(), lab);
+            metrics.labCreated();
+            created.add(lab);
+        }
+        return created;
     }
 
     private LabDriverFactory factoryFor(String mode) {

@@ -38,15 +38,20 @@ class RequestGuardFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         long length = request.getHeaders().getContentLength();
-        if (length > props.getMaxRequestBytes()) {
+        String path = request.getPath().value();
+        // A capture upload is a file, not a JSON request: it has its own, larger limit.
+        boolean capture = path.equals("/api/captures");
+        long limit = capture ? props.getMaxCaptureBytes() : props.getMaxRequestBytes();
+        if (length > limit) {
             return refuse(
                     exchange,
                     HttpStatus.CONTENT_TOO_LARGE,
                     "Content too large",
-                    "request body of " + length + " bytes exceeds " + props.getMaxRequestBytes()
-                            + " (tcplab.max-request-bytes)");
+                    (capture ? "capture file of " : "request body of ") + length + " bytes exceeds " + limit
+                            + (capture
+                                    ? " (tcplab.max-capture-bytes): capture less, e.g. tcpdump -i any -w hs.pcap port 80"
+                                    : " (tcplab.max-request-bytes)"));
         }
-        String path = request.getPath().value();
         if (path.startsWith("/api/labs/") && path.endsWith("/events/stream")) {
             String origin = request.getHeaders().getOrigin();
             if (origin != null && !allowed(origin, request.getURI(), props.getAllowedOrigins())) {
