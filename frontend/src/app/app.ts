@@ -15,6 +15,9 @@ import { toMermaid } from "../features/mermaid";
 import { button, input, label, relabelAll, select, text, useI18n } from "../features/forms";
 import { I18n, pickLocale, type Locale } from "../i18n";
 import { labToken, readSettings, rememberToken, type Settings } from "./settings";
+import { CaptureApi } from "../api/captures";
+import { capturePanels } from "../features/capture-upload";
+import { CaptureInfoPanel } from "../features/capture-info";
 
 const LOCALE_KEY = "tcplab.locale";
 
@@ -123,6 +126,13 @@ class Shell {
   }
 }
 
+/** A verdict's title the page itself knows (e.g. a capture's handshake check), if any. */
+function localTitle(i18n: I18n, name: string): string | undefined {
+  const key = `verdict.title.${name}`;
+  const title = i18n.t(key);
+  return title === key ? undefined : title;
+}
+
 class StartPage {
   constructor(shell: Shell, settings: Settings, api: LabApi) {
     const sim = input({ type: "radio", name: "mode", value: "sim", checked: "checked" });
@@ -206,6 +216,13 @@ class StartPage {
         ),
       ),
       h("section", { class: "panel scenarios" }, text("start.scenarios", "h2"), scenarioList),
+      ...capturePanels({
+        api: new CaptureApi(settings.apiBase, () => shell.i18n.locale),
+        i18n: shell.i18n,
+        run: (w) => shell.run(w),
+        onLocale: (l) => shell.onLocale(l),
+        storage: localStorage,
+      }),
       h(
         "section",
         { class: "panel open" },
@@ -232,6 +249,7 @@ class LabPage {
   private readonly playback: Playback;
   private readonly controls: Controls | null = null;
   private readonly narration = h("section", { class: "panel narration" });
+  private readonly captureInfo: CaptureInfoPanel;
   private readonly verdict = h("section", { class: "panel verdict", hidden: true });
   private readonly playBar = h("div", { class: "playback" });
   private readonly scrub = input({ type: "range", min: 0, max: 0, value: 0, name: "scrub" });
@@ -281,6 +299,13 @@ class LabPage {
       () => this.queueRender(true),
     );
     if (token) this.controls = new Controls({ api, lab, token, run: (w) => shell.run(w) });
+    this.captureInfo = new CaptureInfoPanel(
+      i18n,
+      new CaptureApi(settings.apiBase, () => i18n.locale),
+      lab,
+      (w) => shell.run(w),
+      localStorage,
+    );
     void this.loadScenarios();
     for (const el of [this.relative, this.compress, this.zoom])
       el.addEventListener("input", () => this.queueRender(true));
@@ -292,6 +317,7 @@ class LabPage {
       h(
         "aside",
         { class: "right" },
+        this.captureInfo.root,
         this.narration,
         this.verdict,
         this.inspector.root,
@@ -305,6 +331,7 @@ class LabPage {
       void this.refreshSnapshot();
       this.diagram.relabel();
       this.inspector.render();
+      this.captureInfo.render();
       this.table.relabel();
       this.renderNow();
       void this.loadScenarios();
@@ -364,6 +391,7 @@ class LabPage {
       };
       this.diagram.setHosts({ client: label("client"), server: label("server") });
       this.controls?.setSnapshot(s, (k) => this.i18n.t(k));
+      this.captureInfo.show(s.capture);
       this.renderVerdict();
     } catch (e) {
       this.shell.error((e as Error).message);
@@ -503,7 +531,7 @@ class LabPage {
       h(
         "h2",
         {},
-        `${t("panel.verdict")}: ${this.scenarioTitles.get(s.name) ?? (s.title || s.name)}`,
+        `${t("panel.verdict")}: ${this.scenarioTitles.get(s.name) ?? localTitle(this.i18n, s.name) ?? (s.title || s.name)}`,
       ),
       h(
         "p",

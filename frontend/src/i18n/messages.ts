@@ -1,6 +1,8 @@
 // UI text in English and Simplified Chinese. Keys are grouped by where they appear.
 // {name} placeholders are filled by t().
 
+import { captureEn, captureZh } from "./capture-messages";
+
 export const en = {
   "app.title": "TCP Lab",
   "app.subtitle": "a live sequence diagram of a TCP conversation",
@@ -183,6 +185,7 @@ export const en = {
   "explain.badChecksum":
     "Corrupted on the way: {to} received it, found a bad checksum and silently discarded it.",
   "explain.rejected": "{to} received it and discarded it ({reason}).",
+  ...captureEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -360,4 +363,5 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.lost": "在链路上丢失（{reason}）：{to} 永远收不到它。",
   "explain.badChecksum": "传输中被损坏：{to} 收到后发现校验和错误，悄悄丢弃了它。",
   "explain.rejected": "{to} 收到后丢弃了它（{reason}）。",
+  ...captureZh,
 };

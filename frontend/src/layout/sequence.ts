@@ -65,6 +65,8 @@ export interface StateBox extends Span {
   linux: string;
   cause: string;
   connection?: string;
+  /** Inferred from a capture: drawn dashed, said so on hover. */
+  inferred?: boolean;
   x: number;
   badgeX: number;
   badgeW: number;
@@ -259,6 +261,7 @@ export function layoutDiagram(m: DiagramModel, opt: LayoutOptions): Layout {
       linux: linuxStateName(s.state),
       cause: s.cause,
       connection: s.connection,
+      ...(s.inferred ? { inferred: true } : {}),
       x,
       badgeX: s.host === "client" ? x - 10 - badgeW : x + 10,
       badgeW,

@@ -44,6 +44,8 @@ export interface StateInterval {
   end?: number;
   endEventId?: number;
   eventId: number;
+  /** Inferred from a capture rather than reported by a stack. */
+  inferred?: boolean;
 }
 
 export interface TimerBracket {
@@ -161,6 +163,7 @@ export class DiagramBuilder {
           cause: e.cause,
           start: e.time,
           eventId: e.id,
+          ...(e.inferred ? { inferred: true } : {}),
         };
         m.states.push(iv);
         this.openState.set(key, iv);

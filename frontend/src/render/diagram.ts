@@ -392,12 +392,17 @@ function stateEl(s: StateBox): SVGGElement {
   return svg(
     "g",
     {
-      class: `state st-${s.state}`,
+      class: `state st-${s.state}${s.inferred ? " inferred" : ""}`,
       "data-host": s.host,
       "data-state": s.state,
       "data-linux-state": s.linux,
+      "data-inferred": s.inferred ? "true" : undefined,
     },
-    svg("title", {}, `${s.state} (Linux: ${s.linux})${s.cause ? ` — ${s.cause}` : ""}`),
+    svg(
+      "title",
+      {},
+      `${s.state} (Linux: ${s.linux})${s.inferred ? " · inferred / 推断" : ""}${s.cause ? ` — ${s.cause}` : ""}`,
+    ),
     svg("rect", {
       class: "band",
       x: s.x - 4,
@@ -494,7 +499,7 @@ text{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#1b1f24}
 .cross line{stroke:#c0262d;stroke-width:3}
 .reject line{stroke:#c0262d;stroke-width:3}.reject text,.drop-note{fill:#c0262d;font-size:11px}
 .label{paint-order:stroke;stroke:#fff;stroke-width:4px}
-.state .band{fill:#cfe3cf}.state .badge{fill:#fff;stroke:#4b7d4b}
+.state .band{fill:#cfe3cf}.state .badge{fill:#fff;stroke:#4b7d4b}.state.inferred .badge{stroke-dasharray:3 2}
 .st-SYN_SENT .band,.st-SYN_RECEIVED .band{fill:#f6e3b4}.st-SYN_SENT .badge,.st-SYN_RECEIVED .badge{stroke:#a66300}
 .st-LISTEN .band{fill:#dde6f3}.st-CLOSED .band{fill:#e4e4e4}
 .st-FIN_WAIT_1 .band,.st-FIN_WAIT_2 .band,.st-CLOSE_WAIT .band,.st-CLOSING .band,.st-LAST_ACK .band,.st-TIME_WAIT .band{fill:#ecd9ef}
