@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tcplab.engine.capture.CaptureFile;
+import org.tcplab.engine.capture.CapturedSegment;
 import org.tcplab.engine.capture.Conversation;
 import org.tcplab.engine.capture.ConversationReplay;
 import org.tcplab.engine.event.EventSink;
@@ -30,80 +31,33 @@ final class CaptureLabDriver implements LabDriver {
 
     private static final String READ_ONLY = "a capture lab is read-only: it shows what was captured";
 
-    private final ConversationReplay.Result replay;
-    private final CaptureFile.Format format;
-    private final String source;
+    /** What the snapshot shows; the captured bytes themselves live on only in the logged events. */
+    private final Map<String, Object> info;
+
+    private final CapturedSegment.Endpoint client;
+    private final CapturedSegment.Endpoint server;
+    private final List<ConnectionSnapshot> clientConnections;
+    private final List<ConnectionSnapshot> serverConnections;
+    private final boolean serverListened;
+    private final long endUs;
+    private final long delayUs;
     private volatile List<Map<String, Object>> siblings = List.of();
 
     CaptureLabDriver(ConversationReplay.Result replay, CaptureFile.Format format, String source, EventSink events) {
-        this.replay = replay;
-        this.format = format;
-        this.source = source;
-        for (LabEvent e : replay.events()) events.emit(e);
-    }
-
-    /** The other conversations of the same upload, for the page to move between them. */
-    void siblings(List<Map<String, Object>> all) {
-        this.siblings = List.copyOf(all);
-    }
-
-    ConversationReplay.Result replay() {
-        return replay;
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public long nowUs() {
-        return replay.endUs();
-    }
-
-    @Override
-    public Ipv4Address address(HostName host) {
-        String ip = endpoint(host).ip();
-        return ip.indexOf(':') < 0 ? Ipv4Address.parse(ip) : new Ipv4Address(0);
-    }
-
-    @Override
-    public String hostIp(HostName host) {
-        return endpoint(host).ip();
-    }
-
-    private org.tcplab.engine.capture.CapturedSegment.Endpoint endpoint(HostName host) {
         Conversation c = replay.conversation();
-        return host == HostName.CLIENT ? c.client() : c.server();
-    }
-
-    @Override
-    public List<Integer> listeners(HostName host) {
+        this.client = c.client();
+        this.server = c.server();
+        this.clientConnections = replay.clientConnections();
+        this.serverConnections = replay.serverConnections();
+        this.endUs = replay.endUs();
+        this.delayUs = replay.clientDelayUs() + replay.serverDelayUs();
         boolean listened = false;
         for (LabEvent e : replay.events()) {
-            if (e instanceof LabEvent.StateChanged s && s.host() == host && s.to() == TcpState.LISTEN) listened = true;
+            if (e instanceof LabEvent.StateChanged s && s.host() == HostName.SERVER && s.to() == TcpState.LISTEN) {
+                listened = true;
+            }
         }
-        return listened ? List.of(endpoint(host).port()) : List.of();
-    }
-
-    @Override
-    public List<ConnectionSnapshot> connections(HostName host) {
-        return host == HostName.CLIENT ? replay.clientConnections() : replay.serverConnections();
-    }
-
-    @Override
-    public boolean knowsConnection(String connection) {
-        return ConversationReplay.CONNECTION.equals(connection);
-    }
-
-    @Override
-    public LinkConfig link() {
-        return new LinkConfig(replay.clientDelayUs() + replay.serverDelayUs(), 0, 0, 1500, 0);
-    }
-
-    @Override
-    public Object captureInfo() {
-        Conversation c = replay.conversation();
+        this.serverListened = listened;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", source);
         m.put("format", format.id());
@@ -120,6 +74,63 @@ final class CaptureLabDriver implements LabDriver {
         m.put("serverDelayMs", LabMapping.ms(replay.serverDelayUs()));
         m.put("clientState", replay.clientState().name());
         m.put("serverState", replay.serverState().name());
+        this.info = java.util.Collections.unmodifiableMap(m);
+        for (LabEvent e : replay.events()) events.emit(e);
+    }
+
+    /** The other conversations of the same upload, for the page to move between them. */
+    void siblings(List<Map<String, Object>> all) {
+        this.siblings = List.copyOf(all);
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public long nowUs() {
+        return endUs;
+    }
+
+    @Override
+    public Ipv4Address address(HostName host) {
+        String ip = endpoint(host).ip();
+        return ip.indexOf(':') < 0 ? Ipv4Address.parse(ip) : new Ipv4Address(0);
+    }
+
+    @Override
+    public String hostIp(HostName host) {
+        return endpoint(host).ip();
+    }
+
+    private CapturedSegment.Endpoint endpoint(HostName host) {
+        return host == HostName.CLIENT ? client : server;
+    }
+
+    @Override
+    public List<Integer> listeners(HostName host) {
+        return host == HostName.SERVER && serverListened ? List.of(server.port()) : List.of();
+    }
+
+    @Override
+    public List<ConnectionSnapshot> connections(HostName host) {
+        return host == HostName.CLIENT ? clientConnections : serverConnections;
+    }
+
+    @Override
+    public boolean knowsConnection(String connection) {
+        return ConversationReplay.CONNECTION.equals(connection);
+    }
+
+    @Override
+    public LinkConfig link() {
+        return new LinkConfig(delayUs, 0, 0, 1500, 0);
+    }
+
+    @Override
+    public Object captureInfo() {
+        Map<String, Object> m = new LinkedHashMap<>(info);
         m.put("conversations", siblings);
         return m;
     }
