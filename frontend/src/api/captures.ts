@@ -1,10 +1,10 @@
 // REST client for the captures endpoints (lab-api.md "Captures: bring your own"): upload a file as
 // the raw body, list and open the recorded Linux captures, delete a capture lab with the upload's
-// token. Like rest.ts, errors surface as LabApiError with the problem's detail.
+// token. Requests go through LabApi, so errors are LabApiErrors with the problem's detail.
 
 import type { CaptureConversation } from "../model/events";
-import { decodeCaptureConversation, problemDetail } from "./decode";
-import { LabApiError } from "./rest";
+import { decodeCaptureConversation } from "./decode";
+import { LabApi } from "./rest";
 
 type Json = Record<string, unknown>;
 
@@ -45,45 +45,21 @@ function decodeUpload(j: Json): UploadResult {
 }
 
 export class CaptureApi {
-  constructor(
-    private readonly base: string,
-    private readonly locale: () => string = () => "en",
-  ) {}
+  private readonly api: LabApi;
 
-  private async call(method: string, path: string, body?: Blob, token?: string): Promise<unknown> {
-    const headers: Record<string, string> = {
-      Accept: "application/json, application/problem+json",
-      "Accept-Language": this.locale(),
-    };
-    if (body) headers["Content-Type"] = "application/octet-stream";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, { method, headers, body });
-    } catch (e) {
-      throw new LabApiError(0, `${method} ${path}: ${(e as Error).message}`);
-    }
-    const text = await res.text();
-    let parsed: unknown = null;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    if (!res.ok)
-      throw new LabApiError(res.status, problemDetail(res.status, parsed, res.statusText));
-    return parsed;
+  constructor(base: string, locale: () => string = () => "en") {
+    this.api = new LabApi(base, locale);
   }
 
   async upload(file: Blob, name: string): Promise<UploadResult> {
-    const j = await this.call("POST", `/captures?name=${encodeURIComponent(name)}`, file);
+    const j = await this.api.request("POST", `/captures?name=${encodeURIComponent(name)}`, {
+      raw: file,
+    });
     return decodeUpload(j as Json);
   }
 
   async samples(): Promise<CaptureSample[]> {
-    const j = await this.call("GET", "/captures/samples");
+    const j = await this.api.request("GET", "/captures/samples");
     return (Array.isArray(j) ? (j as Json[]) : []).map((s) => ({
       name: String(s.name ?? ""),
       title: String(s.title ?? s.name ?? ""),
@@ -92,12 +68,11 @@ export class CaptureApi {
   }
 
   async openSample(name: string): Promise<UploadResult> {
-    return decodeUpload(
-      (await this.call("POST", `/captures/samples/${encodeURIComponent(name)}`)) as Json,
-    );
+    const j = await this.api.request("POST", `/captures/samples/${encodeURIComponent(name)}`);
+    return decodeUpload(j as Json);
   }
 
-  async deleteLab(lab: string, token: string): Promise<void> {
-    await this.call("DELETE", `/labs/${encodeURIComponent(lab)}`, undefined, token);
+  deleteLab(lab: string, token: string): Promise<unknown> {
+    return this.api.deleteLab(lab, token);
   }
 }

@@ -47,23 +47,33 @@ export class LabApi {
     private readonly locale: () => string = () => "en",
   ) {}
 
+  /** Any request; {@code raw} sends a file as the body (the captures client's upload). */
+  request(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown; raw?: Blob } = {},
+  ): Promise<unknown> {
+    return this.call(method, path, opts);
+  }
+
   private async call(
     method: string,
     path: string,
-    opts: { token?: string | null; body?: unknown } = {},
+    opts: { token?: string | null; body?: unknown; raw?: Blob } = {},
   ): Promise<unknown> {
     const headers: Record<string, string> = {
       Accept: "application/json, application/problem+json",
       "Accept-Language": this.locale(),
     };
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.raw) headers["Content-Type"] = "application/octet-stream";
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
       });
     } catch (e) {
       throw new LabApiError(0, `${method} ${path}: ${(e as Error).message}`);

@@ -31,7 +31,6 @@ export const captureEn = {
     "A capture lab is read-only. Its states are inferred (dashed badges): hover one for its Linux name and why.",
   "capture.others": "Conversations of this file",
   "capture.delete": "Delete these labs",
-  "capture.deleted": "Deleted.",
   "verdict.title.capture-handshake": "Three-way handshake (RFC 9293 §3.5) with the capture's ISNs",
 } as const;
 
@@ -65,6 +64,5 @@ export const captureZh: Record<keyof typeof captureEn, string> = {
     "抓包实验是只读的。其中的状态是推断出来的（虚线徽标）：悬停可看 Linux 中的名称和原因。",
   "capture.others": "此文件中的会话",
   "capture.delete": "删除这些实验",
-  "capture.deleted": "已删除。",
   "verdict.title.capture-handshake": "三次握手（RFC 9293 §3.5），使用抓包中的 ISN",
 };

@@ -93,24 +93,14 @@ record CapturedTcp(TcpSegment segment, WireSegment view, String problem, Capture
         b[9] = 6;
         System.arraycopy(A.toBytes(), 0, b, 12, 4);
         System.arraycopy(B.toBytes(), 0, b, 16, 4);
-        put16(b, 10, ~sum(b, 0, 20, 0) & 0xffff);
+        put16(b, 10, ~OnesComplement.sum(b, 0, 20, 0) & 0xffff);
         System.arraycopy(tcp, 0, b, 20, length);
         b[20 + 12] = (byte) ((length / 4) << 4 | (tcp[12] & 0x0f)); // data offset as long as what we pass
         b[20 + 16] = 0;
         b[20 + 17] = 0;
-        long pseudo = sum(b, 12, 20, 6 + length);
-        put16(b, 20 + 16, ~sum(b, 20, total, pseudo) & 0xffff);
+        long pseudo = OnesComplement.sum(b, 12, 20, 6 + length);
+        put16(b, 20 + 16, ~OnesComplement.sum(b, 20, total, pseudo) & 0xffff);
         return b;
-    }
-
-    /** RFC 1071 one's complement sum of 16-bit words, folded to 16 bits. */
-    private static int sum(byte[] b, int from, int to, long initial) {
-        long sum = initial;
-        int i = from;
-        for (; i + 1 < to; i += 2) sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
-        if (i < to) sum += (b[i] & 0xff) << 8;
-        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
-        return (int) sum;
     }
 
     private static void put16(byte[] b, int off, int v) {

@@ -163,7 +163,7 @@ public final class ConversationReplay {
         else if (n > 1) say(0, Words.flatArrows());
         if (c.leftOut() > 0) say(0, Words.leftOut(n, c.segmentCount()));
         if (midConnection) {
-            say(0, Words.midConnection(fromClient[0]));
+            say(0, Words.midConnection());
             client.startEstablished(0, start(true), start(false), true);
             server.startEstablished(0, start(false), start(true), false);
         } else if (serverListens()) {

@@ -236,13 +236,12 @@ public final class PacketDecoder {
 
     /** RFC 9293 §3.1 (IPv4) and RFC 8200 §8.1 (IPv6): the checksum covers a pseudo-header. */
     private static Checksum verify(byte[] src, byte[] dst, byte[] tcp) {
-        long sum = 0;
-        for (int i = 0; i + 1 < src.length; i += 2) sum += u16(src, i) + u16(dst, i);
-        sum += PROTO_TCP + (tcp.length & 0xffff) + (tcp.length >>> 16);
-        for (int i = 0; i + 1 < tcp.length; i += 2) sum += u16(tcp, i);
-        if ((tcp.length & 1) != 0) sum += (tcp[tcp.length - 1] & 0xff) << 8;
-        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
-        return sum == 0xffff ? Checksum.OK : Checksum.BAD;
+        long pseudo = OnesComplement.sum(src, 0, src.length, 0)
+                + OnesComplement.sum(dst, 0, dst.length, 0)
+                + PROTO_TCP
+                + (tcp.length & 0xffff)
+                + (tcp.length >>> 16);
+        return OnesComplement.sum(tcp, 0, tcp.length, pseudo) == 0xffff ? Checksum.OK : Checksum.BAD;
     }
 
     private static Skipped truncated(String what) {

@@ -15,11 +15,7 @@ record TcpHeader(SeqNum seq, SeqNum ack, int flags, int window, int headerLength
     static final int FIN = 0x01;
     static final int SYN = 0x02;
     static final int RST = 0x04;
-    static final int PSH = 0x08;
     static final int ACK = 0x10;
-    static final int URG = 0x20;
-    static final int ECE = 0x40;
-    static final int CWR = 0x80;
 
     static TcpHeader of(CapturedSegment s) {
         byte[] t = s.tcp();

@@ -77,7 +77,7 @@ final class Words {
                 "抓包中没有可用来测量时延的应答：箭头按抓包看到的时间画成水平的。");
     }
 
-    static Line midConnection(boolean client) {
+    static Line midConnection() {
         return new Line(
                 "mid-connection",
                 "The capture starts mid-connection: no SYN was captured, so both sides are taken to be"
