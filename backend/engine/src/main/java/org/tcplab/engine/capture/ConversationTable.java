@@ -1,8 +1,8 @@
 package org.tcplab.engine.capture;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +21,8 @@ final class ConversationTable {
 
     private final CaptureLimits limits;
     private final List<Building> conversations = new ArrayList<>();
-    private final Map<Pair, Building> current = new HashMap<>();
-    private final Set<Pair> leftOutPairs = new HashSet<>();
+    private final Map<Pair, Building> current = new LinkedHashMap<>();
+    private final Set<Pair> leftOutPairs = new LinkedHashSet<>();
     private long leftOutConversations;
     private long leftOutPackets;
 
@@ -51,7 +51,7 @@ final class ConversationTable {
         long firstSynSeq;
         Endpoint synAckReceiver;
         boolean reset;
-        final Set<Endpoint> finished = new HashSet<>(2);
+        final Set<Endpoint> finished = new LinkedHashSet<>(2);
 
         Building(int index) {
             this.index = index;
