@@ -22,7 +22,10 @@ import org.tcplab.server.support.LabClient.Created;
  * libpcap wrote, of segments our engine sent), the shape of the answer, the read-only labs it
  * makes, refusals with what is wrong, and the recorded Linux captures.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// A context of its own: its many uploads must not spend the shared context's per-client budget.
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.labs-per-client-per-minute=1000")
 @AutoConfigureWebTestClient
 class CaptureApiTest {
 

@@ -8,9 +8,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Uploads count against a client's per-minute budget like lab creation, before their body is read. */
+// A context of its own (the capture limit is only there to tell it from RateLimitTest's, whose two
+// creations would otherwise have spent this budget already).
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tcplab.labs-per-client-per-minute=2")
+        properties = {"tcplab.labs-per-client-per-minute=2", "tcplab.max-capture-conversations=31"})
 @AutoConfigureWebTestClient
 class CaptureRateLimitTest {
 

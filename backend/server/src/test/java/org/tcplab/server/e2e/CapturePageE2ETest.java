@@ -32,7 +32,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * the RFC verdict; in English and Chinese, on a projector-sized window and on a phone. Screenshots
  * land in target/screenshots/ (capture-*.png) for a human to look at.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tcplab.labs-per-client-per-minute=1000")
 @Timeout(180)
 class CapturePageE2ETest {
 
