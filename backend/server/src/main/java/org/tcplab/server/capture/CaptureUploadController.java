@@ -2,6 +2,9 @@ package org.tcplab.server.capture;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -46,6 +49,13 @@ class CaptureUploadController {
     }
 
     @PostMapping("/api/captures")
+    @ApiResponse(responseCode = "201", description = "one read-only lab per TCP conversation, and the upload's token")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            description = "the capture file itself",
+            content =
+                    @Content(
+                            mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary")))
     @Operation(
             summary = "Upload a capture",
             description = "The body is the pcap or pcapng file itself (e.g. curl --data-binary @hs.pcap). 201 with"

@@ -247,6 +247,25 @@ class CaptureApiTest {
     }
 
     @Test
+    void theOpenApiDocumentTakesTheFileAsTheBody() {
+        web.mutate()
+                .responseTimeout(java.time.Duration.ofSeconds(30))
+                .build()
+                .get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.paths['/api/captures'].post.requestBody.content['application/octet-stream']")
+                .exists()
+                .jsonPath("$.paths['/api/captures'].post.responses['201']")
+                .exists()
+                .jsonPath("$.paths['/api/captures/samples/{name}'].post")
+                .exists();
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theLinuxRecordingsAreListedAndOpenAsLabs() {
         List<Map<String, Object>> samples = web.get()
