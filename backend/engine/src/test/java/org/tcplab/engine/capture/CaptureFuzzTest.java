@@ -20,7 +20,7 @@ import org.tcplab.engine.event.LabEvent;
  * refused with a {@link CaptureFormatException} or imported, never anything else, and the work
  * done is bounded by the file's size: counted in records, segments and synthetic feeds, not time.
  */
-class CaptureFuzzProperties {
+class CaptureFuzzTest {
 
     /** One change to a file. */
     record Mutation(int kind, int position, int value) {
