@@ -51,6 +51,8 @@ public final class ConversationReplay {
      * @param handshake the ISNs, when the capture holds the client's SYN
      * @param clientDelayUs how long a segment took between the client and the capture point
      * @param startNanos the capture time (nanoseconds since 1970) of lab time 0
+     * @param timeOffsetUs lab time of the first captured packet: a segment captured {@code c} µs after
+     *     it was sent at lab time {@code c - delay + timeOffsetUs} by a side {@code delay} from the capture point
      * @param work synthetic segments fed to the TCBs (bounded: tests check it)
      */
     public record Result(
@@ -62,6 +64,7 @@ public final class ConversationReplay {
             long clientDelayUs,
             long serverDelayUs,
             long startNanos,
+            long timeOffsetUs,
             long endUs,
             TcpState clientState,
             TcpState serverState,
@@ -301,6 +304,7 @@ public final class ConversationReplay {
                 dC,
                 dS,
                 t0 - shift * 1000,
+                shift,
                 endUs,
                 client.state(),
                 server.state(),

@@ -153,6 +153,12 @@ class SimulatedCaptureTest {
         // Captured at the client: the server is one link delay away, the client none.
         assertThat(r.serverDelayUs()).isEqualTo(10_000);
         assertThat(r.clientDelayUs()).isZero();
+        // Lab time: the capture's time less the sender's delay, plus the offset that keeps it from going negative.
+        List<LabEvent.SegmentSent> sent = new ArrayList<>();
+        for (LabEvent e : r.events()) if (e instanceof LabEvent.SegmentSent s) sent.add(s);
+        assertThat(r.timeOffsetUs()).isEqualTo(10_000);
+        assertThat(sent.get(0).timeUs()).isEqualTo(r.timeOffsetUs()); // the client's SYN, captured at 0
+        assertThat(sent.get(1).timeUs()).isEqualTo(20_000 - 10_000 + r.timeOffsetUs()); // SYN,ACK captured at 20 ms
         assertThat(r.handshake().complete()).isTrue();
         assertThat(r.clientState()).isEqualTo(TcpState.TIME_WAIT);
         assertThat(r.serverState()).isEqualTo(TcpState.CLOSED);

@@ -72,6 +72,8 @@ final class CaptureLabDriver implements LabDriver {
         m.put("durationMs", LabMapping.ms(c.durationNanos() / 1000));
         m.put("clientDelayMs", LabMapping.ms(replay.clientDelayUs()));
         m.put("serverDelayMs", LabMapping.ms(replay.serverDelayUs()));
+        // segment.sent time = captured time (ms after the first packet) - the sender's delay + this
+        m.put("timeOffsetMs", LabMapping.ms(replay.timeOffsetUs()));
         m.put("clientState", replay.clientState().name());
         m.put("serverState", replay.serverState().name());
         this.info = java.util.Collections.unmodifiableMap(m);
