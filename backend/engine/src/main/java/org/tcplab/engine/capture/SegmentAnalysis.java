@@ -57,7 +57,6 @@ final class SegmentAnalysis {
         boolean zeroWindow;
         boolean windowNarrated;
         boolean tsoNarrated;
-        SeqNum fin;
         long checksumOk;
         long checksumBad;
 
@@ -317,7 +316,6 @@ final class SegmentAnalysis {
         if (len == 0) return;
         SeqNum start = h.seq();
         SeqNum end = h.end();
-        if (h.fin() && s.fin == null) s.fin = h.seq().plus(h.payloadLength() + (h.syn() ? 1 : 0));
         if (s.highEnd == null) {
             s.highEnd = end;
             s.lastByStart.put(start.raw(), i);
