@@ -276,12 +276,26 @@ public final class Lab {
                 throw LabProblem.of(
                         ProblemType.LAB_STOPPED, "lab " + id + " is stopped (" + stopReason + "); create a new lab");
             }
+            refuseIfReadOnly();
             T result = action.apply(driver);
             if (clock == ClockMode.INSTANT && !paused) {
                 runToIdle();
             }
             return result;
         });
+    }
+
+    /**
+     * A world that only shows what happened elsewhere (a capture) would refuse the command itself;
+     * refused here first, with the lab's own words and code, so that nothing runs (not even the clock).
+     */
+    private void refuseIfReadOnly() {
+        if (driver != null && driver.capabilities().readOnly()) {
+            throw LabProblem.of(
+                    ProblemType.LAB_READ_ONLY,
+                    "lab " + id + " (mode " + mode() + ") is read-only: it shows what was captured and nothing in it"
+                            + " can change; delete it with its token, or start a lab of your own");
+        }
     }
 
     /** How a bounded run ended. */
@@ -375,6 +389,7 @@ public final class Lab {
     public void setClock(ClockMode newClock, Double newScale, Boolean newPaused) {
         call(() -> {
             touch();
+            refuseIfReadOnly();
             if (driver != null && driver.capabilities().realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {

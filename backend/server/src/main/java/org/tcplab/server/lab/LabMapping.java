@@ -1,11 +1,13 @@
 package org.tcplab.server.lab;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.lab.CaptureInfo;
 import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.lab.ObservedSide;
 import org.tcplab.engine.link.FaultRule;
@@ -204,7 +206,12 @@ public final class LabMapping {
         for (HostName h : HostName.values()) {
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("name", h.id());
-            hm.put("ip", d.address(h).toString());
+            // A capture's addresses may be IPv6: its own record has them as captured.
+            hm.put(
+                    "ip",
+                    d.capture()
+                            .map(c -> h == HostName.CLIENT ? c.clientIp() : c.serverIp())
+                            .orElse(d.address(h).toString()));
             hm.put("listeners", d.listeners(h));
             hosts.add(hm);
         }
@@ -220,6 +227,42 @@ public final class LabMapping {
         m.put("limits", limits(props));
         m.put("scenario", lab.scenario() == null ? null : scenarioView(lab, v));
         m.put("tap", d.tapInfo().orElse(null));
+        m.put("capture", d.capture().map(LabMapping::captureView).orElse(null));
+        return m;
+    }
+
+    /** What the snapshot shows of a capture lab's upload ({@code capture}), in the API's units. */
+    static Map<String, Object> captureView(CaptureInfo c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", c.source());
+        m.put("format", c.format());
+        m.put("conversation", c.conversation());
+        m.put("client", c.client());
+        m.put("server", c.server());
+        m.put("ipVersion", c.ipVersion());
+        m.put("segments", c.segments());
+        m.put("segmentsShown", c.segmentsShown());
+        m.put("complete", c.complete());
+        m.put("startTime", Instant.ofEpochSecond(0, c.startEpochNanos()).toString());
+        m.put("durationMs", ms(c.durationUs()));
+        m.put("clientDelayMs", ms(c.clientDelayUs()));
+        m.put("serverDelayMs", ms(c.serverDelayUs()));
+        // segment.sent time = captured time (ms after the first packet) - the sender's delay + this
+        m.put("timeOffsetMs", ms(c.timeOffsetUs()));
+        m.put("clientState", c.clientState().name());
+        m.put("serverState", c.serverState().name());
+        List<Map<String, Object>> siblings = new ArrayList<>();
+        for (CaptureInfo.Sibling s : c.conversations()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("index", s.index());
+            x.put("labId", s.labId());
+            x.put("client", s.client());
+            x.put("server", s.server());
+            x.put("segments", s.segments());
+            x.put("complete", s.complete());
+            siblings.add(x);
+        }
+        m.put("conversations", siblings);
         return m;
     }
 
@@ -258,6 +301,9 @@ public final class LabMapping {
         m.put("maxTrackedClients", p.getMaxTrackedClients());
         m.put("requestHeaderTimeoutSeconds", p.getRequestHeaderTimeout().toSeconds());
         m.put("keepAliveTimeoutSeconds", p.getKeepAliveTimeout().toSeconds());
+        m.put("maxCaptureBytes", p.getMaxCaptureBytes());
+        m.put("maxCaptureConversations", p.getMaxCaptureConversations());
+        m.put("maxCaptureSegments", p.getMaxCaptureSegments());
         return m;
     }
 

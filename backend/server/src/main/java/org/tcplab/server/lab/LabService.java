@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
+import org.tcplab.engine.event.EventSink;
+import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.server.stream.LabStream;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
@@ -107,6 +109,60 @@ public class LabService {
         labs.put(id, lab);
         metrics.labCreated();
         return lab;
+    }
+
+    /**
+     * Labs made together from worlds built elsewhere (a capture's conversations), all or none, under
+     * one token. The ids are drawn first, so each world may name its siblings. 503 when the server has
+     * no room for all of them; the caller counted the request with {@link #admit} already.
+     */
+    public synchronized List<Lab> createGroup(LabSettings settings, int count, GroupWorlds worlds) {
+        int room = props.getMaxLabs() - labs.size();
+        if (count > room) {
+            throw LabProblem.of(
+                    ProblemType.SERVER_FULL,
+                    "this needs " + count + " labs and the server has room for " + Math.max(0, room)
+                            + " more (tcplab.max-labs " + props.getMaxLabs() + "); try again later");
+        }
+        String token = randomId(24);
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) ids.add(randomId(16));
+        List<Lab> created = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            LabStream stream = new LabStream(
+                    json, metrics::event, props.getViewerBuffer(), props.getViewerBufferBytes(), wallNanos);
+            Lab lab = new Lab(
+                    ids.get(i),
+                    token,
+                    settings,
+                    ClockMode.INSTANT,
+                    1.0,
+                    LabLimits.of(props),
+                    wallNanos,
+                    stream,
+                    labPool);
+            lab.attach(worlds.create(i, ids, lab.sink()));
+            created.add(lab);
+        }
+        for (Lab lab : created) {
+            labs.put(lab.id(), lab);
+            metrics.labCreated();
+        }
+        return created;
+    }
+
+    /** Builds world {@code index} of a group whose labs get {@code ids}, reporting to {@code sink}. */
+    @FunctionalInterface
+    public interface GroupWorlds {
+        LabWorld create(int index, List<String> ids, EventSink sink);
+    }
+
+    /**
+     * Counts one creation (a lab, or an upload that makes several) against the client's one-minute
+     * window: 429 past {@code tcplab.labs-per-client-per-minute}.
+     */
+    public synchronized void admit(String clientAddress) {
+        acquireCreation(clientAddress);
     }
 
     /**

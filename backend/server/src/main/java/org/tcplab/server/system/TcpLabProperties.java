@@ -68,6 +68,14 @@ public class TcpLabProperties {
     /** Time a kept-alive connection may wait (or trickle) before its next request's headers are complete. */
     private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
+    // ---- captures (POST /api/captures, issue 13)
+    /** Largest capture file one upload may send (POST /api/captures); larger answers 413. */
+    private long maxCaptureBytes = 64L * 1024 * 1024;
+    /** TCP conversations of one upload that become labs; the rest are counted and left out. */
+    private int maxCaptureConversations = 32;
+    /** Segments kept per captured conversation; the rest are counted and left out (a narration says so). */
+    private int maxCaptureSegments = 20_000;
+
     private final Tap tap = new Tap();
 
     public static class Tap {
@@ -273,6 +281,30 @@ public class TcpLabProperties {
 
     public void setKeepAliveTimeout(Duration v) {
         keepAliveTimeout = v;
+    }
+
+    public long getMaxCaptureBytes() {
+        return maxCaptureBytes;
+    }
+
+    public void setMaxCaptureBytes(long v) {
+        maxCaptureBytes = v;
+    }
+
+    public int getMaxCaptureConversations() {
+        return maxCaptureConversations;
+    }
+
+    public void setMaxCaptureConversations(int v) {
+        maxCaptureConversations = v;
+    }
+
+    public int getMaxCaptureSegments() {
+        return maxCaptureSegments;
+    }
+
+    public void setMaxCaptureSegments(int v) {
+        maxCaptureSegments = v;
     }
 
     public Tap getTap() {
