@@ -112,15 +112,15 @@ export function capturePanels(o: CapturePanelsOptions): HTMLElement[] {
     if (f) upload(f);
   });
 
-  // Commands, addresses and file names stay as typed, whatever the language.
+  // Commands, addresses and file names stay as typed, whatever the language, set as code.
   const tcpdumpHow = h("p", {});
   const wiresharkHow = h("p", {});
   const fillHowto = () => {
-    tcpdumpHow.textContent = i18n.t("capture.howtoTcpdump", {
+    withCode(tcpdumpHow, i18n.t("capture.howtoTcpdump"), {
       url: "http://example.com",
       file: "hs.pcap",
     });
-    wiresharkHow.textContent = i18n.t("capture.howtoWireshark", {
+    withCode(wiresharkHow, i18n.t("capture.howtoWireshark"), {
       filter: "tcp port 80",
       scheme: "http://",
     });
@@ -188,6 +188,15 @@ export function capturePanels(o: CapturePanelsOptions): HTMLElement[] {
     samplesOut,
   );
   return [uploadPanel, samplesPanel];
+}
+
+/** Fills `el` with `template`, each `{name}` in it replaced by `values[name]` set as code. */
+function withCode(el: HTMLElement, template: string, values: Record<string, string>): void {
+  clear(el);
+  template.split(/\{(\w+)\}/).forEach((part, i) => {
+    if (i % 2 === 0) el.append(part);
+    else el.append(h("code", {}, values[part] ?? `{${part}}`));
+  });
 }
 
 /** One line per conversation with a link to its lab; the current one (if any) marked. */
