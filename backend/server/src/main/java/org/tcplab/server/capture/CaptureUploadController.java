@@ -75,9 +75,11 @@ class CaptureUploadController {
                     String name) {
         String source = name == null || name.isBlank() ? "upload" : name.strip();
         if (source.length() > props.getMaxStringLength()) {
-            throw LabProblem.of(
+            throw new LabProblem(
                     ProblemType.STRING_TOO_LONG,
-                    "name: at most " + props.getMaxStringLength() + " characters (tcplab.max-string-length)");
+                    "name: at most " + props.getMaxStringLength() + " characters (tcplab.max-string-length)",
+                    "name",
+                    null);
         }
         labs.admit(LabHttp.clientAddress(request));
         long max = props.getMaxCaptureBytes();
