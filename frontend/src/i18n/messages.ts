@@ -4,6 +4,8 @@
 // they come. Chinese follows the tutorial's terms: 序列号 (sequence number), 确认号
 // (acknowledgment number), 编号 for a table's row number; full-width punctuation, no space after it.
 
+import { captureEn, captureZh } from "./capture-messages";
+
 export const en = {
   "app.title": "TCP Lab",
   "app.subtitle": "a live sequence diagram of a TCP conversation",
@@ -362,6 +364,7 @@ export const en = {
   "drop.mtu": "larger than the MTU",
   "drop.queue": "link queue full",
   "drop.backlog": "listen backlog full",
+  "drop.lost": "lost",
   "cause.active open": "active open",
   "cause.SYN received": "SYN received",
   "cause.SYN,ACK received": "SYN,ACK received",
@@ -443,6 +446,7 @@ export const en = {
   "explain.badChecksum":
     "Corrupted on the way: {to} received it, found a bad checksum and silently discarded it.",
   "explain.rejected": "{to} received it and discarded it ({reason}).",
+  ...captureEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -797,6 +801,7 @@ export const zhCN: Record<MessageKey, string> = {
   "drop.mtu": "超过 MTU",
   "drop.queue": "链路队列已满",
   "drop.backlog": "监听队列已满",
+  "drop.lost": "丢失",
   "cause.active open": "主动打开",
   "cause.SYN received": "收到 SYN",
   "cause.SYN,ACK received": "收到 SYN,ACK",
@@ -869,4 +874,5 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.lost": "在链路上丢失（{reason}）：{to}永远收不到它。",
   "explain.badChecksum": "传输中被损坏：{to}收到后发现校验和错误，悄悄丢弃了它。",
   "explain.rejected": "{to}收到后丢弃了它（{reason}）。",
+  ...captureZh,
 };
