@@ -293,6 +293,10 @@ export const en = {
   "problem.code.lab-busy": "The lab is busy: try again in a moment",
   "problem.code.unavailable": "The server cannot do this now",
   "problem.code.internal-error": "The server failed: this is our fault, not yours",
+  "problem.code.not-a-capture":
+    "This file is not a capture the lab can read (pcap or pcapng with TCP)",
+  "problem.code.lab-read-only": "This lab shows a capture: nothing in it can change",
+  "problem.code.capture-too-large": "The capture is larger than the server accepts",
   "gone.title": "This lab no longer exists",
   "gone.what":
     "It was deleted, or removed after a long idle time, or the link is mistyped. Nothing more will arrive here.",
@@ -732,6 +736,9 @@ export const zhCN: Record<MessageKey, string> = {
   "problem.code.lab-busy": "实验正忙：请稍后再试",
   "problem.code.unavailable": "服务器现在无法完成这个操作",
   "problem.code.internal-error": "服务器出错了：这是我们的问题，不是你的",
+  "problem.code.not-a-capture": "这个文件不是实验能读取的抓包（含 TCP 的 pcap 或 pcapng）",
+  "problem.code.lab-read-only": "这个实验展示的是抓包：其中的内容不能更改",
+  "problem.code.capture-too-large": "抓包文件超过了服务器接受的大小",
   "gone.title": "这个实验已不存在",
   "gone.what": "它已被删除，或因长时间无人使用而被移除，也可能是链接有误。这里不会再有新的内容。",
   "gone.reason": "服务器的说明：",
