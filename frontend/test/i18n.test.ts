@@ -9,7 +9,8 @@ import { en, zhCN } from "../src/i18n/messages";
 const KEEP = new Set(
   (
     "TCP SYN ACK FIN RST PSH URG CWR ECE ECN ISN RTO MSS SACK MSL TSval TSecr RFC IP " +
-    "TAP Linux HTTP MTU pcap SVG PNG JSON Mermaid Ctrl Home End TIME WAIT s ms B root C P"
+    "TAP Linux HTTP MTU pcap SVG PNG JSON Mermaid Ctrl Home End TIME WAIT s ms B root C P " +
+    "pcapng tcpdump Wireshark macOS"
   ).split(" "),
 );
 

@@ -4,6 +4,8 @@
 
 import type {
   ActualSegment,
+  CaptureConversation,
+  CaptureInfo,
   ConnectionSide,
   ExpectedSegment,
   FaultRule,
@@ -339,6 +341,7 @@ export function decodeSnapshot(j: Json): LabSnapshot {
     })),
     faults: (Array.isArray(j.faults) ? (j.faults as Json[]) : []).map(decodeFault),
     lastEventId: num(j.lastEventId),
+    capture: decodeCaptureInfo(j.capture),
     scenario: scenario
       ? {
           name: str(scenario.name),
@@ -347,6 +350,45 @@ export function decodeSnapshot(j: Json): LabSnapshot {
           verdict: decodeVerdict(scenario.verdict),
         }
       : null,
+  };
+}
+
+export function decodeCaptureConversation(c: Json): CaptureConversation {
+  return {
+    index: num(c.index),
+    labId: str(c.labId),
+    client: str(c.client),
+    server: str(c.server),
+    segments: num(c.segments),
+    complete: c.complete === true,
+    ...(typeof c.durationMs === "number" ? { durationMs: c.durationMs } : {}),
+    ...(typeof c.clientState === "string" ? { clientState: c.clientState } : {}),
+    ...(typeof c.serverState === "string" ? { serverState: c.serverState } : {}),
+  };
+}
+
+function decodeCaptureInfo(v: unknown): CaptureInfo | null {
+  if (!v || typeof v !== "object") return null;
+  const c = v as Json;
+  return {
+    source: str(c.source),
+    format: str(c.format),
+    conversation: num(c.conversation),
+    client: str(c.client),
+    server: str(c.server),
+    ipVersion: num(c.ipVersion, 4),
+    segments: num(c.segments),
+    segmentsShown: num(c.segmentsShown),
+    complete: c.complete === true,
+    startTime: str(c.startTime),
+    durationMs: num(c.durationMs),
+    clientDelayMs: num(c.clientDelayMs),
+    serverDelayMs: num(c.serverDelayMs),
+    clientState: str(c.clientState),
+    serverState: str(c.serverState),
+    conversations: (Array.isArray(c.conversations) ? (c.conversations as Json[]) : []).map(
+      decodeCaptureConversation,
+    ),
   };
 }
 

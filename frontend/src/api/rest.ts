@@ -74,10 +74,19 @@ export class LabApi {
     private readonly locale: () => string = () => "en",
   ) {}
 
+  /** Any request; `raw` sends a file as the body (the captures client's upload). */
+  request(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown; raw?: Blob } = {},
+  ): Promise<unknown> {
+    return this.call(method, path, opts);
+  }
+
   private async call(
     method: string,
     path: string,
-    opts: { token?: string | null; body?: unknown } = {},
+    opts: { token?: string | null; body?: unknown; raw?: Blob } = {},
   ): Promise<unknown> {
     return (await this.exchange(method, path, opts)).body;
   }
@@ -85,20 +94,21 @@ export class LabApi {
   private async exchange(
     method: string,
     path: string,
-    opts: { token?: string | null; body?: unknown } = {},
+    opts: { token?: string | null; body?: unknown; raw?: Blob } = {},
   ): Promise<{ body: unknown; headers: Headers }> {
     const headers: Record<string, string> = {
       Accept: "application/json, application/problem+json",
       "Accept-Language": this.locale(),
     };
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.raw) headers["Content-Type"] = "application/octet-stream";
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
       });
     } catch (e) {
       throw new LabApiError({ status: 0, detail: `${method} ${path}: ${(e as Error).message}` });

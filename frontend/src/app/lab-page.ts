@@ -20,6 +20,8 @@ import { QuizPanel } from "../features/quiz";
 import { SegmentList } from "../features/segment-list";
 import { toMermaid } from "../features/mermaid";
 import { exportSvg, svgToPng } from "../features/export";
+import { CaptureInfoPanel } from "../features/capture-info";
+import { CaptureApi } from "../api/captures";
 import { labToken, viewerUrl, type Settings } from "./settings";
 import { RenderScheduler } from "./render-scheduler";
 import { SnapshotPoller } from "./snapshot";
@@ -59,6 +61,7 @@ export class LabPage {
   private readonly playBar: PlayBar;
   private readonly narration: NarrationPanel;
   private readonly verdict: VerdictPanel;
+  private readonly captureInfo: CaptureInfoPanel;
   private readonly controls: Controls | null = null;
   private readonly quiz: QuizPanel;
   private readonly poller: SnapshotPoller;
@@ -112,6 +115,13 @@ export class LabPage {
     this.table = new EventTable(i18n, (n) => this.select(n, true));
     this.narration = new NarrationPanel(i18n);
     this.verdict = new VerdictPanel(i18n);
+    this.captureInfo = new CaptureInfoPanel(
+      ui,
+      new CaptureApi(settings.apiBase, () => i18n.locale),
+      lab,
+      (w) => shell.run(w),
+      localStorage,
+    );
     this.playback = new Playback(
       {
         total: () => this.builder.model.events.length,
@@ -189,6 +199,7 @@ export class LabPage {
       "aside",
       { class: "right", "aria-label": i18n.t("panel.side"), "data-i18n-aria": "panel.side" },
       this.quiz.root,
+      this.captureInfo.root,
       this.narration.root,
       this.verdict.root,
       this.inspector.root,
@@ -311,6 +322,7 @@ export class LabPage {
     };
     this.diagram.setHosts({ client: texts("client"), server: texts("server") });
     this.controls?.setSnapshot(s);
+    this.captureInfo.show(s.capture);
     if (s.scenario && this.playBar.suggestNumbering("absolute")) this.layout = null;
     this.scheduler.queue(true);
   }
@@ -364,8 +376,16 @@ export class LabPage {
 
   private title(): string {
     const s = this.poller.latest?.scenario;
-    const name = s ? (this.scenarioTitles.get(s.name) ?? (s.title || s.name)) : "";
+    const name = s ? this.scenarioTitle(s) : "";
     return name ? `TCP Lab — ${name}` : `TCP Lab — lab ${this.lab.slice(0, 8)}`;
+  }
+
+  /** The catalog's title in the page's language, else one the page knows (a capture's check), else the server's. */
+  private scenarioTitle(s: { name: string; title: string }): string {
+    return (
+      this.scenarioTitles.get(s.name) ??
+      this.shell.i18n.tOr(`verdict.title.${s.name}`, s.title || s.name)
+    );
   }
 
   private exportDoc() {
@@ -456,7 +476,7 @@ export class LabPage {
     const m = this.builder.model;
     const atEnd = limit >= m.events.length;
     this.verdict.show({
-      title: this.scenarioTitles.get(s.name) ?? (s.title || s.name),
+      title: this.scenarioTitle(s),
       verdict: s.verdict,
       shownUpTo: limit > 0 ? m.events[limit - 1].id : 0,
       final: atEnd && !s.running && !this.builder.anythingDue(),

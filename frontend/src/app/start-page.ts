@@ -1,11 +1,13 @@
 // The start page: where to begin (the scenario library, grouped as a course runs: the handshake,
 // why it takes three segments, loss, closing, attacks, with companions side by side), a lab of
-// one's own, and opening a lab by id.
+// one's own, a capture of one's own (upload, or the Linux recordings), and opening a lab by id.
 
 import type { LabApi } from "../api/rest";
+import { CaptureApi } from "../api/captures";
 import type { ScenarioInfo } from "../model/events";
 import { clear, h } from "../render/dom";
 import { input } from "../features/forms";
+import { capturePanels } from "../features/capture-upload";
 import { openOwnLab, type Settings } from "./settings";
 import type { Shell } from "./shell";
 
@@ -184,6 +186,12 @@ export class StartPage {
           { name: "create-lab" },
         ),
       ),
+      ...capturePanels({
+        api: new CaptureApi(settings.apiBase, () => i18n.locale),
+        ui,
+        run: (w) => shell.run(w),
+        storage: localStorage,
+      }),
       h(
         "section",
         { class: "panel open", "aria-labelledby": "open-h" },

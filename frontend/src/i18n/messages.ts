@@ -4,6 +4,8 @@
 // they come. Chinese follows the tutorial's terms: 序列号 (sequence number), 确认号
 // (acknowledgment number), 编号 for a table's row number; full-width punctuation, no space after it.
 
+import { captureEn, captureZh } from "./capture-messages";
+
 export const en = {
   "app.title": "TCP Lab",
   "app.subtitle": "a live sequence diagram of a TCP conversation",
@@ -295,6 +297,10 @@ export const en = {
   "problem.code.lab-busy": "The lab is busy: try again in a moment",
   "problem.code.unavailable": "The server cannot do this now",
   "problem.code.internal-error": "The server failed: this is our fault, not yours",
+  "problem.code.not-a-capture":
+    "This file is not a capture the lab can read (pcap or pcapng with TCP)",
+  "problem.code.lab-read-only": "This lab shows a capture: nothing in it can change",
+  "problem.code.capture-too-large": "The capture is larger than the server accepts",
   "gone.title": "This lab no longer exists",
   "gone.what":
     "It was deleted, or removed after a long idle time, or the link is mistyped. Nothing more will arrive here.",
@@ -366,6 +372,7 @@ export const en = {
   "drop.mtu": "larger than the MTU",
   "drop.queue": "link queue full",
   "drop.backlog": "listen backlog full",
+  "drop.lost": "lost",
   "cause.active open": "active open",
   "cause.SYN received": "SYN received",
   "cause.SYN,ACK received": "SYN,ACK received",
@@ -447,6 +454,7 @@ export const en = {
   "explain.badChecksum":
     "Corrupted on the way: {to} received it, found a bad checksum and silently discarded it.",
   "explain.rejected": "{to} received it and discarded it ({reason}).",
+  ...captureEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -736,6 +744,9 @@ export const zhCN: Record<MessageKey, string> = {
   "problem.code.lab-busy": "实验正忙：请稍后再试",
   "problem.code.unavailable": "服务器现在无法完成这个操作",
   "problem.code.internal-error": "服务器出错了：这是我们的问题，不是你的",
+  "problem.code.not-a-capture": "这个文件不是实验能读取的抓包（含 TCP 的 pcap 或 pcapng）",
+  "problem.code.lab-read-only": "这个实验展示的是抓包：其中的内容不能更改",
+  "problem.code.capture-too-large": "抓包文件超过了服务器接受的大小",
   "gone.title": "这个实验已不存在",
   "gone.what": "它已被删除，或因长时间无人使用而被移除，也可能是链接有误。这里不会再有新的内容。",
   "gone.reason": "服务器的说明：",
@@ -805,6 +816,7 @@ export const zhCN: Record<MessageKey, string> = {
   "drop.mtu": "超过 MTU",
   "drop.queue": "链路队列已满",
   "drop.backlog": "监听队列已满",
+  "drop.lost": "丢失",
   "cause.active open": "主动打开",
   "cause.SYN received": "收到 SYN",
   "cause.SYN,ACK received": "收到 SYN,ACK",
@@ -877,4 +889,5 @@ export const zhCN: Record<MessageKey, string> = {
   "explain.lost": "在链路上丢失（{reason}）：{to}永远收不到它。",
   "explain.badChecksum": "传输中被损坏：{to}收到后发现校验和错误，悄悄丢弃了它。",
   "explain.rejected": "{to}收到后丢弃了它（{reason}）。",
+  ...captureZh,
 };

@@ -227,6 +227,42 @@ export interface LabSnapshot {
   faults: FaultRule[];
   lastEventId: number;
   scenario: { name: string; title: string; running: boolean; verdict: Verdict | null } | null;
+  /** Present for a lab made from an uploaded or recorded capture (read-only). */
+  capture?: CaptureInfo | null;
+}
+
+/** What a capture lab says about the conversation it shows. */
+export interface CaptureInfo {
+  source: string;
+  format: string;
+  conversation: number;
+  client: string;
+  server: string;
+  ipVersion: number;
+  segments: number;
+  segmentsShown: number;
+  complete: boolean;
+  startTime: string;
+  durationMs: number;
+  clientDelayMs: number;
+  serverDelayMs: number;
+  clientState: string;
+  serverState: string;
+  /** Every conversation of the same upload, this one included. */
+  conversations: CaptureConversation[];
+}
+
+/** One conversation of an upload, as the upload's answer and a capture lab list them. */
+export interface CaptureConversation {
+  index: number;
+  labId: string;
+  client: string;
+  server: string;
+  segments: number;
+  complete: boolean;
+  durationMs?: number;
+  clientState?: string;
+  serverState?: string;
 }
 
 export interface ScenarioParam {

@@ -59,7 +59,8 @@ export class DiagramView {
   private follow = true;
   private programmaticUntil = 0;
   private frame = 0;
-  private hostTexts: Record<Host, string[]> = { client: ["client"], server: ["server"] };
+  /** The heads' texts from the lab's snapshot; until it comes, the hosts' names in the page's language. */
+  private hostTexts: Record<Host, string[]> | null = null;
   private lastWidth = 0;
   private contentHeight = 0;
 
@@ -214,7 +215,15 @@ export class DiagramView {
     for (const ll of g.lifelines) {
       const half: [number, number] = ll.host === "client" ? [0, mid] : [mid, g.width];
       this.head.append(
-        hostHead(ll.x, 6, g.head - 14, this.hostTexts[ll.host], ll.host, half, this.measure),
+        hostHead(
+          ll.x,
+          6,
+          g.head - 14,
+          this.hostTexts?.[ll.host] ?? [this.i18n.host(ll.host)],
+          ll.host,
+          half,
+          this.measure,
+        ),
       );
     }
   }

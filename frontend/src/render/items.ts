@@ -155,6 +155,7 @@ function stateEl(s: StateItem, f: Frame): SVGGElement {
       "data-host": s.host,
       "data-state": s.state,
       "data-linux-state": s.linux,
+      "data-inferred": s.inferred ? "true" : undefined,
     },
     svg("title", {}, title),
     svg("rect", {

@@ -2,7 +2,7 @@ package org.tcplab.engine.event;
 
 import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.tcp.TimerKind;
-import org.tcplab.engine.wire.TcpCodec;
+import org.tcplab.engine.wire.PacketFormat;
 import org.tcplab.engine.wire.TcpFlags;
 import org.tcplab.engine.wire.TcpHeaderFields;
 import org.tcplab.engine.wire.WireSegment;
@@ -30,8 +30,11 @@ public sealed interface LabEvent {
      *
      * @param retransmission the segment re-sends sequence space already sent (RFC 6298 timeout, fast retransmit)
      * @param probe a zero-window probe (RFC 9293 §3.8.6.1), not a retransmission even when it repeats a byte
-     * @param packet the IPv4 packet (header, TCP header, payload) exactly as sent; never modified
-     * @param note why it exists when no stack sent it ({@code crafted}, {@code duplicate}), else null
+     * @param packet the IP packet (header, TCP header, payload) exactly as sent or captured; never modified
+     * @param note why it exists when no stack sent it ({@code crafted}, {@code duplicate}), or what a
+     *     capture left out of it ({@code snaplen: ...}), else null
+     * @param format how {@code packet} is laid out: {@link PacketFormat#IPV4} for what a stack sent, a
+     *     capture's own for captured packets (IPv6, cut by the snapshot length)
      */
     record SegmentSent(
             long timeUs,
@@ -42,20 +45,40 @@ public sealed interface LabEvent {
             boolean retransmission,
             boolean probe,
             byte[] packet,
-            String note)
+            String note,
+            PacketFormat format)
             implements LabEvent {
+
+        public SegmentSent {
+            java.util.Objects.requireNonNull(format, "format");
+        }
+
+        /** A segment a stack sent: a whole IPv4 packet. */
+        public SegmentSent(
+                long timeUs,
+                String connection,
+                long segmentId,
+                HostName from,
+                HostName to,
+                boolean retransmission,
+                boolean probe,
+                byte[] packet,
+                String note) {
+            this(timeUs, connection, segmentId, from, to, retransmission, probe, packet, note, PacketFormat.IPV4);
+        }
+
         public String type() {
             return "segment.sent";
         }
 
         /** The display view (hex, flag names, options), built from the bytes on each call. */
         public WireSegment segment() {
-            return TcpCodec.describe(packet);
+            return format.describe(packet);
         }
 
         /** The header's numbers and typed flags, read from the bytes without decoding them. */
         public TcpHeaderFields header() {
-            return TcpCodec.header(packet);
+            return format.header(packet);
         }
 
         public TcpFlags flags() {
@@ -74,12 +97,13 @@ public sealed interface LabEvent {
                     && to == s.to
                     && java.util.Objects.equals(connection, s.connection)
                     && java.util.Objects.equals(note, s.note)
+                    && format.equals(s.format)
                     && java.util.Arrays.equals(packet, s.packet);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(timeUs, connection, segmentId, from, to, retransmission, probe, note)
+            return java.util.Objects.hash(timeUs, connection, segmentId, from, to, retransmission, probe, note, format)
                     + 31 * java.util.Arrays.hashCode(packet);
         }
 
@@ -87,7 +111,8 @@ public sealed interface LabEvent {
         public String toString() {
             return "SegmentSent[timeUs=" + timeUs + ", connection=" + connection + ", segmentId=" + segmentId
                     + ", from=" + from + ", to=" + to + ", retransmission=" + retransmission + ", probe=" + probe
-                    + ", packet=" + org.tcplab.engine.wire.Hex.of(packet) + ", note=" + note + "]";
+                    + ", packet=" + org.tcplab.engine.wire.Hex.of(packet) + ", note=" + note + ", format=" + format
+                    + "]";
         }
     }
 
@@ -105,8 +130,17 @@ public sealed interface LabEvent {
         }
     }
 
-    record StateChanged(long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause)
+    /**
+     * @param inferred the state was worked out from outside, not reported by a stack: a capture's
+     *     endpoints replayed into our state machine (lab-api.md "Captures")
+     */
+    record StateChanged(
+            long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause, boolean inferred)
             implements LabEvent {
+        public StateChanged(long timeUs, String connection, HostName host, TcpState from, TcpState to, String cause) {
+            this(timeUs, connection, host, from, to, cause, false);
+        }
+
         public String type() {
             return "state";
         }

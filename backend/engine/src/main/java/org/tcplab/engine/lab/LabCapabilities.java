@@ -11,10 +11,21 @@ package org.tcplab.engine.lab;
  * @param faults fault rules act on the segments
  * @param inject crafted segments can enter the wire
  * @param scripts scenarios ({@link LabCommand.RunScript}) can run: both hosts are our stack
+ * @param readOnly the world only shows what happened elsewhere (a captured conversation): it refuses
+ *     every command, and its lab refuses every change, its clock included
  */
 public record LabCapabilities(
-        boolean realTimeOnly, boolean linkSettable, boolean faults, boolean inject, boolean scripts) {
+        boolean realTimeOnly, boolean linkSettable, boolean faults, boolean inject, boolean scripts, boolean readOnly) {
 
     /** The simulation: every command, on virtual time. */
     public static final LabCapabilities SIMULATION = new LabCapabilities(false, true, true, true, true);
+
+    /** A record of something that already happened: nothing can change it. */
+    public static final LabCapabilities READ_ONLY = new LabCapabilities(false, false, false, false, false, true);
+
+    /** A world that takes commands. */
+    public LabCapabilities(
+            boolean realTimeOnly, boolean linkSettable, boolean faults, boolean inject, boolean scripts) {
+        this(realTimeOnly, linkSettable, faults, inject, scripts, false);
+    }
 }

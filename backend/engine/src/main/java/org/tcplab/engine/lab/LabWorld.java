@@ -87,6 +87,11 @@ public interface LabWorld extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The captured conversation a read-only lab shows; empty for every other world. */
+    default Optional<CaptureInfo> capture() {
+        return Optional.empty();
+    }
+
     /** Releases what the world holds (namespaces, devices, sockets); a simulation holds nothing. */
     @Override
     default void close() {}

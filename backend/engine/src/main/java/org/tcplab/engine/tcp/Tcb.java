@@ -590,6 +590,11 @@ public final class Tcb {
         return rcv.rcvNxt;
     }
 
+    /** SND.UNA: the oldest sequence number not yet acknowledged. */
+    public SeqNum sndUna() {
+        return snd.sndUna;
+    }
+
     /** SND.NXT: one past the last sequence number this connection has used. */
     public SeqNum sndNxt() {
         return snd.sndNxt;

@@ -128,7 +128,14 @@ public final class TcpCodec {
     public static TcpHeaderFields header(byte[] b) {
         int t = Math.max(IPV4_HEADER, (u8(b, 0) & 0x0f) * 4);
         int total = u16(b, 2);
-        int end = total >= t && total <= b.length ? total : b.length;
+        return header(b, t, total >= t && total <= b.length ? total : b.length);
+    }
+
+    /**
+     * The fields of the TCP header at {@code t} in {@code b}, for a segment that ends at {@code end}
+     * (past {@code b.length} when a capture cut the packet: the payload length is the real one).
+     */
+    public static TcpHeaderFields header(byte[] b, int t, int end) {
         int headerLen = Math.max(TCP_HEADER, (u8(b, t + 12) >>> 4) * 4);
         return new TcpHeaderFields(
                 u16(b, t),

@@ -8,8 +8,10 @@ import org.tcplab.engine.event.LoggedEvent;
 
 /**
  * The classic libpcap file format, written in plain Java: a 24-byte global header, then per packet a
- * 16-byte record header and the packet. LINKTYPE_RAW (101): each packet is an IPv4 header onward,
- * exactly the bytes a {@code segment.sent} carries, captured as sent (before the link's faults).
+ * 16-byte record header and the packet. LINKTYPE_RAW (101): each packet is an IP header onward
+ * (IPv4, or IPv6 in a capture lab; readers tell them by the version), exactly the bytes a
+ * {@code segment.sent} carries, captured as sent (before the link's faults); a captured packet that
+ * its own capture cut keeps its original length.
  * Timestamps are the lab's (virtual) times in microseconds. Little-endian, as most writers do;
  * readers tell the byte order from the magic number. Nothing native, no temporary file, no lock:
  * each call builds its own bytes, so captures stream page by page.
@@ -18,7 +20,7 @@ public final class PcapWriter {
 
     static final int MAGIC_MICROSECONDS = 0xa1b2c3d4;
     static final int LINKTYPE_RAW = 101;
-    /** The largest IPv4 packet: nothing we capture is ever cut. */
+    /** The largest IPv4 packet: nothing we log is ever cut here (a capture lab's packets are as captured). */
     static final int SNAPLEN = 65535;
 
     static final int GLOBAL_HEADER = 24;
@@ -48,17 +50,19 @@ public final class PcapWriter {
         }
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         for (LoggedEvent e : events) {
-            if (e.event() instanceof LabEvent.SegmentSent s) record(out, s.timeUs(), s.packet());
+            if (e.event() instanceof LabEvent.SegmentSent s) {
+                record(out, s.timeUs(), s.packet(), s.format().wireLength(s.packet()));
+            }
         }
         return out.array();
     }
 
     /** One record: seconds, microseconds, captured length, original length, the packet. */
-    static void record(ByteBuffer out, long timeUs, byte[] packet) {
+    static void record(ByteBuffer out, long timeUs, byte[] packet, int originalLength) {
         out.putInt((int) (timeUs / 1_000_000))
                 .putInt((int) (timeUs % 1_000_000))
                 .putInt(packet.length)
-                .putInt(packet.length)
+                .putInt(Math.max(packet.length, originalLength))
                 .put(packet);
     }
 

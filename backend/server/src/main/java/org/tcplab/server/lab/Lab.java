@@ -19,6 +19,7 @@ import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
+import org.tcplab.engine.lab.CaptureInfo;
 import org.tcplab.engine.lab.LabCapabilities;
 import org.tcplab.engine.lab.LabCommand;
 import org.tcplab.engine.lab.LabWorld;
@@ -108,6 +109,9 @@ public final class Lab {
     /** Set under the log's lock, so it sees every event after the ones it was handed when attached. */
     private volatile LabScenario scenario;
     /** The address that created the lab, for the log lines about it (set once, by the service). */
+    /** False for a lab the store does not keep (see {@link #ephemeral}). */
+    private volatile boolean stored = true;
+
     private volatile String client = "unknown";
     /** Per-lab state of server features (the quiz's answers): it lives and dies with the lab. */
     private final Map<Class<?>, Object> features = new ConcurrentHashMap<>();
@@ -168,6 +172,14 @@ public final class Lab {
     }
 
     /** @param replayable whether the world can be rebuilt by replaying its commands */
+    /**
+     * Keeps this lab out of the store: it is not rebuilt after a restart (a capture's conversation,
+     * whose uploaded file the server does not keep).
+     */
+    void ephemeral() {
+        this.stored = false;
+    }
+
     void attach(LabWorld world, boolean replayable) {
         this.driver = new Journaled(world);
         this.replayable = replayable;
@@ -400,6 +412,7 @@ public final class Lab {
                 throw LabProblem.of(
                         ProblemType.LAB_STOPPED, "lab " + id + " is stopped (" + stopReason + "); create a new lab");
             }
+            refuseIfReadOnly();
             T result;
             try {
                 result = action.apply(driver);
@@ -413,6 +426,19 @@ public final class Lab {
             }
             return result;
         });
+    }
+
+    /**
+     * A world that only shows what happened elsewhere (a capture) would refuse the command itself;
+     * refused here first, with the lab's own words and code, so that nothing runs (not even the clock).
+     */
+    private void refuseIfReadOnly() {
+        if (driver != null && driver.capabilities().readOnly()) {
+            throw LabProblem.of(
+                    ProblemType.LAB_READ_ONLY,
+                    "lab " + id + " (mode " + mode() + ") is read-only: it shows what was captured and nothing in it"
+                            + " can change; delete it with its token, or start a lab of your own");
+        }
     }
 
     /** How a bounded run ended. */
@@ -504,6 +530,7 @@ public final class Lab {
      * request answers 503.
      */
     private void flush() {
+        if (!stored) pending.clear();
         if (pending.isEmpty()) return;
         List<JournalEntry> batch = List.copyOf(pending);
         try {
@@ -520,7 +547,7 @@ public final class Lab {
 
     /** A lab that cannot be replayed keeps its last event id, so its end note after a restart follows it. */
     private void keepLastEventId() {
-        if (!replayable) store.lastEventId(id, lastEventId());
+        if (!replayable && stored) store.lastEventId(id, lastEventId());
     }
 
     /** Entries the lab has not written yet (tests). */
@@ -580,6 +607,7 @@ public final class Lab {
     public void setClock(ClockMode newClock, Double newScale, Boolean newPaused) {
         call(() -> {
             touch();
+            refuseIfReadOnly();
             if (driver != null && driver.capabilities().realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
                 if (newClock != null && newClock != ClockMode.REALTIME) {
@@ -666,7 +694,7 @@ public final class Lab {
      * written first, and a lab that cannot be replayed logs that it ends here.
      */
     void shutdown(boolean restarting) {
-        if (restarting && !replayable && !stopped) {
+        if (restarting && !replayable && stored && !stopped) {
             stopWith("the server is restarting: a " + mode() + " lab runs against the Linux kernel, whose side"
                     + " cannot be replayed, so it ends here; create a new lab");
         }
@@ -831,6 +859,11 @@ public final class Lab {
         @Override
         public QuizStatus quiz() {
             return world.quiz();
+        }
+
+        @Override
+        public Optional<CaptureInfo> capture() {
+            return world.capture();
         }
 
         @Override

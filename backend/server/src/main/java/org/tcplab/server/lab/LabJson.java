@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tcplab.engine.event.HostName;
+import org.tcplab.engine.lab.CaptureInfo;
 import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.lab.ObservedSide;
 import org.tcplab.engine.lab.TapInfo;
@@ -60,14 +61,20 @@ public final class LabJson {
                             ref = "#/components/schemas/ScenarioProgress",
                             description = "the scenario running in the lab, if any")
                     LabScenario.Progress scenario,
-            @Schema(description = "tap labs: the namespace, device and addresses; null in sim") TapInfo tap) {
+            @Schema(description = "tap labs: the namespace, device and addresses; null in sim") TapInfo tap,
+            @Schema(description = "capture labs: the upload and the conversation shown; null otherwise")
+                    CaptureView capture) {
 
         /** Read on the lab's executor: the world, the log's counters and the scenario's kept verdict. */
         static LabSnapshot of(Lab lab, Lab.LabView v, ServerLimits limits) {
             LabWorld d = v.driver();
             List<HostView> hosts = new ArrayList<>();
             for (HostName h : HostName.values()) {
-                hosts.add(new HostView(h.id(), d.address(h).toString(), d.listeners(h)));
+                // A capture's addresses may be IPv6: its own record has them as captured.
+                String ip = d.capture()
+                        .map(c -> h == HostName.CLIENT ? c.clientIp() : c.serverIp())
+                        .orElse(d.address(h).toString());
+                hosts.add(new HostView(h.id(), ip, d.listeners(h)));
             }
             LabScenario scenario = lab.scenario();
             return new LabSnapshot(
@@ -90,7 +97,53 @@ public final class LabJson {
                     lab.viewers(),
                     limits,
                     scenario == null ? null : scenario.progress(),
-                    d.tapInfo().orElse(null));
+                    d.tapInfo().orElse(null),
+                    d.capture().map(CaptureView::of).orElse(null));
+        }
+    }
+
+    /** What the snapshot shows of a capture lab's upload ({@code capture}), in the API's units. */
+    public record CaptureView(
+            String source,
+            String format,
+            int conversation,
+            String client,
+            String server,
+            int ipVersion,
+            long segments,
+            int segmentsShown,
+            boolean complete,
+            String startTime,
+            double durationMs,
+            double clientDelayMs,
+            double serverDelayMs,
+            @Schema(
+                            description =
+                                    "segment.sent time = captured time (ms after the first packet) - the sender's delay + this")
+                    double timeOffsetMs,
+            String clientState,
+            String serverState,
+            List<CaptureInfo.Sibling> conversations) {
+
+        static CaptureView of(CaptureInfo c) {
+            return new CaptureView(
+                    c.source(),
+                    c.format(),
+                    c.conversation(),
+                    c.client(),
+                    c.server(),
+                    c.ipVersion(),
+                    c.segments(),
+                    c.segmentsShown(),
+                    c.complete(),
+                    java.time.Instant.ofEpochSecond(0, c.startEpochNanos()).toString(),
+                    LabMapping.ms(c.durationUs()),
+                    LabMapping.ms(c.clientDelayUs()),
+                    LabMapping.ms(c.serverDelayUs()),
+                    LabMapping.ms(c.timeOffsetUs()),
+                    c.clientState().name(),
+                    c.serverState().name(),
+                    c.conversations());
         }
     }
 
@@ -234,7 +287,10 @@ public final class LabJson {
             int maxFaultsPerLab,
             int maxTrackedClients,
             long requestHeaderTimeoutSeconds,
-            long keepAliveTimeoutSeconds) {
+            long keepAliveTimeoutSeconds,
+            long maxCaptureBytes,
+            int maxCaptureConversations,
+            int maxCaptureSegments) {
 
         public static ServerLimits of(TcpLabProperties p) {
             return new ServerLimits(
@@ -259,7 +315,10 @@ public final class LabJson {
                     p.getMaxFaultsPerLab(),
                     p.getMaxTrackedClients(),
                     p.getRequestHeaderTimeout().toSeconds(),
-                    p.getKeepAliveTimeout().toSeconds());
+                    p.getKeepAliveTimeout().toSeconds(),
+                    p.getMaxCaptureBytes(),
+                    p.getMaxCaptureConversations(),
+                    p.getMaxCaptureSegments());
         }
     }
 

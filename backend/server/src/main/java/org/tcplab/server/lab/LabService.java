@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
+import org.tcplab.engine.event.EventSink;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.stack.ConnectionSnapshot;
@@ -300,6 +301,61 @@ public class LabService {
         lab.stopWith("this " + settings.mode() + " lab ended when the server restarted: its Linux kernel side cannot"
                 + " be replayed, and its earlier events are gone; create a new lab");
         return lab;
+    }
+
+    /**
+     * Labs made together from worlds built elsewhere (a capture's conversations), all or none, under
+     * one token. The ids are drawn first, so each world may name its siblings. 503 when the server has
+     * no room for all of them; the caller counted the request with {@link #admit} already.
+     */
+    public List<Lab> createGroup(LabSettings settings, int count, GroupWorlds worlds) {
+        if (slots.addAndGet(count) > props.getMaxLabs()) {
+            int room = props.getMaxLabs() - (slots.addAndGet(-count));
+            throw LabProblem.of(
+                    ProblemType.SERVER_FULL,
+                    "this needs " + count + " labs and the server has room for " + Math.max(0, room)
+                            + " more (tcplab.max-labs " + props.getMaxLabs() + "); try again later");
+        }
+        List<Lab> created = new ArrayList<>(count);
+        boolean admitted = false;
+        try {
+            String token = randomId(24);
+            List<String> ids = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) ids.add(randomId(16));
+            for (int i = 0; i < count; i++) {
+                Lab lab = newLab(ids.get(i), Lab.hash(token), settings, ClockMode.INSTANT, 1.0, false, 0);
+                lab.issued(token);
+                // Not stored: the upload is not kept, so there is nothing to rebuild it from.
+                lab.ephemeral();
+                lab.attach(worlds.create(i, ids, lab.sink()), false);
+                created.add(lab);
+            }
+            for (Lab lab : created) {
+                labs.put(lab.id(), lab);
+                metrics.labCreated();
+            }
+            admitted = true;
+            return created;
+        } finally {
+            if (!admitted) {
+                slots.addAndGet(-count);
+                for (Lab lab : created) lab.shutdown(false);
+            }
+        }
+    }
+
+    /** Builds world {@code index} of a group whose labs get {@code ids}, reporting to {@code sink}. */
+    @FunctionalInterface
+    public interface GroupWorlds {
+        LabWorld create(int index, List<String> ids, EventSink sink);
+    }
+
+    /**
+     * Counts one creation (a lab, or an upload that makes several) against the client's one-minute
+     * window: 429 past {@code tcplab.labs-per-client-per-minute}.
+     */
+    public void admit(String clientAddress) {
+        acquireCreation(clientAddress);
     }
 
     /**

@@ -52,6 +52,7 @@ public final class EventJson {
             m.put("from", s.from().name());
             m.put("to", s.to().name());
             m.put("cause", s.cause());
+            if (s.inferred()) m.put("inferred", true);
         } else if (e instanceof LabEvent.TimerChanged t) {
             m.put("host", t.host().id());
             m.put("timer", t.timer().id());

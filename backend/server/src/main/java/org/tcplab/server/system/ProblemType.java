@@ -16,6 +16,8 @@ public enum ProblemType {
     UNKNOWN_FIELD("unknown-field", HttpStatus.BAD_REQUEST, "Unknown field"),
     /** A string longer than {@code tcplab.max-string-length} (payloads: {@code tcplab.max-send-bytes}). */
     STRING_TOO_LONG("string-too-long", HttpStatus.BAD_REQUEST, "String too long"),
+    /** An uploaded file that is not a pcap or pcapng capture, is damaged, or holds no TCP. */
+    NOT_A_CAPTURE("not-a-capture", HttpStatus.BAD_REQUEST, "Not a usable capture"),
     /** Not JSON, cut off, empty where a body is needed, or not an object at the top. */
     MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "Malformed body"),
     /** Nested deeper, or with longer numbers or names, than any lab request needs. */
@@ -49,10 +51,14 @@ public enum ProblemType {
     QUESTION_CLOSED("question-closed", HttpStatus.CONFLICT, "Question closed"),
     /** Class mode: a question's answers or a lab's names reached {@code tcplab.quiz.*}'s cap. */
     QUIZ_FULL("quiz-full", HttpStatus.CONFLICT, "Quiz full"),
+    /** Any change to a lab that only shows something (a capture's conversation): nothing in it can change. */
+    LAB_READ_ONLY("lab-read-only", HttpStatus.CONFLICT, "Lab is read-only"),
     /** Another action the lab's current state forbids (clock, mode, scenario settings). */
     CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
     /** A body over {@code tcplab.max-request-bytes}. */
     BODY_TOO_LARGE("body-too-large", HttpStatus.CONTENT_TOO_LARGE, "Body too large"),
+    /** A capture upload over {@code tcplab.max-capture-bytes}. */
+    CAPTURE_TOO_LARGE("capture-too-large", HttpStatus.CONTENT_TOO_LARGE, "Capture too large"),
     /** One address created {@code tcplab.labs-per-client-per-minute} labs this minute. */
     RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Rate limited"),
     /** {@code tcplab.max-tracked-clients} addresses are creating labs this minute already. */

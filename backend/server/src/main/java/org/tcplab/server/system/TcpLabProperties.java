@@ -87,6 +87,14 @@ public class TcpLabProperties {
      */
     private List<String> trustedProxies = new ArrayList<>();
 
+    // ---- captures (POST /api/captures, issue 13)
+    /** Largest capture file one upload may send (POST /api/captures); larger answers 413. */
+    private long maxCaptureBytes = 64L * 1024 * 1024;
+    /** TCP conversations of one upload that become labs; the rest are counted and left out. */
+    private int maxCaptureConversations = 32;
+    /** Segments kept per captured conversation; the rest are counted and left out (a narration says so). */
+    private int maxCaptureSegments = 20_000;
+
     private final Tap tap = new Tap();
     private final Quiz quiz = new Quiz();
 
@@ -359,6 +367,30 @@ public class TcpLabProperties {
 
     public void setTrustedProxies(List<String> v) {
         trustedProxies = v;
+    }
+
+    public long getMaxCaptureBytes() {
+        return maxCaptureBytes;
+    }
+
+    public void setMaxCaptureBytes(long v) {
+        maxCaptureBytes = v;
+    }
+
+    public int getMaxCaptureConversations() {
+        return maxCaptureConversations;
+    }
+
+    public void setMaxCaptureConversations(int v) {
+        maxCaptureConversations = v;
+    }
+
+    public int getMaxCaptureSegments() {
+        return maxCaptureSegments;
+    }
+
+    public void setMaxCaptureSegments(int v) {
+        maxCaptureSegments = v;
     }
 
     public Tap getTap() {

@@ -151,7 +151,7 @@ class ScreensE2ETest {
                 page.evaluate(
                         """
                 () => {
-                  const keep = /^(TCP|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|ISN|RTO|MSS|SACK|SACK_PERM|TS|TSval|TSecr|RFC|IP|TAP|Linux|HTTP|MTU|pcap|SVG|PNG|JSON|Mermaid|English|LISTEN|CLOSED|ESTABLISHED|SYN_SENT|SYN_RECEIVED|FIN_WAIT_\\d|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT|TIME|WAIT|SENT|RECEIVED|LAST|CLOSE|FIN|DACK|PERSIST|KEEP|MSL|ms|s|B|x|lab|seq|ack|win|len|rel|mss|sackOK|ts|ws|Ctrl|C|P|Home|End|RCV|NXT|SND|UNA|WND|RETX|DUP|CRAFTED|BAD|CSUM|root|tcplab|tap|enabled|true|false|OPEN|CLOSE|SEND|RECEIVE|ABORT|Z|X|A|B)$/;
+                  const keep = /^(TCP|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|ISN|RTO|MSS|SACK|SACK_PERM|TS|TSval|TSecr|RFC|IP|TAP|Linux|HTTP|MTU|pcap|SVG|PNG|JSON|Mermaid|English|LISTEN|CLOSED|ESTABLISHED|SYN_SENT|SYN_RECEIVED|FIN_WAIT_\\d|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT|TIME|WAIT|SENT|RECEIVED|LAST|CLOSE|FIN|DACK|PERSIST|KEEP|MSL|ms|s|B|x|lab|seq|ack|win|len|rel|mss|sackOK|ts|ws|Ctrl|C|P|Home|End|RCV|NXT|SND|UNA|WND|RETX|DUP|CRAFTED|BAD|CSUM|root|tcplab|tap|enabled|true|false|OPEN|CLOSE|SEND|RECEIVE|ABORT|Z|X|A|B|pcapng|tcpdump|dumpcap|Wireshark|macOS)$/;
                   const skip = (el) => el.closest('select[name=lang], .lab-info, .hex, .seg-title, .qr-url, input, .fval, code, .fname, .version');
                   const out = [];
                   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -16,7 +16,8 @@ import org.tcplab.server.support.LabClient.Created;
 
 /** Every lab endpoint's happy path and refusals, over HTTP, on the fake driver. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+// springdoc builds /v3/api-docs on its first request: seconds on a busy 2-core machine, past the 5 s default.
+@AutoConfigureWebTestClient(timeout = "30s")
 class LabApiTest {
 
     @Autowired

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.tcplab.engine.event.HostName;
 import org.tcplab.engine.event.LabEvent;
 import org.tcplab.engine.event.LoggedEvent;
+import org.tcplab.engine.tcp.TcpState;
 import org.tcplab.engine.wire.Ipv4Address;
 import org.tcplab.engine.wire.TcpCodec;
 import org.tcplab.engine.wire.TcpDatagram;
@@ -59,5 +60,18 @@ class EventJsonTest {
                                 LabEvent.AckSuppression.CHALLENGE_ACK_RATE_LIMIT,
                                 "d"))))
                 .containsEntry("reason", "challenge-ack-rate-limit");
+    }
+
+    /** lab-api.md "Captures": {@code inferred} appears on a capture's states only, never on a stack's own. */
+    @Test
+    void onlyAnInferredStateSaysSo() {
+        var reported = EventJson.toMap(new LoggedEvent(
+                1, new LabEvent.StateChanged(0, "1", HostName.CLIENT, TcpState.CLOSED, TcpState.SYN_SENT, "open")));
+        var inferred = EventJson.toMap(new LoggedEvent(
+                2,
+                new LabEvent.StateChanged(
+                        0, "1", HostName.CLIENT, TcpState.CLOSED, TcpState.SYN_SENT, "sent SYN", true)));
+        assertThat(reported).containsEntry("type", "state").doesNotContainKey("inferred");
+        assertThat(inferred).containsEntry("inferred", true);
     }
 }
