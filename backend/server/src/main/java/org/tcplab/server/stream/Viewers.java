@@ -145,6 +145,11 @@ public class Viewers {
      * gone or {@code grace} has passed (a viewer that never answers the close handshake is then cut
      * off with the server).
      */
+    /** Admits viewers again after {@link #closeAll} (a stopped context started again). */
+    void reopen() {
+        closing = false;
+    }
+
     public int closeAll(CloseStatus status, Duration grace) throws InterruptedException {
         closing = true;
         for (Entry e : open) {

@@ -29,8 +29,15 @@ class ViewersShutdown implements SmartLifecycle {
         this.props = props;
     }
 
+    /**
+     * Running again after a stop: viewers are admitted again. A server stops once, but Spring may stop
+     * and start a context more than once (its test framework pauses cached contexts between test
+     * classes), and a restarted context that still refused every viewer would look alive and show
+     * nothing live.
+     */
     @Override
     public void start() {
+        viewers.reopen();
         running = true;
     }
 

@@ -158,6 +158,24 @@ class ViewerLimitsTest {
         b1.dispose();
     }
 
+    @Autowired
+    ViewersShutdown shutdown;
+
+    @Test
+    void aContextStoppedAndStartedAgainAdmitsViewersAgain() throws Exception {
+        // Spring's test framework pauses cached contexts (stop) and resumes them (start): after the
+        // stop every viewer is refused with 1001, after the start they are welcome again.
+        Created lab = api.create(Map.of());
+        shutdown.stop();
+        Sinks.One<CloseStatus> refused = Sinks.one();
+        viewer(lab, refused, new CopyOnWriteArrayList<>());
+        assertThat(refused.asMono().block(Duration.ofSeconds(10)).getCode()).isEqualTo(1001);
+        shutdown.start();
+        Disposable admitted = viewer(lab, Sinks.one(), new CopyOnWriteArrayList<>());
+        await(() -> labs.get(lab.id()).viewers() == 1 && viewers.watched() == 1);
+        admitted.dispose();
+    }
+
     @Test
     void aViewerThatAnswersPingsStaysAndOneThatStoppedReadingIsClosed() throws Exception {
         Created lab = api.create(Map.of());
