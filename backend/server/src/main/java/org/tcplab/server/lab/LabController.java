@@ -25,6 +25,7 @@ import org.tcplab.engine.wire.TcpSegment;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
 import org.tcplab.server.system.PublicUrl;
+import org.tcplab.server.system.RequestLog;
 import org.tcplab.server.system.TcpLabProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -52,7 +53,9 @@ class LabController {
     }
 
     static <T> Mono<T> blocking(Callable<T> work) {
-        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+        // The log lines the work writes carry this request's id (from the Reactor context).
+        return Mono.deferContextual(ctx -> Mono.fromCallable(() -> RequestLog.withMdc(ctx, work)))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @PostMapping

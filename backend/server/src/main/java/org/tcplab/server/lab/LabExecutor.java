@@ -60,7 +60,9 @@ final class LabExecutor {
                 sink.error(busy.get());
                 return;
             }
-            Task<T> task = new Task<>(work, sink);
+            // The request's log context from the Reactor context, not the subscribing thread's MDC.
+            Map<String, String> mdc = org.tcplab.server.system.RequestLog.mdcOf(sink.contextView());
+            Task<T> task = new Task<>(work, sink, mdc != null ? mdc : MDC.getCopyOfContextMap());
             Disposable timer = Schedulers.parallel()
                     .schedule(
                             () -> {
@@ -140,11 +142,16 @@ final class LabExecutor {
         private final MonoSink<T> sink;
         private final AtomicInteger state = new AtomicInteger(WAITING);
         /** The submitter's log context (its request id and client), for the lines this work logs. */
-        private final Map<String, String> mdc = MDC.getCopyOfContextMap();
+        private final Map<String, String> mdc;
 
         Task(Callable<T> work, MonoSink<T> sink) {
+            this(work, sink, MDC.getCopyOfContextMap());
+        }
+
+        Task(Callable<T> work, MonoSink<T> sink, Map<String, String> mdc) {
             this.work = work;
             this.sink = sink;
+            this.mdc = mdc;
         }
 
         /** True if the task had not started and now never will. */

@@ -89,6 +89,27 @@ public class RequestLog implements WebFilter {
         }
     }
 
+    /**
+     * The request's log context as the Reactor context carries it (null outside a request): work
+     * that runs on another thread takes it from here, not from whatever that thread last held.
+     */
+    public static Map<String, String> mdcOf(reactor.util.context.ContextView context) {
+        return context.getOrDefault(Slf4jThreadLocalAccessor.KEY, null);
+    }
+
+    /** Runs {@code work} with the request's log context in the MDC, and clears it afterwards. */
+    public static <T> T withMdc(reactor.util.context.ContextView context, java.util.concurrent.Callable<T> work)
+            throws Exception {
+        Map<String, String> mdc = mdcOf(context);
+        if (mdc == null) MDC.clear();
+        else MDC.setContextMap(mdc);
+        try {
+            return work.call();
+        } finally {
+            MDC.clear();
+        }
+    }
+
     private static void logAccess(ServerWebExchange exchange, Map<String, String> mdc, long start, String signal) {
         // Health probes and metric scrapes every few seconds would bury the requests people make.
         boolean probe =
