@@ -46,7 +46,7 @@ class CaptureController {
             description = "LINKTYPE_RAW (IPv4), timestamps are the lab's virtual times; opens in Wireshark."
                     + " Segments are captured as sent, before the link's faults act on them.")
     Mono<ResponseEntity<Flux<DataBuffer>>> capture(@PathVariable("lab") String id) {
-        return Mono.fromSupplier(() -> labs.get(id)).map(lab -> ResponseEntity.ok()
+        return Mono.defer(() -> labs.find(id)).map(lab -> ResponseEntity.ok()
                 .contentType(PCAP)
                 .header(
                         HttpHeaders.CONTENT_DISPOSITION,

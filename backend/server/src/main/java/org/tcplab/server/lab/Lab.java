@@ -87,7 +87,14 @@ public final class Lab {
     /** Entries not yet in the store, and the number the next stored one gets (lab executor only). */
     private final List<JournalEntry> pending = new ArrayList<>();
 
-    private long nextSeq = 1;
+    private volatile long nextSeq = 1;
+    /**
+     * Cluster mode: another instance runs this lab and this is its follower copy, kept up to date
+     * from the journal that instance writes; it refuses changes, journals nothing and lets no clock
+     * run (see {@link #follow}, {@link #lead}).
+     */
+    private volatile boolean following;
+
     private long lastFlushNanos;
     private boolean replaying;
     private LabWorld driver;
@@ -178,6 +185,11 @@ public final class Lab {
      */
     void ephemeral() {
         this.stored = false;
+    }
+
+    /** Whether the store keeps this lab (not a capture's conversation). */
+    boolean stored() {
+        return stored;
     }
 
     void attach(LabWorld world, boolean replayable) {
@@ -412,6 +424,7 @@ public final class Lab {
                 throw LabProblem.of(
                         ProblemType.LAB_STOPPED, "lab " + id + " is stopped (" + stopReason + "); create a new lab");
             }
+            refuseIfFollowing();
             refuseIfReadOnly();
             T result;
             try {
@@ -426,6 +439,14 @@ public final class Lab {
             }
             return result;
         });
+    }
+
+    private void refuseIfFollowing() {
+        if (following) {
+            throw LabProblem.unavailable("lab " + id + " is run by another server instance, which did not take this"
+                    + " request; retry in a few seconds (when an instance stops, another takes its labs over within"
+                    + " tcplab.cluster.lease-time)");
+        }
     }
 
     /**
@@ -496,7 +517,7 @@ public final class Lab {
     }
 
     private void journal(JournalEntry entry) {
-        if (!replaying) pending.add(entry);
+        if (!replaying && !following) pending.add(entry);
     }
 
     /**
@@ -505,7 +526,7 @@ public final class Lab {
      * cost one entry per flush rather than one per tick.
      */
     private void journal(long atUs, LabCommand<?> command, Object result) {
-        if (replaying || !replayable) return;
+        if (replaying || following || !replayable) return;
         if (command instanceof LabCommand.RunUntil r && Boolean.TRUE.equals(result) && r.timeUs() >= atUs) {
             long from = atUs;
             while (!pending.isEmpty()
@@ -607,6 +628,7 @@ public final class Lab {
     public void setClock(ClockMode newClock, Double newScale, Boolean newPaused) {
         call(() -> {
             touch();
+            refuseIfFollowing();
             refuseIfReadOnly();
             if (driver != null && driver.capabilities().realTimeOnly()) {
                 // Real time cannot be paused, stepped or scaled: the Linux kernel runs on the wall clock.
@@ -649,12 +671,12 @@ public final class Lab {
      * clock thread only queues, so a lab that cannot keep up slows nobody but itself.
      */
     public void tick() {
-        if (clock != ClockMode.REALTIME || paused || stopped || !tickQueued.compareAndSet(false, true)) {
+        if (following || clock != ClockMode.REALTIME || paused || stopped || !tickQueued.compareAndSet(false, true)) {
             return;
         }
         executor.post(() -> {
             tickQueued.set(false);
-            if (clock != ClockMode.REALTIME || paused || stopped) {
+            if (following || clock != ClockMode.REALTIME || paused || stopped) {
                 return;
             }
             long elapsedNanos = wallNanos.getAsLong() - baseWallNanos;
@@ -766,8 +788,57 @@ public final class Lab {
         } finally {
             replaying = false;
         }
-        nextSeq = entries.size() + 1L;
+        nextSeq += entries.size();
         rebase();
+    }
+
+    // ---- cluster mode: one instance runs the lab, others follow its journal ----
+
+    /** Whether another instance runs this lab and this copy follows its journal. */
+    boolean following() {
+        return following;
+    }
+
+    /** Journal entries this lab has applied (or written): where its follower copy stands. */
+    long applied() {
+        return nextSeq - 1;
+    }
+
+    /**
+     * From now on this copy follows the journal another instance writes: what it has not journaled
+     * yet is dropped (that instance's journal is the lab now), and it neither ticks nor takes changes.
+     */
+    void follow() {
+        call(() -> {
+            following = true;
+            pending.clear();
+            return null;
+        });
+    }
+
+    /**
+     * Applies the entries the journal gained after the ones this copy applied, on the lab's executor
+     * (so a tail and a request catching up at once apply each entry once): {@code newer} reads them.
+     */
+    void catchUp(java.util.function.LongFunction<List<JournalEntry>> newer, java.util.Map<String, LabMarks> marks) {
+        call(() -> {
+            if (!following) return null;
+            List<JournalEntry> entries = newer.apply(applied());
+            if (!entries.isEmpty()) replay(entries, marks);
+            return null;
+        });
+    }
+
+    /**
+     * This instance runs the lab from here (it took the lease and caught up with the journal): a
+     * realtime clock goes on from the virtual time the journal reached.
+     */
+    void lead() {
+        call(() -> {
+            following = false;
+            rebase();
+            return null;
+        });
     }
 
     /** The world as the lab's work sees it: each command it applies is journaled. */

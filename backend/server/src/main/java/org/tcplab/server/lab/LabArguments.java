@@ -74,8 +74,10 @@ class LabArguments implements WebFluxConfigurer {
             }
             boolean authorized = parameter.hasParameterAnnotation(Authorized.class);
             String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-            // A map lookup and a constant-time token comparison: fine on the event loop.
-            return Mono.fromSupplier(() -> authorized ? labs.authorized(id, authorization) : labs.get(id));
+            // One instance: a map lookup and a constant-time token comparison, on the event loop.
+            // Cluster mode may read the shared store first (LabService.find does that off the loop).
+            return Mono.defer(() -> authorized ? labs.findAuthorized(id, authorization) : labs.find(id))
+                    .cast(Object.class);
         }
     }
 

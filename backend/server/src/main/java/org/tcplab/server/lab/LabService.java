@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ import org.tcplab.server.system.TcpLabProperties;
 import org.tcplab.server.system.WallClock;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,6 +79,16 @@ public class LabService {
     private final Disposable sweeper;
     private final LabStore store;
     private final Map<String, LabMarks> marks = new java.util.HashMap<>();
+    /** Cluster mode: leases, shared limits, journal tails; one instance alone: {@link LabCluster#single()}. */
+    private final LabCluster cluster;
+    /** Cluster mode: renews leases, notices labs deleted or left by other instances. */
+    private final Disposable clusterRounds;
+    /** Cluster mode: follower copies learn of new journal entries here. */
+    private final Thread tail;
+
+    private volatile boolean running = true;
+    /** Held while a lab is loaded from the store (cluster mode), so two requests load it once. */
+    private final Object loading = new Object();
 
     public LabService(
             TcpLabProperties props,
@@ -86,8 +98,10 @@ public class LabService {
             WallClock wallClock,
             Clock clock,
             LabStore store,
-            List<LabMarks> marks) {
+            List<LabMarks> marks,
+            ObjectProvider<LabCluster> cluster) {
         this.store = store;
+        this.cluster = cluster.getIfAvailable(LabCluster::single);
         marks.forEach(m -> this.marks.put(m.kind(), m));
         this.wallNanos = wallClock::nanos;
         this.props = props;
@@ -103,6 +117,18 @@ public class LabService {
         this.sweeper = Flux.interval(java.time.Duration.ofMillis(sweep), Schedulers.boundedElastic())
                 .onBackpressureDrop()
                 .subscribe(i -> removeIdle());
+        if (this.cluster.enabled()) {
+            long round = Math.max(100, props.getCluster().getLeaseTime().toMillis() / 3);
+            this.clusterRounds = Flux.interval(Duration.ofMillis(round), Schedulers.boundedElastic())
+                    .onBackpressureDrop()
+                    .subscribe(i -> clusterRound());
+            this.tail = new Thread(this::followJournals, "tcplab-journal-tail");
+            tail.setDaemon(true);
+            tail.start();
+        } else {
+            this.clusterRounds = null;
+            this.tail = null;
+        }
     }
 
     public TcpLabProperties properties() {
@@ -133,7 +159,11 @@ public class LabService {
      */
     private Lab create(LabSettings settings, ClockMode clock, double timeScale, boolean paused, String clientAddress) {
         LabWorldFactory factory = factoryFor(settings.mode());
-        if (slots.incrementAndGet() > props.getMaxLabs()) {
+        String id = randomId(16);
+        if (cluster.enabled()) {
+            cluster.countCreation(rateKey(clientAddress), props.getLabsPerClientPerMinute());
+            cluster.admit(id, props.getMaxLabs());
+        } else if (slots.incrementAndGet() > props.getMaxLabs()) {
             slots.decrementAndGet();
             throw LabProblem.of(
                     ProblemType.SERVER_FULL,
@@ -142,8 +172,7 @@ public class LabService {
         }
         boolean admitted = false;
         try {
-            acquireCreation(clientAddress);
-            String id = randomId(16);
+            if (!cluster.enabled()) acquireCreation(clientAddress);
             String token = randomId(24);
             Lab lab = newLab(id, Lab.hash(token), settings, clock, timeScale, paused, 0);
             lab.issued(token);
@@ -172,7 +201,20 @@ public class LabService {
                     labs.size());
             return lab;
         } finally {
-            if (!admitted) slots.decrementAndGet();
+            if (!admitted) unadmit(id);
+        }
+    }
+
+    /** Gives back the room a lab took that was not made after all. */
+    private void unadmit(String id) {
+        if (!cluster.enabled()) {
+            slots.decrementAndGet();
+            return;
+        }
+        try {
+            store.delete(id);
+        } catch (RuntimeException e) {
+            log.warn("lab {} not made, and its place in the cluster's count not given back", id, e);
         }
     }
 
@@ -256,6 +298,8 @@ public class LabService {
      */
     @jakarta.annotation.PostConstruct
     void restore() {
+        // Cluster mode loads a lab when it is first asked for (find), from the shared store.
+        if (cluster.enabled()) return;
         long start = System.nanoTime();
         int[] count = {0, 0};
         store.forEach(stored -> {
@@ -309,6 +353,22 @@ public class LabService {
      * no room for all of them; the caller counted the request with {@link #admit} already.
      */
     public List<Lab> createGroup(LabSettings settings, int count, GroupWorlds worlds) {
+        if (cluster.enabled()) {
+            // Kept only by this instance (nothing to rebuild them from), but counted with the cluster's.
+            List<String> ids = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) ids.add(randomId(16));
+            List<String> taken = new ArrayList<>(count);
+            try {
+                for (String id : ids) {
+                    cluster.admit(id, props.getMaxLabs());
+                    taken.add(id);
+                }
+            } catch (LabProblem full) {
+                taken.forEach(this::unadmit);
+                throw full;
+            }
+            return createGroup(settings, ids, worlds);
+        }
         if (slots.addAndGet(count) > props.getMaxLabs()) {
             int room = props.getMaxLabs() - (slots.addAndGet(-count));
             throw LabProblem.of(
@@ -316,12 +376,17 @@ public class LabService {
                     "this needs " + count + " labs and the server has room for " + Math.max(0, room)
                             + " more (tcplab.max-labs " + props.getMaxLabs() + "); try again later");
         }
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) ids.add(randomId(16));
+        return createGroup(settings, ids, worlds);
+    }
+
+    private List<Lab> createGroup(LabSettings settings, List<String> ids, GroupWorlds worlds) {
+        int count = ids.size();
         List<Lab> created = new ArrayList<>(count);
         boolean admitted = false;
         try {
             String token = randomId(24);
-            List<String> ids = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) ids.add(randomId(16));
             for (int i = 0; i < count; i++) {
                 Lab lab = newLab(ids.get(i), Lab.hash(token), settings, ClockMode.INSTANT, 1.0, false, 0);
                 lab.issued(token);
@@ -338,7 +403,7 @@ public class LabService {
             return created;
         } finally {
             if (!admitted) {
-                slots.addAndGet(-count);
+                ids.forEach(this::unadmit);
                 for (Lab lab : created) lab.shutdown(false);
             }
         }
@@ -432,6 +497,13 @@ public class LabService {
                 .orElseThrow(() -> LabProblem.of(
                         ProblemType.MODE_UNAVAILABLE, mode + " mode is not available in this server build"));
         factory.checkAvailable();
+        if (cluster.enabled() && !factory.replayable()) {
+            throw LabProblem.of(
+                    ProblemType.MODE_UNAVAILABLE,
+                    mode + " labs are not offered in cluster mode: their other side is the Linux kernel of one"
+                            + " machine, which no other instance can follow or take over; run them on an instance"
+                            + " of their own (without tcplab.cluster.redis-url)");
+        }
         return factory;
     }
 
@@ -442,20 +514,118 @@ public class LabService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** The lab as this instance has it now (404 if it has none); requests use {@link #find}. */
     public Lab get(String id) {
         Lab lab = labs.get(id);
+        if (lab == null) throw notFound(id);
+        return lab;
+    }
+
+    private LabProblem notFound(String id) {
+        return LabProblem.of(
+                ProblemType.LAB_NOT_FOUND,
+                "no lab " + id + " (it may have been deleted or removed after "
+                        + props.getIdleTimeout().toMinutes() + " idle minutes)");
+    }
+
+    /**
+     * The lab a request names, 404 if there is none. One instance alone: a map lookup. Cluster mode:
+     * a lab another instance runs is loaded from the shared store on first use and caught up with
+     * its journal on each (off the event loop: the store blocks), and a lab whose instance died is
+     * taken over.
+     */
+    public Mono<Lab> find(String id) {
+        Lab lab = labs.get(id);
+        if (!cluster.enabled() || (lab != null && !lab.following())) {
+            return lab != null ? Mono.just(lab) : Mono.error(notFound(id));
+        }
+        return Mono.fromCallable(() -> load(id)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** {@link #find}, then the token check of {@link #authorized}. */
+    public Mono<Lab> findAuthorized(String id, String authorization) {
+        return find(id).map(lab -> checkToken(lab, authorization));
+    }
+
+    /** Whether this instance runs the lab itself (always, for one instance alone). */
+    public boolean runsHere(String id) {
+        Lab lab = labs.get(id);
+        return !cluster.enabled() || (lab != null && !lab.following());
+    }
+
+    /**
+     * Cluster mode: the instance a change to the lab must go to, or empty when it is this one (it
+     * runs the lab, took it over because nobody did, or there is no such lab: the handler says 404).
+     */
+    public Mono<LabCluster.Instance> route(String id) {
+        return Mono.fromCallable(() -> {
+                    Optional<LabCluster.Instance> owner = cluster.owner(id);
+                    if (owner.isPresent() && !owner.get().equals(cluster.self())) return owner;
+                    try {
+                        load(id);
+                    } catch (LabProblem missing) {
+                        // The handler answers for it.
+                    }
+                    return Optional.<LabCluster.Instance>empty();
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(Mono::justOrEmpty);
+    }
+
+    /**
+     * Cluster mode, blocking: the lab as this instance has it, caught up with the journal; loaded
+     * from the store on first use. When nobody holds its lease (its instance died or stopped), this
+     * instance takes it and runs the lab from here.
+     */
+    Lab load(String id) {
+        Lab lab = labs.get(id);
         if (lab == null) {
-            throw LabProblem.of(
-                    ProblemType.LAB_NOT_FOUND,
-                    "no lab " + id + " (it may have been deleted or removed after "
-                            + props.getIdleTimeout().toMinutes() + " idle minutes)");
+            synchronized (loading) {
+                lab = labs.get(id);
+                if (lab == null) {
+                    // Lease first, then the journal: nobody can append after what this instance reads.
+                    boolean leading = cluster.owner(id).isEmpty() && cluster.lead(id);
+                    LabStore.StoredLab stored = store.load(id).orElseThrow(() -> notFound(id));
+                    Lab loaded = rebuild(stored);
+                    if (!leading) loaded.follow();
+                    labs.put(id, loaded);
+                    metrics.labCreated();
+                    log.info(
+                            "lab {} loaded from the cluster's store ({} journal entries), {}",
+                            id,
+                            stored.entries().size(),
+                            leading ? "run here" : "following its instance");
+                    return loaded;
+                }
+            }
+        }
+        if (lab.following()) {
+            catchUp(lab);
+            if (cluster.owner(id).isEmpty()) takeOver(lab);
         }
         return lab;
     }
 
+    private void catchUp(Lab lab) {
+        lab.catchUp(applied -> store.entriesAfter(lab.id(), applied), marks);
+    }
+
+    /** Takes over a lab this instance follows, if its lease is still free: whether it runs it now. */
+    private boolean takeOver(Lab lab) {
+        if (!cluster.lead(lab.id())) return false;
+        catchUp(lab);
+        lab.lead();
+        log.info("lab {} taken over: its instance stopped renewing its lease", lab.id());
+        return true;
+    }
+
     /** The lab, if {@code authorization} carries its token: 401 without one, 403 with another. */
     public Lab authorized(String id, String authorization) {
-        Lab lab = get(id);
+        return checkToken(get(id), authorization);
+    }
+
+    private Lab checkToken(Lab lab, String authorization) {
+        String id = lab.id();
         if (authorization == null || authorization.isBlank()) {
             throw LabProblem.unauthorized("changing a lab needs its token: Authorization: Bearer <token>");
         }
@@ -495,7 +665,7 @@ public class LabService {
      */
     private boolean remove(Lab lab, boolean restarting) {
         if (!labs.remove(lab.id(), lab)) return false;
-        slots.decrementAndGet();
+        if (!cluster.enabled()) slots.decrementAndGet();
         metrics.labRemoved();
         lab.shutdown(restarting);
         if (!restarting) {
@@ -542,7 +712,17 @@ public class LabService {
         long idle = props.getIdleTimeout().toNanos();
         int removed = 0;
         for (Lab lab : labs.values()) {
-            if (now - lab.lastTouchedNanos() > idle && remove(lab, false)) {
+            if (now - lab.lastTouchedNanos() <= idle) continue;
+            if (cluster.enabled() && lab.following()) {
+                // Nobody here looks at it: this instance forgets its copy; the lab lives on.
+                remove(lab, true);
+                continue;
+            }
+            if (cluster.enabled() && seenElsewhere(lab)) {
+                lab.touch();
+                continue;
+            }
+            if (remove(lab, false)) {
                 log.info(
                         "lab {} removed idle after {} (tcplab.idle-timeout), created by {} ({} live)",
                         lab.id(),
@@ -560,14 +740,107 @@ public class LabService {
         return removed;
     }
 
+    private boolean seenElsewhere(Lab lab) {
+        try {
+            return cluster.seenElsewhere(lab.id());
+        } catch (RuntimeException e) {
+            return true; // the store does not answer: keep the lab rather than delete it blind
+        }
+    }
+
+    /**
+     * Cluster mode, every third of the lease time: renews the leases of the labs this instance runs
+     * (one it lost stops here: another instance runs it now), and for each lab it follows, forgets
+     * it when it was deleted elsewhere, tells the cluster while viewers here watch it, and takes it
+     * over when its lease is free.
+     */
+    void clusterRound() {
+        try {
+            List<String> run = new ArrayList<>();
+            for (Lab lab : labs.values()) {
+                if (!lab.following() && lab.stored()) run.add(lab.id());
+            }
+            for (String lost : cluster.renew(run)) {
+                Lab lab = labs.get(lost);
+                if (lab == null) continue;
+                log.warn(
+                        "lab {}: this instance lost its lease (a pause longer than tcplab.cluster.lease-time?);"
+                                + " it follows the instance that runs it now",
+                        lost);
+                lab.follow();
+            }
+            for (Lab lab : labs.values()) {
+                if (!lab.following()) continue;
+                if (!cluster.exists(lab.id())) {
+                    if (labs.remove(lab.id(), lab)) {
+                        metrics.labRemoved();
+                        lab.shutdown(false);
+                        log.info("lab {} was deleted on another instance", lab.id());
+                    }
+                } else if (lab.viewers() > 0) {
+                    cluster.seen(lab.id(), props.getIdleTimeout());
+                }
+                if (lab.following() && cluster.owner(lab.id()).isEmpty()) takeOver(lab);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cluster round failed (Redis?); next round in a moment", e);
+        }
+    }
+
+    /**
+     * Cluster mode: waits on the journals of the labs this instance follows and catches each up as
+     * its instance appends, so viewers here see events as they happen there.
+     */
+    private void followJournals() {
+        while (running) {
+            try {
+                Map<String, Long> applied = new java.util.HashMap<>();
+                for (Lab lab : labs.values()) {
+                    if (lab.following()) applied.put(lab.id(), lab.applied());
+                }
+                if (applied.isEmpty()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    continue;
+                }
+                for (String id : cluster.follow(applied, Duration.ofMillis(500))) {
+                    Lab lab = labs.get(id);
+                    if (lab != null && lab.following()) labPool.execute(() -> catchUpQuietly(lab));
+                }
+            } catch (RuntimeException e) {
+                if (!running) return;
+                log.warn("journal tail failed (Redis?); retrying", e);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private void catchUpQuietly(Lab lab) {
+        try {
+            catchUp(lab);
+        } catch (RuntimeException e) {
+            log.debug("lab {} not caught up now; the next entry tries again", lab.id(), e);
+        }
+    }
+
     @PreDestroy
     void stop() {
+        running = false;
         ticker.dispose();
         sweeper.dispose();
+        if (clusterRounds != null) clusterRounds.dispose();
         clockScheduler.dispose();
         // Not deleted: each lab writes what its journal still lacks and lives on in the store.
         for (Lab lab : all()) {
+            boolean ran = !lab.following();
             remove(lab, true);
+            if (ran && cluster.enabled()) {
+                try {
+                    // Another instance may take it over at once rather than after the lease time.
+                    cluster.resign(lab.id());
+                } catch (RuntimeException e) {
+                    log.warn("lab {}: lease not given up; it lapses by itself", lab.id(), e);
+                }
+            }
         }
         labPool.shutdown();
     }

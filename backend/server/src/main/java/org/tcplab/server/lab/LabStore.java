@@ -2,6 +2,7 @@ package org.tcplab.server.lab;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,4 +36,13 @@ public interface LabStore {
 
     /** Every stored lab, one at a time (a lab's journal is read whole). */
     void forEach(Consumer<StoredLab> each);
+
+    /** One stored lab with its whole journal, if it is stored. */
+    Optional<StoredLab> load(String labId);
+
+    /**
+     * The lab's journal entries after the first {@code applied} ones, in order (empty when there are
+     * none yet): how an instance that follows a lab another one runs catches up (cluster mode).
+     */
+    List<JournalEntry> entriesAfter(String labId, long applied);
 }

@@ -3,6 +3,7 @@ package org.tcplab.server.store;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -74,26 +75,32 @@ public final class JdbcLabStore implements LabStore {
         List<String> ids = jdbc.sql("select id from lab order by created, id")
                 .query(String.class)
                 .list();
-        for (String id : ids) {
-            List<JournalEntry> entries = new ArrayList<>();
-            jdbc.sql("select entry from journal where lab_id = ? order by seq")
-                    .param(id)
-                    .query((rs, n) -> JournalCodec.readEntry(rs.getString(1)))
-                    .list()
-                    .forEach(entries::add);
-            jdbc.sql("select id, token_hash, settings, clock, time_scale, created, last_event_id from lab where id = ?")
-                    .param(id)
-                    .query((rs, n) -> new StoredLab(
-                            rs.getString(1),
-                            rs.getBytes(2),
-                            JournalCodec.readSettings(rs.getString(3)),
-                            rs.getString(4),
-                            rs.getDouble(5),
-                            rs.getTimestamp(6).toInstant(),
-                            rs.getLong(7),
-                            entries))
-                    .optional()
-                    .ifPresent(each);
-        }
+        for (String id : ids) load(id).ifPresent(each);
+    }
+
+    @Override
+    public Optional<StoredLab> load(String id) {
+        List<JournalEntry> entries = entriesAfter(id, 0);
+        return jdbc.sql(
+                        "select id, token_hash, settings, clock, time_scale, created, last_event_id from lab where id = ?")
+                .param(id)
+                .query((rs, n) -> new StoredLab(
+                        rs.getString(1),
+                        rs.getBytes(2),
+                        JournalCodec.readSettings(rs.getString(3)),
+                        rs.getString(4),
+                        rs.getDouble(5),
+                        rs.getTimestamp(6).toInstant(),
+                        rs.getLong(7),
+                        entries))
+                .optional();
+    }
+
+    @Override
+    public List<JournalEntry> entriesAfter(String labId, long applied) {
+        return new ArrayList<>(jdbc.sql("select entry from journal where lab_id = ? and seq > ? order by seq")
+                .params(labId, applied)
+                .query((rs, n) -> JournalCodec.readEntry(rs.getString(1)))
+                .list());
     }
 }

@@ -6,11 +6,13 @@ import javax.sql.DataSource;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tcplab.server.lab.LabStore;
+import org.tcplab.server.system.ClusterMode;
 import org.tcplab.server.system.TcpLabProperties;
 
 /**
@@ -18,6 +20,7 @@ import org.tcplab.server.system.TcpLabProperties;
  * so running the jar needs no setup. One process at a time may open it (H2 locks the file).
  */
 @Configuration(proxyBeanMethods = false)
+@Conditional(ClusterMode.Off.class) // cluster mode keeps labs in Redis (cluster.ClusterConfig)
 class StoreConfig {
 
     @Bean

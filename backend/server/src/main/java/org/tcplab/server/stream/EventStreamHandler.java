@@ -63,12 +63,13 @@ public class EventStreamHandler implements WebSocketHandler {
             return session.close(new CloseStatus(4400, "after must be a number >= 0"));
         }
         boolean batch = "1".equals(query.getFirst("batch")) || "true".equals(query.getFirst("batch"));
-        Lab lab;
-        try {
-            lab = labs.get(m.group(1));
-        } catch (LabProblem e) {
-            return session.close(new CloseStatus(4404, "no such lab"));
-        }
+        long from = after;
+        return labs.find(m.group(1))
+                .flatMap(lab -> watch(session, lab, from, batch))
+                .onErrorResume(LabProblem.class, e -> session.close(new CloseStatus(4404, "no such lab")));
+    }
+
+    private Mono<Void> watch(WebSocketSession session, Lab lab, long after, boolean batch) {
         CloseStatus refused = viewers.admit(lab);
         if (refused != null) {
             return session.close(refused);

@@ -65,7 +65,7 @@ class EventsController {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw LabProblem.badInput("limit", "must be 1 to " + MAX_LIMIT + "; follow the Link header for more");
         }
-        return Mono.fromSupplier(() -> labs.get(id))
+        return Mono.defer(() -> labs.find(id))
                 .map(lab ->
                         page(lab, after, limit, request.getPath().contextPath().value()));
     }

@@ -97,6 +97,45 @@ public class TcpLabProperties {
 
     private final Tap tap = new Tap();
     private final Quiz quiz = new Quiz();
+    private final Cluster cluster = new Cluster();
+
+    /** Several instances sharing one Redis (docs/cluster.md); off while {@code redisUrl} is unset. */
+    public static class Cluster {
+        /** redis://host:port of the Redis every instance shares; unset: one instance, embedded store. */
+        private String redisUrl;
+        /** The base URL peers forward requests to; default http://<this host's address>:<server.port>. */
+        private String advertisedUrl;
+        /** How long a lab's lease outlives its holder's last renewal: the longest failover takes. */
+        private Duration leaseTime = Duration.ofSeconds(10);
+
+        public String getRedisUrl() {
+            return redisUrl;
+        }
+
+        public void setRedisUrl(String v) {
+            redisUrl = v;
+        }
+
+        public String getAdvertisedUrl() {
+            return advertisedUrl;
+        }
+
+        public void setAdvertisedUrl(String v) {
+            advertisedUrl = v;
+        }
+
+        public Duration getLeaseTime() {
+            return leaseTime;
+        }
+
+        public void setLeaseTime(Duration v) {
+            leaseTime = v;
+        }
+    }
+
+    public Cluster getCluster() {
+        return cluster;
+    }
 
     /** Class mode ({@code tcplab.quiz.*}): what one lab's quiz may hold and how fast a client may answer. */
     public static class Quiz {

@@ -43,6 +43,27 @@ public final class MemoryLabStore implements LabStore {
         labs.values().forEach(each);
     }
 
+    @Override
+    public synchronized java.util.Optional<StoredLab> load(String labId) {
+        StoredLab lab = labs.get(labId);
+        if (lab == null) return java.util.Optional.empty();
+        return java.util.Optional.of(new StoredLab(
+                lab.id(),
+                lab.tokenHash(),
+                lab.settings(),
+                lab.clock(),
+                lab.timeScale(),
+                lab.created(),
+                lab.lastEventId(),
+                journal(labId)));
+    }
+
+    @Override
+    public synchronized List<JournalEntry> entriesAfter(String labId, long applied) {
+        List<JournalEntry> all = journal(labId);
+        return all.subList((int) Math.min(applied, all.size()), all.size());
+    }
+
     public synchronized List<JournalEntry> journal(String labId) {
         return List.copyOf(journals.getOrDefault(labId, List.of()));
     }

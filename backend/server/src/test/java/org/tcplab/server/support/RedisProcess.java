@@ -1,0 +1,97 @@
+package org.tcplab.server.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Debian's {@code redis-server} as a process of the test's own, on a free loopback port, nothing
+ * saved outside the test's directory; stopped on close.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private static final List<Path> CANDIDATES =
+            List.of(Path.of("/usr/bin/redis-server"), Path.of("/usr/local/bin/redis-server"));
+
+    private final Process process;
+    private final int port;
+
+    private RedisProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The redis-server binary, if this machine has one (.ci/run installs Debian's). */
+    public static Optional<Path> binary() {
+        return CANDIDATES.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    public static RedisProcess start(Path dir) throws Exception {
+        Path binary = binary().orElseThrow(() -> new IllegalStateException("no redis-server"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Files.createDirectories(dir);
+        Process p = new ProcessBuilder(
+                        binary.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--daemonize",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        RedisProcess redis = new RedisProcess(p, port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) throw new IllegalStateException("redis-server exited; see " + dir.resolve("redis.log"));
+            if (redis.pings()) return redis;
+            Thread.sleep(50);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("redis-server did not answer within 20 s");
+    }
+
+    private boolean pings() {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[7];
+            int n = in.read(b);
+            return n > 0 && new String(b, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+}
