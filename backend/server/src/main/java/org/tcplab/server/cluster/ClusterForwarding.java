@@ -78,16 +78,20 @@ class ClusterForwarding implements WebFilter {
         if (request.getHeaders().containsHeader(FORWARDED_BY) || labs.runsHere(m.group(1))) {
             return chain.filter(exchange);
         }
-        return labs.route(m.group(1))
-                .flatMap(owner -> forward(exchange, owner))
-                .onErrorResume(WebClientRequestException.class, e -> {
-                    // The lab's instance is gone; this instance's follower answers (503 until the lease lapses).
-                    log.info("lab {}: its instance did not answer ({}); handled here", m.group(1), e.getMessage());
-                    return labs.find(m.group(1))
-                            .onErrorResume(missing -> Mono.empty())
-                            .then(chain.filter(exchange));
-                })
-                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+        String id = m.group(1);
+        return labs.route(id)
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(owner -> owner.isEmpty()
+                        ? chain.filter(exchange)
+                        : forward(exchange, owner.get()).onErrorResume(WebClientRequestException.class, e -> {
+                            // Its instance is gone: this instance's follower copy answers (503 until the
+                            // lease lapses and this instance takes the lab over).
+                            log.info("lab {}: its instance did not answer ({}); handled here", id, e.getMessage());
+                            return labs.find(id)
+                                    .onErrorResume(missing -> Mono.empty())
+                                    .then(chain.filter(exchange));
+                        }));
     }
 
     /** Changes, and the quiz (its answers are kept by the instance running the lab). */

@@ -8,6 +8,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,9 @@ public final class RedisLabCluster implements LabCluster {
             redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
             return 1
             """;
+
+    /** Entries one XREAD returns per journal at most (they only say where the journal stands). */
+    private static final int TAIL_BATCH = 256;
 
     private final RedisCommands<String, String> redis;
     /** A connection of its own: XREAD BLOCK holds it while it waits. */
@@ -196,20 +200,21 @@ public final class RedisLabCluster implements LabCluster {
 
     @Override
     @SuppressWarnings("unchecked")
-    public Set<String> follow(Map<String, Long> applied, Duration block) {
-        if (applied.isEmpty()) return Set.of();
+    public Map<String, Long> follow(Map<String, Long> applied, Duration block) {
+        if (applied.isEmpty()) return Map.of();
         XReadArgs.StreamOffset<String>[] offsets = applied.entrySet().stream()
                 .map(e -> XReadArgs.StreamOffset.from(RedisKeys.journal(e.getKey()), RedisKeys.streamId(e.getValue())))
                 .toArray(XReadArgs.StreamOffset[]::new);
         List<StreamMessage<String, String>> messages =
-                tail.xread(XReadArgs.Builder.block(block.toMillis()).count(1), offsets);
-        Set<String> changed = new HashSet<>();
+                tail.xread(XReadArgs.Builder.block(block.toMillis()).count(TAIL_BATCH), offsets);
+        Map<String, Long> last = new HashMap<>();
         String prefix = RedisKeys.journal("");
         if (messages != null) {
-            for (StreamMessage<String, String> m : messages)
-                changed.add(m.getStream().substring(prefix.length()));
+            for (StreamMessage<String, String> m : messages) {
+                last.merge(m.getStream().substring(prefix.length()), RedisKeys.seq(m.getId()), Math::max);
+            }
         }
-        return changed;
+        return last;
     }
 
     @Override

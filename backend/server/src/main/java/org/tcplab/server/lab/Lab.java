@@ -81,6 +81,7 @@ public final class Lab {
     private final LabExecutor executor;
     private final AtomicInteger viewers = new AtomicInteger();
     private final AtomicBoolean tickQueued = new AtomicBoolean();
+    private final AtomicBoolean catchUpQueued = new AtomicBoolean();
     private final LabStore store;
     /** Whether the world can be rebuilt from its commands (not a world facing the Linux kernel). */
     private boolean replayable = true;
@@ -826,6 +827,24 @@ public final class Lab {
             List<JournalEntry> entries = newer.apply(applied());
             if (!entries.isEmpty()) replay(entries, marks);
             return null;
+        });
+    }
+
+    /**
+     * {@link #catchUp} later, on the lab's executor, without waiting for it (the journal tail's way);
+     * at most one is queued, and it reads whatever the journal holds by the time it runs.
+     */
+    void catchUpSoon(java.util.function.LongFunction<List<JournalEntry>> newer, java.util.Map<String, LabMarks> marks) {
+        if (!following || !catchUpQueued.compareAndSet(false, true)) return;
+        executor.post(() -> {
+            catchUpQueued.set(false);
+            if (!following) return;
+            try {
+                List<JournalEntry> entries = newer.apply(applied());
+                if (!entries.isEmpty()) replay(entries, marks);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Lab.class).debug("lab {} not caught up now", id, e);
+            }
         });
     }
 

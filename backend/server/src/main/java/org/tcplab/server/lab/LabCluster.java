@@ -45,10 +45,10 @@ public interface LabCluster {
 
     /**
      * Waits at most {@code block} for journal entries after the ones each lab has applied
-     * ({@code applied}: lab id to entry count); answers the labs that have new ones (read them with
-     * {@link LabStore#entriesAfter}).
+     * ({@code applied}: lab id to entry count); answers, for each lab that has new ones, the number of
+     * the last one it saw (read them with {@link LabStore#entriesAfter}).
      */
-    Set<String> follow(Map<String, Long> applied, Duration block);
+    Map<String, Long> follow(Map<String, Long> applied, Duration block);
 
     /** Viewers here watch the lab: its owner's idle sweep leaves it alone for {@code ttl}. */
     void seen(String labId, Duration ttl);
@@ -111,8 +111,8 @@ public interface LabCluster {
         }
 
         @Override
-        public Set<String> follow(Map<String, Long> applied, Duration block) {
-            return Set.of();
+        public Map<String, Long> follow(Map<String, Long> applied, Duration block) {
+            return Map.of();
         }
 
         @Override

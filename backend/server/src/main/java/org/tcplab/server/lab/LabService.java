@@ -28,6 +28,7 @@ import org.tcplab.engine.lab.LabWorld;
 import org.tcplab.engine.stack.ConnectionSnapshot;
 import org.tcplab.engine.wire.SeqNum;
 import org.tcplab.server.stream.LabStream;
+import org.tcplab.server.system.ClusterMode;
 import org.tcplab.server.system.LabMetrics;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
@@ -88,7 +89,7 @@ public class LabService {
 
     private volatile boolean running = true;
     /** Held while a lab is loaded from the store (cluster mode), so two requests load it once. */
-    private final Object loading = new Object();
+    private final java.util.concurrent.locks.ReentrantLock loading = new java.util.concurrent.locks.ReentrantLock();
 
     public LabService(
             TcpLabProperties props,
@@ -496,14 +497,10 @@ public class LabService {
                 .findFirst()
                 .orElseThrow(() -> LabProblem.of(
                         ProblemType.MODE_UNAVAILABLE, mode + " mode is not available in this server build"));
-        factory.checkAvailable();
         if (cluster.enabled() && !factory.replayable()) {
-            throw LabProblem.of(
-                    ProblemType.MODE_UNAVAILABLE,
-                    mode + " labs are not offered in cluster mode: their other side is the Linux kernel of one"
-                            + " machine, which no other instance can follow or take over; run them on an instance"
-                            + " of their own (without tcplab.cluster.redis-url)");
+            throw LabProblem.of(ProblemType.MODE_UNAVAILABLE, ClusterMode.NO_TAP);
         }
+        factory.checkAvailable();
         return factory;
     }
 
@@ -580,7 +577,8 @@ public class LabService {
     Lab load(String id) {
         Lab lab = labs.get(id);
         if (lab == null) {
-            synchronized (loading) {
+            loading.lock();
+            try {
                 lab = labs.get(id);
                 if (lab == null) {
                     // Lease first, then the journal: nobody can append after what this instance reads.
@@ -597,6 +595,8 @@ public class LabService {
                             leading ? "run here" : "following its instance");
                     return loaded;
                 }
+            } finally {
+                loading.unlock();
             }
         }
         if (lab.following()) {
@@ -792,33 +792,30 @@ public class LabService {
      * its instance appends, so viewers here see events as they happen there.
      */
     private void followJournals() {
+        // Where each journal was seen to stand: the next wait starts there, not at what a copy has
+        // applied so far, so entries not yet applied do not wake the tail again and again.
+        Map<String, Long> seen = new java.util.HashMap<>();
         while (running) {
             try {
-                Map<String, Long> applied = new java.util.HashMap<>();
+                Map<String, Long> from = new java.util.HashMap<>();
                 for (Lab lab : labs.values()) {
-                    if (lab.following()) applied.put(lab.id(), lab.applied());
+                    if (lab.following()) from.put(lab.id(), Math.max(lab.applied(), seen.getOrDefault(lab.id(), 0L)));
                 }
-                if (applied.isEmpty()) {
+                seen.keySet().retainAll(from.keySet());
+                if (from.isEmpty()) {
                     java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                     continue;
                 }
-                for (String id : cluster.follow(applied, Duration.ofMillis(500))) {
+                cluster.follow(from, Duration.ofMillis(500)).forEach((id, last) -> {
+                    seen.put(id, last);
                     Lab lab = labs.get(id);
-                    if (lab != null && lab.following()) labPool.execute(() -> catchUpQuietly(lab));
-                }
+                    if (lab != null) lab.catchUpSoon(applied -> store.entriesAfter(id, applied), marks);
+                });
             } catch (RuntimeException e) {
                 if (!running) return;
                 log.warn("journal tail failed (Redis?); retrying", e);
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
-        }
-    }
-
-    private void catchUpQuietly(Lab lab) {
-        try {
-            catchUp(lab);
-        } catch (RuntimeException e) {
-            log.debug("lab {} not caught up now; the next entry tries again", lab.id(), e);
         }
     }
 

@@ -20,6 +20,11 @@ public final class ClusterMode implements EnvironmentPostProcessor {
 
     public static final String REDIS_URL = "tcplab.cluster.redis-url";
 
+    /** Why tap labs are not offered in cluster mode (the 503 and the capabilities say it alike). */
+    public static final String NO_TAP = "tap labs are not offered in cluster mode: their other side is the Linux"
+            + " kernel of one machine, which no other instance can follow or take over; run them on an instance of"
+            + " their own (without tcplab.cluster.redis-url)";
+
     public static boolean on(Environment env) {
         String url = env.getProperty(REDIS_URL);
         return url != null && !url.isBlank();

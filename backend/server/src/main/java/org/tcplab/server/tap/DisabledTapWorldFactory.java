@@ -19,6 +19,12 @@ class DisabledTapWorldFactory implements LabWorldFactory {
         return "tap";
     }
 
+    /** Its worlds would face the Linux kernel, as the enabled factory's do. */
+    @Override
+    public boolean replayable() {
+        return false;
+    }
+
     @Override
     public void checkAvailable() {
         throw LabProblem.of(ProblemType.MODE_UNAVAILABLE, TapAvailability.disabledReason());

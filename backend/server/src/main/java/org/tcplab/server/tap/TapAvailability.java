@@ -2,6 +2,7 @@ package org.tcplab.server.tap;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tcplab.server.system.ClusterMode;
 import org.tcplab.server.system.TcpLabProperties;
 import org.tcplab.tap.TapSupport;
 
@@ -25,6 +26,10 @@ public final class TapAvailability {
 
     /** Available for {@code linuxSide}, or the reason (setting first, then the machine). */
     public static TapSupport.Availability check(TcpLabProperties props, String linuxSide) {
+        String cluster = props.getCluster().getRedisUrl();
+        if (cluster != null && !cluster.isBlank()) {
+            return new TapSupport.Availability(false, ClusterMode.NO_TAP);
+        }
         if (!props.getTap().isEnabled()) {
             return new TapSupport.Availability(false, disabledReason());
         }

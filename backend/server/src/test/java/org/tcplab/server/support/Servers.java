@@ -33,7 +33,9 @@ public final class Servers {
     public static ConfigurableApplicationContext start(Path dataDir, List<Class<?>> sources, String... properties) {
         List<Class<?>> all = new ArrayList<>(List.of(TcpLabApplication.class));
         all.addAll(sources);
-        List<String> props = new ArrayList<>(List.of("server.port=0", "tcplab.data-dir=" + dataDir));
+        List<String> props = new ArrayList<>(List.of("tcplab.data-dir=" + dataDir));
+        // A free port unless the test names one (cluster peers must know theirs before they start).
+        if (List.of(properties).stream().noneMatch(p -> p.startsWith("server.port="))) props.add("server.port=0");
         props.addAll(List.of(properties));
         // As command-line arguments: they outrank the tests' config/application.properties.
         return new SpringApplicationBuilder(all.toArray(Class<?>[]::new))
