@@ -84,6 +84,8 @@ public class LabService {
     private final LabCluster cluster;
     /** Cluster mode: renews leases, notices labs deleted or left by other instances. */
     private final Disposable clusterRounds;
+    /** Cluster mode: how often {@link #clusterRound} runs. */
+    private final long roundNanos;
     /** Cluster mode: follower copies learn of new journal entries here. */
     private final Thread tail;
 
@@ -120,6 +122,7 @@ public class LabService {
                 .subscribe(i -> removeIdle());
         if (this.cluster.enabled()) {
             long round = Math.max(100, props.getCluster().getLeaseTime().toMillis() / 3);
+            this.roundNanos = TimeUnit.MILLISECONDS.toNanos(round);
             this.clusterRounds = Flux.interval(Duration.ofMillis(round), Schedulers.boundedElastic())
                     .onBackpressureDrop()
                     .subscribe(i -> clusterRound());
@@ -127,6 +130,7 @@ public class LabService {
             tail.setDaemon(true);
             tail.start();
         } else {
+            this.roundNanos = 0;
             this.clusterRounds = null;
             this.tail = null;
         }
@@ -777,7 +781,8 @@ public class LabService {
                         lab.shutdown(false);
                         log.info("lab {} was deleted on another instance", lab.id());
                     }
-                } else if (lab.viewers() > 0) {
+                } else if (lab.viewers() > 0 || wallNanos.getAsLong() - lab.lastTouchedNanos() < roundNanos * 2) {
+                    // Watched or asked about here: the instance running it must not remove it as idle.
                     cluster.seen(lab.id(), props.getIdleTimeout());
                 }
                 if (lab.following() && cluster.owner(lab.id()).isEmpty()) takeOver(lab);
