@@ -38,15 +38,20 @@ public final class Nginx implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    /** The documented config with the app at {@code 127.0.0.1:appPort} and nginx at {@code 127.0.0.1:port}. */
-    public static String config(int appPort, int port, Path dir) throws IOException {
+    /**
+     * The documented config with the app at {@code 127.0.0.1:<each of appPorts>} (one instance, or
+     * several in cluster mode) and nginx at {@code 127.0.0.1:port}.
+     */
+    public static String config(int[] appPorts, int port, Path dir) throws IOException {
         String conf = Files.readString(CONFIG, StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder();
         boolean upstreamDone = false;
         for (String line : conf.split("\n", -1)) {
             if (line.contains("# test: upstream")) {
-                if (!upstreamDone)
-                    out.append("        server 127.0.0.1:").append(appPort).append(";\n");
+                if (!upstreamDone) {
+                    for (int appPort : appPorts)
+                        out.append("        server 127.0.0.1:").append(appPort).append(";\n");
+                }
                 upstreamDone = true;
             } else if (line.contains("# test: listen")) {
                 out.append("        listen 127.0.0.1:").append(port).append(";\n");
@@ -71,15 +76,15 @@ public final class Nginx implements AutoCloseable {
         return out.toString();
     }
 
-    /** Starts nginx in front of the app; returns once it listens (the daemon's parent exits then). */
-    public static Nginx start(int appPort) throws IOException, InterruptedException {
+    /** Starts nginx in front of the app's instances; returns once it listens (the daemon's parent exits then). */
+    public static Nginx start(int... appPorts) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("tcplab-nginx");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, config(appPort, port, dir));
+        Files.writeString(conf, config(appPorts, port, dir));
         List<String> cmd = new ArrayList<>(List.of(
                 BINARY.toString(),
                 "-p",

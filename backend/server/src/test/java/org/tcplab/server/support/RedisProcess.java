@@ -85,6 +85,34 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** {@code GET key} (RESP by hand: a test helper needs no client library), or null when unset. */
+    public String get(String key) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            byte[] k = key.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("*2\r\n$3\r\nGET\r\n$" + k.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(k);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            String head = line(in);
+            if (head.equals("$-1")) return null;
+            if (!head.startsWith("$")) throw new IOException("unexpected reply " + head);
+            byte[] value = new byte[Integer.parseInt(head.substring(1))];
+            in.readFully(value);
+            return new String(value, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\r') sb.append((char) c);
+        in.read(); // \n
+        return sb.toString();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -66,8 +66,16 @@ class RequestLogTest {
         return found.get(0);
     }
 
-    /** The access line of the request with this id. */
+    /**
+     * The access line of the request with this id. It is written when the exchange completes, which
+     * may be just after the client has read the answer: wait for it (briefly).
+     */
     private String accessLine(String requestId) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> List.copyOf(lines.list).stream()
+                        .anyMatch(e -> e.getLoggerName().equals("tcplab.access")
+                                && requestId.equals(e.getMDCPropertyMap().get(RequestLog.REQUEST_ID))));
         return List.copyOf(lines.list).stream()
                 .filter(e -> e.getLoggerName().equals("tcplab.access"))
                 .filter(e -> requestId.equals(e.getMDCPropertyMap().get(RequestLog.REQUEST_ID)))
