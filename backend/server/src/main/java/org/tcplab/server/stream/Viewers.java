@@ -59,6 +59,9 @@ public class Viewers {
         private final java.util.function.Consumer<CloseStatus> close;
         private volatile long lastHeardNanos;
         private volatile long lastPingNanos;
+        /** Set once the viewer was counted out (by {@link #closed}, or by the sweep that closed it). */
+        private final java.util.concurrent.atomic.AtomicBoolean countedOut =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         private Entry(Lab lab, StreamViewer viewer, java.util.function.Consumer<CloseStatus> close) {
             this.lab = lab;
@@ -108,9 +111,12 @@ public class Viewers {
         return e;
     }
 
-    /** Counts an admitted viewer out (its socket closed). */
+    /** Counts an admitted viewer out (its socket closed, or the sweep gave up on it), once. */
     void closed(Lab lab, Entry entry) {
-        if (entry != null) open.remove(entry);
+        if (entry != null) {
+            open.remove(entry);
+            if (!entry.countedOut.compareAndSet(false, true)) return;
+        }
         lab.viewerClosed();
         count.decrementAndGet();
         metrics.viewerClosed();
@@ -122,7 +128,9 @@ public class Viewers {
         long interval = props.getViewerPingInterval().toNanos();
         for (Entry e : open) {
             if (now - e.lastHeardNanos >= 2 * interval) {
-                open.remove(e);
+                // Counted out now: a peer that stopped reading may never finish the close handshake,
+                // and its slot (per lab and per server) must not wait for that.
+                closed(e.lab, e);
                 e.close.accept(NOT_ANSWERING);
             } else if (now - e.lastPingNanos >= interval) {
                 e.lastPingNanos = now;

@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ClusterFailoverTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration LEASE = RedisProcess.INSTANCE_LEASE;
 
     @TempDir
     Path dir;
@@ -156,20 +156,7 @@ class ClusterFailoverTest {
     }
 
     private ServerProcess start(String name, RedisProcess redis) {
-        try {
-            return ServerProcess.start(
-                    dir,
-                    name,
-                    "--tcplab.cluster.redis-url=" + redis.url(),
-                    "--tcplab.cluster.lease-time=" + LEASE.toSeconds() + "s",
-                    "--tcplab.trusted-proxies=127.0.0.1/32",
-                    "--server.forward-headers-strategy=native",
-                    "--tcplab.max-labs=4",
-                    "--tcplab.labs-per-client-per-minute=3",
-                    "--tcplab.data-dir=" + dir.resolve(name + "-data"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return redis.instance(dir, name, "--tcplab.max-labs=4", "--tcplab.labs-per-client-per-minute=3");
     }
 
     private static org.springframework.test.web.reactive.server.StatusAssertions create(

@@ -96,17 +96,6 @@ class ClusterNginxE2ETest {
     }
 
     private ServerProcess start(String name, RedisProcess redis) {
-        try {
-            return ServerProcess.start(
-                    dir,
-                    name,
-                    "--tcplab.cluster.redis-url=" + redis.url(),
-                    "--tcplab.cluster.lease-time=3s",
-                    "--server.forward-headers-strategy=native",
-                    "--tcplab.trusted-proxies=127.0.0.1/32",
-                    "--tcplab.data-dir=" + dir.resolve(name + "-data"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return redis.instance(dir, name);
     }
 }
