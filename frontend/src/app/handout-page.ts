@@ -12,6 +12,7 @@ import { SequenceLayout, TAG_TEXT, type ArrowTag } from "../layout/sequence";
 import { diagramBands } from "../layout/bands";
 import { defs } from "../render/items";
 import { h, svg } from "../render/dom";
+import { setSelected } from "../render/diagram";
 import { bandSvg } from "../features/export";
 import { narrationList } from "../features/narration";
 import { Inspector } from "../features/inspector";
@@ -116,6 +117,9 @@ async function draw(
           i18n.t("handout.noSegment", { id: chosen.missing, shown: chosen.arrow.segmentId }),
         ),
       );
+    // The segment shown is marked in the diagram as the lab page marks a selected one.
+    const drawnArrow = diagram.querySelector(`[data-arrow="${m.arrows.indexOf(chosen.arrow)}"]`);
+    if (drawnArrow) setSelected(drawnArrow, true);
     const inspector = new Inspector(i18n);
     inspector.show(chosen.arrow, m, numbering);
     inspector.root.dataset.eventId = String(chosen.arrow.eventId);

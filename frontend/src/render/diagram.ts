@@ -16,7 +16,7 @@ const OVERSCAN = 300;
 /** Views made so far: ids stay unique when one page shows two diagrams (the comparison view). */
 let views = 0;
 /** Marks an arrow selected: its class, and a colour band behind its shaft. */
-function setSelected(g: Element, on: boolean): void {
+export function setSelected(g: Element, on: boolean): void {
   g.classList.toggle("selected", on);
   g.querySelector(".halo")?.remove();
   const shaft = g.querySelector(".shaft");

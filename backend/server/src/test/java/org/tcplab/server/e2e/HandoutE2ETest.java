@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -57,8 +56,7 @@ class HandoutE2ETest {
     }
 
     private Rest.Lab scenarioLab(String scenario) {
-        var body = new Rest(port).send("POST", "/api/scenarios/" + scenario + "/labs", null, Map.of());
-        return new Rest.Lab(body.path("id").asString(), body.path("token").asString());
+        return new Rest(port).scenarioLab(scenario);
     }
 
     private Page handout(Rest.Lab lab, String query, int width, int height, String locale) {
@@ -91,6 +89,8 @@ class HandoutE2ETest {
             assertThat(page.locator(".handout-segment .bits [data-name=flagACK]"))
                     .hasAttribute("aria-label", "ACK: 1");
             assertThat(page.locator(".handout-segment .hex .byte").first()).isVisible();
+            assertThat(page.locator(".handout-diagram [data-flags='SYN,ACK'].selected"))
+                    .hasCount(1);
             assertThat(page.locator(".handout-verdict .verdict-result.passed")).isVisible();
             assertThat(page.locator(".handout-title")).containsText(lab.id());
             if (lang.equals("zh")) {
@@ -179,6 +179,7 @@ class HandoutE2ETest {
         Page page = handout(lab, "?lang=en&segment=" + synEvent, 390, 844, "en-US");
         assertThat(page.locator(".handout-segment .inspector")).hasAttribute("data-event-id", String.valueOf(synEvent));
         assertThat(page.locator(".handout-segment .bits [data-name=flagACK]")).hasAttribute("aria-label", "ACK: 0");
+        assertThat(page.locator(".handout-diagram .selected")).hasAttribute("data-flags", "SYN");
         // Nothing wider than the phone.
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= innerWidth"))
                 .isTrue();
@@ -245,6 +246,23 @@ class HandoutE2ETest {
     }
 
     @Test
+    void theLabPageLinksItsHandoutInThePagesLanguage() {
+        Rest.Lab lab = scenarioLab("three-way-handshake");
+        Page page = browsers.open(1400, 900, "zh-CN");
+        page.navigate("http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token());
+        assertThat(page.locator("[data-segment-id]")).hasCount(5);
+        var link = page.locator("[data-export=handout]");
+        assertThat(link).hasText("讲义");
+        Page handout = page.waitForPopup(link::click);
+        handout.waitForURL("**/labs/" + lab.id() + "/handout?lang=zh");
+        assertThat(handout.locator("#handout[data-status=ready]")).hasCount(1);
+        assertThat(handout.locator("html")).hasAttribute("lang", "zh-CN");
+        // The driver's token stays with the lab page.
+        assertThat(handout.url()).doesNotContain(lab.token());
+        page.context().close();
+    }
+
+    @Test
     void theComparisonViewAndItsHandoutLinksPassAxe() throws IOException {
         Rest.Lab three = scenarioLab("three-way-handshake");
         Rest.Lab four = scenarioLab("four-way-handshake");
@@ -259,6 +277,7 @@ class HandoutE2ETest {
                             "href",
                             java.util.regex.Pattern.compile("/labs/" + three.id() + "/handout\\?lang="
                                     + (locale.startsWith("zh") ? "zh" : "en")));
+            Axe.check(page, null, "compare-" + locale);
             // Two diagrams on one page: every id that names or describes something is there once.
             assertThat(
                             (Boolean)
@@ -271,7 +290,6 @@ class HandoutE2ETest {
                             """))
                     .as("ids referenced by aria-labelledby / aria-describedby are unique")
                     .isTrue();
-            Axe.check(page, null, "compare-" + locale);
             page.context().close();
         }
     }
