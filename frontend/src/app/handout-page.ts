@@ -154,7 +154,7 @@ async function draw(
 }
 
 /** The asked segment (by its send event's id), else the first SYN-ACK, else the first segment. */
-export function chooseSegment(
+function chooseSegment(
   arrows: Arrow[],
   eventId: number,
 ): { arrow: Arrow; missing?: number } | null {

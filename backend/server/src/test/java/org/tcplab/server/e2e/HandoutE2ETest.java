@@ -106,7 +106,7 @@ class HandoutE2ETest {
 
             for (String paper : List.of("a4", "letter")) {
                 if (paper.equals("letter")) {
-                    page.close();
+                    page.context().close();
                     page = handout(lab, "?lang=" + lang + "&paper=letter", 1024, 768, "en-US");
                 }
                 byte[] pdf = page.pdf(
@@ -151,15 +151,23 @@ class HandoutE2ETest {
                     assertThat(all).contains(lab.id());
                     // No controls on paper.
                     assertThat(all).doesNotContain(squeeze(lang.equals("zh") ? "打印 / 另存为 PDF" : "Print / save as PDF"));
-                    if (paper.equals("a4")) {
-                        BufferedImage image = new PDFRenderer(doc).renderImageWithDPI(0, 110);
+                    // The PDF and its pages as images, for a person to look at.
+                    String name = "71-handout-pdf-" + lang + "-" + paper;
+                    Files.write(Browsers.SHOTS.resolve(name + ".pdf"), pdf);
+                    PDFRenderer renderer = new PDFRenderer(doc);
+                    BufferedImage image = null;
+                    for (int p = 0; p < pages; p++) {
+                        image = renderer.renderImageWithDPI(p, 80);
                         ImageIO.write(
                                 image,
                                 "png",
                                 Browsers.SHOTS
-                                        .resolve("71-handout-pdf-" + lang + "-a4-p1.png")
+                                        .resolve(name + "-p" + (p + 1) + ".png")
                                         .toFile());
                     }
+                    // Paper stays white below the content: the app's grey page background is not printed.
+                    int below = image.getRGB(image.getWidth() / 2, image.getHeight() - 80);
+                    assertThat(below & 0xffffff).as("bottom of the last page").isEqualTo(0xffffff);
                 }
             }
             page.context().close();
