@@ -25,7 +25,7 @@ export function startApp(root: HTMLElement): void {
     if (!String(e.message).startsWith("ResizeObserver loop")) shell.error(String(e.message));
   });
   window.addEventListener("unhandledrejection", (e) => shell.error(shell.describe(e.reason)));
-  if (settings.compare) new ComparePage(shell, settings.compare, api);
+  if (settings.compare) new ComparePage(shell, settings, settings.compare, api);
   else if (settings.labId) new LabPage(shell, settings, settings.labId, api);
   else new StartPage(shell, settings, api);
 }

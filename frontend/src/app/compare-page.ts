@@ -12,6 +12,8 @@ import { NarrationPanel } from "../features/narration";
 import { dropReason } from "../features/table";
 import { textMeasure } from "./lab-page";
 import type { Shell } from "./shell";
+import { handoutLink } from "../features/share";
+import { handoutUrl, type Settings } from "./settings";
 
 class Side {
   readonly builder = new DiagramBuilder();
@@ -25,6 +27,7 @@ class Side {
     private readonly shell: Shell,
     readonly lab: string,
     private readonly measure: (t: string) => number,
+    settings: Settings,
   ) {
     const { i18n } = shell;
     this.view = new DiagramView(
@@ -44,7 +47,12 @@ class Side {
     this.root = h(
       "section",
       { class: "compare-side", "data-compare-lab": lab },
-      this.heading,
+      h(
+        "div",
+        { class: "compare-head" },
+        this.heading,
+        handoutLink(() => handoutUrl(settings, lab, i18n.locale), i18n),
+      ),
       this.view.root,
       this.narration.root,
     );
@@ -79,9 +87,9 @@ class Side {
 }
 
 export class ComparePage {
-  constructor(shell: Shell, labs: [string, string], api: LabApi) {
+  constructor(shell: Shell, settings: Settings, labs: [string, string], api: LabApi) {
     const measure = textMeasure(12);
-    const sides = labs.map((l) => new Side(shell, l, measure));
+    const sides = labs.map((l) => new Side(shell, l, measure, settings));
     shell.main.classList.add("compare-page");
     shell.main.append(
       h("h2", { class: "sr-only", "data-i18n": "compare.title" }, shell.i18n.t("compare.title")),

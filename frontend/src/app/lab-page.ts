@@ -22,7 +22,7 @@ import { toMermaid } from "../features/mermaid";
 import { exportSvg, svgToPng } from "../features/export";
 import { CaptureInfoPanel } from "../features/capture-info";
 import { CaptureApi } from "../api/captures";
-import { labToken, viewerUrl, type Settings } from "./settings";
+import { handoutUrl, labToken, viewerUrl, type Settings } from "./settings";
 import { RenderScheduler } from "./render-scheduler";
 import { SnapshotPoller } from "./snapshot";
 import type { Shell } from "./shell";
@@ -183,6 +183,7 @@ export class LabPage {
             this.playback.limit(),
           ),
         json: () => api.rawEvents(lab),
+        handout: () => handoutUrl(settings, lab, i18n.locale),
       },
       (w) => shell.run(w),
       settings.version,

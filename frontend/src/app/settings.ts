@@ -14,6 +14,8 @@ export interface Settings {
   defaultLocale: string | null;
   /** Where viewers reach this server (tcplab.public-url, or the forwarded or request host). */
   publicBase: string;
+  /** `/labs/{lab}/handout`: the segment whose header it shows (an event id; 0: the default) and the paper. */
+  handout: { segment: number; paper: "a4" | "letter" } | null;
 }
 
 export function readSettings(doc: Document, loc: Location): Settings {
@@ -38,11 +40,27 @@ export function readSettings(doc: Document, loc: Location): Settings {
     tapReason: typeof raw.tapReason === "string" ? raw.tapReason : "",
     version: typeof raw.version === "string" ? raw.version : "dev",
     defaultLocale: typeof raw.defaultLocale === "string" ? raw.defaultLocale : null,
+    handout: readHandout(raw.handout),
     publicBase: (typeof raw.publicBase === "string" && raw.publicBase
       ? raw.publicBase
       : loc.origin
     ).replace(/\/+$/, ""),
   };
+}
+
+function readHandout(raw: unknown): Settings["handout"] {
+  if (!raw || typeof raw !== "object") return null;
+  const r = raw as Record<string, unknown>;
+  return {
+    segment: typeof r.segment === "number" && r.segment > 0 ? r.segment : 0,
+    paper: r.paper === "letter" ? "letter" : "a4",
+  };
+}
+
+/** The printable handout of a lab, in a language (`en` or `zh`). */
+export function handoutUrl(s: Settings, lab: string, locale: string): string {
+  const lang = locale.startsWith("zh") ? "zh" : "en";
+  return `${s.basePath}/labs/${encodeURIComponent(lab)}/handout?lang=${lang}`;
 }
 
 const KEY = (lab: string) => `tcplab.token.${lab}`;

@@ -2,7 +2,8 @@
 // shows, numbered as the view numbers it, under a title, with the narration and a legend, and
 // styled by the page's own diagram stylesheet.
 
-import type { SequenceLayout } from "../layout/sequence";
+import type { Item, SequenceLayout } from "../layout/sequence";
+import type { Band } from "../layout/bands";
 import type { I18n } from "../i18n";
 import type { Host } from "../model/events";
 import { svg } from "../render/dom";
@@ -68,23 +69,11 @@ export function exportSvg(
   doc.append(svg("text", { class: "export-title", x: 12, y: lh * 1.4 }, text.title));
   doc.append(svg("text", { class: "export-sub", x: 12, y: lh * 2.6 }, text.subtitle));
   const diagram = svg("g", { transform: `translate(0 ${top})` });
-  for (const ll of g.lifelines) {
-    const half: [number, number] = ll.host === "client" ? [0, width / 2] : [width / 2, width];
-    diagram.append(
-      svg("line", { class: "lifeline", x1: ll.x, x2: ll.x, y1: g.head - 8, y2: body }),
-      hostHead(ll.x, 6, g.head - 14, text.hosts[ll.host], ll.host, half, measure),
-    );
-  }
-  const f: Frame = {
-    bottom: body,
-    lineHeight: lh,
-    left: g.lifelines[0].x - 30,
-    right: g.lifelines[1].x + 30,
-    i18n,
-  };
-  const order = ["break", "timer", "state", "tick", "mark", "arrow"];
-  const items = l.items().sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
-  for (const it of items) diagram.append(itemEl(it, f));
+  diagram.append(
+    ...heads(l, text.hosts, measure),
+    ...lifelines(l, g.head - 8, body),
+    ...drawn(l, l.items(), body, i18n),
+  );
   doc.append(diagram);
 
   const lg = svg("g", { class: "legend", transform: `translate(12 ${legendTop})` });
@@ -137,6 +126,85 @@ export function exportSvg(
     doc.append(ng);
   }
   return { text: new XMLSerializer().serializeToString(doc), width, height };
+}
+
+/** The hosts' heads, above the lifelines. */
+function heads(
+  l: SequenceLayout,
+  hosts: Record<Host, string[]>,
+  measure: (t: string) => number,
+): SVGElement[] {
+  const g = l.geo;
+  return g.lifelines.map((ll) => {
+    const half: [number, number] = ll.host === "client" ? [0, g.width / 2] : [g.width / 2, g.width];
+    return hostHead(ll.x, 6, g.head - 14, hosts[ll.host], ll.host, half, measure);
+  });
+}
+
+function lifelines(l: SequenceLayout, top: number, bottom: number): SVGElement[] {
+  return l.geo.lifelines.map((ll) =>
+    svg("line", { class: "lifeline", x1: ll.x, x2: ll.x, y1: top, y2: bottom }),
+  );
+}
+
+/** Items as the view draws them, in its layer order: arrows on top. */
+function drawn(l: SequenceLayout, items: Item[], bottom: number, i18n: I18n): SVGElement[] {
+  const g = l.geo;
+  const f: Frame = {
+    bottom,
+    lineHeight: g.lineHeight,
+    left: g.lifelines[0].x - 30,
+    right: g.lifelines[1].x + 30,
+    i18n,
+  };
+  const order = ["break", "timer", "state", "tick", "mark", "arrow"];
+  return items
+    .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
+    .map((it) => itemEl(it, f));
+}
+
+/**
+ * One band of the diagram (the handout prints the diagram as bands cut between arrows): the
+ * hosts' heads, then the stretch [band.top, band.bottom] of the whole diagram. The arrowheads'
+ * markers are the page's (one `defs()` per document, so no id repeats).
+ */
+export function bandSvg(
+  l: SequenceLayout,
+  band: Band,
+  hosts: Record<Host, string[]>,
+  label: string,
+  i18n: I18n,
+  measure: (t: string) => number,
+): SVGSVGElement {
+  const g = l.geo;
+  const span = Math.ceil(band.bottom - band.top);
+  const height = g.head + span;
+  const body = svg("svg", {
+    x: 0,
+    y: g.head,
+    width: g.width,
+    height: span,
+    viewBox: `0 ${Math.floor(band.top)} ${g.width} ${span}`,
+  });
+  body.append(
+    ...lifelines(l, band.top, band.bottom),
+    ...drawn(l, l.visible(band.top, band.bottom), l.height, i18n),
+  );
+  return svg(
+    "svg",
+    {
+      class: "tcplab-diagram handout-band",
+      role: "img",
+      "aria-label": label,
+      width: g.width,
+      height,
+      viewBox: `0 0 ${g.width} ${height}`,
+      style: `--fs:${g.fontSize}px`,
+    },
+    ...heads(l, hosts, measure),
+    ...lifelines(l, g.head - 8, g.head),
+    body,
+  );
 }
 
 function legendRows(i18n: I18n): { cls: string; text: string; sample: () => SVGElement[] }[] {

@@ -46,9 +46,7 @@ export class NarrationPanel {
       ),
     );
     if (shown.length > 1) {
-      const ol = h("ol", { class: "steps" });
-      for (const n of shown.slice(0, -1))
-        ol.append(h("li", { value: n.step }, this.i18n.pick(n.en, n.zh)));
+      const ol = narrationList(shown.slice(0, -1), this.i18n);
       this.root.append(
         h(
           "details",
@@ -59,4 +57,12 @@ export class NarrationPanel {
       );
     }
   }
+}
+
+/** Numbered steps as a list, in the page's language (the panel's earlier steps; the handout's all). */
+export function narrationList(steps: NarrationStep[], i18n: I18n): HTMLOListElement {
+  const ol = h("ol", { class: "steps" });
+  for (const n of steps)
+    ol.append(h("li", { value: n.step, "data-step": n.step }, i18n.pick(n.en, n.zh)));
+  return ol;
 }

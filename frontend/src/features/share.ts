@@ -14,6 +14,8 @@ export interface Exports {
   png: () => Promise<Blob | null>;
   mermaid: () => string;
   json: () => Promise<string>;
+  /** The printable handout, in the page's language at the moment it is followed. */
+  handout: () => string;
 }
 
 /**
@@ -107,6 +109,7 @@ export class SharePanel {
           },
           i18n.t("export.pcap"),
         ),
+        handoutLink(exports.handout, i18n),
         ui.button(
           "export.svg",
           () => download(`${exports.fileName}.svg`, exports.svg(), "image/svg+xml"),
@@ -137,4 +140,26 @@ export class SharePanel {
       h("p", { class: "hint version" }, `${i18n.t("app.title")} ${version}`),
     );
   }
+}
+
+/** A link to the lab's handout: a new tab, in the language the page shows when it is followed. */
+export function handoutLink(url: () => string, i18n: I18n): HTMLAnchorElement {
+  const a = h(
+    "a",
+    {
+      href: url(),
+      target: "_blank",
+      rel: "noopener",
+      class: "button",
+      "data-export": "handout",
+      "data-i18n": "export.handout",
+    },
+    i18n.t("export.handout"),
+  );
+  const refresh = () => (a.href = url());
+  a.addEventListener("click", refresh);
+  a.addEventListener("focus", refresh);
+  a.addEventListener("pointerenter", refresh);
+  i18n.onChange(refresh);
+  return a;
 }

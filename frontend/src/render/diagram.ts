@@ -13,8 +13,10 @@ import { clear, h, svg } from "./dom";
 import { arrowTitle, defs, hostHead, itemEl, type Frame } from "./items";
 
 const OVERSCAN = 300;
+/** Views made so far: ids stay unique when one page shows two diagrams (the comparison view). */
+let views = 0;
 /** Marks an arrow selected: its class, and a colour band behind its shaft. */
-function setSelected(g: Element, on: boolean): void {
+export function setSelected(g: Element, on: boolean): void {
   g.classList.toggle("selected", on);
   g.querySelector(".halo")?.remove();
   const shaft = g.querySelector(".shaft");
@@ -69,13 +71,14 @@ export class DiagramView {
     private readonly cb: DiagramCallbacks,
     private readonly measure: (t: string) => number,
   ) {
+    const suffix = views++ === 0 ? "" : `-${views}`;
     this.head = svg("svg", { class: "diagram-head tcplab-diagram", "aria-hidden": "true" });
-    this.title = svg("title", { id: "diagram-title" });
-    this.desc = svg("desc", { id: "diagram-desc" });
+    this.title = svg("title", { id: `diagram-title${suffix}` });
+    this.desc = svg("desc", { id: `diagram-desc${suffix}` });
     this.body = svg("svg", {
       class: "diagram-body tcplab-diagram",
       role: "img",
-      "aria-labelledby": "diagram-title diagram-desc",
+      "aria-labelledby": `diagram-title${suffix} diagram-desc${suffix}`,
     });
     this.lifelines = svg("g", { class: "lifelines" });
     this.layers = Object.fromEntries(
@@ -91,7 +94,7 @@ export class DiagramView {
         tabindex: 0,
         role: "group",
         "aria-roledescription": "sequence diagram",
-        "aria-describedby": "diagram-keys",
+        "aria-describedby": `diagram-keys${suffix}`,
       },
       h("div", { class: "diagram-head-wrap" }, this.head),
       this.body,
@@ -113,7 +116,7 @@ export class DiagramView {
       this.scroller,
       this.empty,
       this.followButton,
-      h("p", { id: "diagram-keys", class: "sr-only", "data-i18n": "diagram.keys" }),
+      h("p", { id: `diagram-keys${suffix}`, class: "sr-only", "data-i18n": "diagram.keys" }),
       this.announce,
     );
     this.scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });

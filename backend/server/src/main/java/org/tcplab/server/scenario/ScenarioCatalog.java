@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
+import org.tcplab.server.lab.LabScenario;
 
 /**
  * Every scenario under {@code classpath:scenarios/*.yaml}, parsed and checked when the server starts:
@@ -69,6 +70,11 @@ public class ScenarioCatalog {
     /** The catalog in one language (Chinese for any {@code zh} locale, English otherwise). */
     public List<ScenarioInfo> list(Locale locale) {
         return all().stream().map(d -> d.info(locale)).toList();
+    }
+
+    /** The title, in {@code locale}, of the scenario a lab ran (empty when it ran none of ours). */
+    public Optional<String> titleOf(LabScenario running, Locale locale) {
+        return running instanceof RunningScenario r ? Optional.of(r.run().title(locale)) : Optional.empty();
     }
 
     public Optional<ScenarioDefinition> find(String name) {

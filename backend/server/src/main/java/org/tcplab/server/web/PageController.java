@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 class PageController {
 
     /** Lab ids are URL-safe base64 (lab-api.md); anything else cannot be a lab. */
-    private static final Pattern LAB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final Pattern LAB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final PageSettings settings;
     private final PublicUrl publicUrl;

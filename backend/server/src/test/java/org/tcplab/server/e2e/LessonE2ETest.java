@@ -62,8 +62,7 @@ class LessonE2ETest {
     }
 
     private Rest.Lab scenarioLab(String scenario) {
-        var body = rest().send("POST", "/api/scenarios/" + scenario + "/labs", null, Map.of());
-        return new Rest.Lab(body.path("id").asString(), body.path("token").asString());
+        return rest().scenarioLab(scenario);
     }
 
     private static void shot(Page page, String name) {

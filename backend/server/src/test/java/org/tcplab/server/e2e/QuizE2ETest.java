@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +26,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(240)
 class QuizE2ETest {
 
-    private static final Path AXE = Paths.get("../../frontend/node_modules/axe-core/axe.min.js");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -133,24 +130,6 @@ class QuizE2ETest {
     }
 
     private static void axe(Page page, String name) throws Exception {
-        String axe = Files.readString(AXE);
-        page.evaluate(axe);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> violations = (List<Map<String, Object>>)
-                page.evaluate(
-                        """
-                async () => {
-                  const r = await axe.run(document.querySelector('[data-quiz=panel]'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-                  return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-                    targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ') }));
-                }
-                """);
-        for (Map<String, Object> v : violations)
-            System.out.printf("AXE quiz-%s %s %s %s%n", name, v.get("impact"), v.get("id"), v.get("targets"));
-        assertThat(violations.stream()
-                        .filter(v -> List.of("serious", "critical").contains(String.valueOf(v.get("impact"))))
-                        .toList())
-                .as(name + ": serious or critical axe violations")
-                .isEmpty();
+        Axe.check(page, "[data-quiz=panel]", "quiz-" + name);
     }
 }

@@ -44,6 +44,12 @@ final class Rest {
         return new Lab(body.path("id").asString(), body.path("token").asString());
     }
 
+    /** A lab set up for a scenario and already running it (the server's one-step extension). */
+    Lab scenarioLab(String scenario) {
+        JsonNode body = send("POST", "/api/scenarios/" + scenario + "/labs", null, Map.of());
+        return new Lab(body.path("id").asString(), body.path("token").asString());
+    }
+
     JsonNode post(Lab lab, String path, Object body) {
         return send("POST", "/api/labs/" + lab.id() + path, lab.token(), body);
     }

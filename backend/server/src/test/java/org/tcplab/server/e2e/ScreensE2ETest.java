@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -28,7 +26,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(240)
 class ScreensE2ETest {
 
-    private static final Path AXE = Paths.get("../../frontend/node_modules/axe-core/axe.min.js");
     private static final int[][] SIZES = {{1400, 900}, {1024, 768}, {390, 844}};
 
     private static Browsers browsers;
@@ -53,8 +50,7 @@ class ScreensE2ETest {
     }
 
     private Rest.Lab scenarioLab(String scenario) {
-        var body = new Rest(port).send("POST", "/api/scenarios/" + scenario + "/labs", null, Map.of());
-        return new Rest.Lab(body.path("id").asString(), body.path("token").asString());
+        return new Rest(port).scenarioLab(scenario);
     }
 
     private static void shot(Page page, String name) {
@@ -170,8 +166,6 @@ class ScreensE2ETest {
 
     @Test
     void axeFindsNoSeriousOrCriticalViolations() throws Exception {
-        assertThat(AXE).as("axe-core from the frontend's npm devDependencies").exists();
-        String axe = Files.readString(AXE);
         Rest.Lab lab = scenarioLab("syn-ack-lost");
         String labUrl = "http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token();
         record Case(String name, String url, int w, int h, String locale) {}
@@ -197,27 +191,7 @@ class ScreensE2ETest {
             } else {
                 assertThat(page.locator(".library .group").first()).isVisible();
             }
-            page.evaluate(axe);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> violations = (List<Map<String, Object>>)
-                    page.evaluate(
-                            """
-                    async () => {
-                      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-                      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-                        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ') }));
-                    }
-                    """);
-            for (Map<String, Object> v : violations)
-                System.out.printf(
-                        "AXE %s %s %s (%s nodes) %s%n",
-                        c.name(), v.get("impact"), v.get("id"), v.get("nodes"), v.get("targets"));
-            System.out.printf("AXE %s: %d violations in all%n", c.name(), violations.size());
-            assertThat(violations.stream()
-                            .filter(v -> List.of("serious", "critical").contains(String.valueOf(v.get("impact"))))
-                            .toList())
-                    .as(c.name() + ": serious or critical axe violations")
-                    .isEmpty();
+            Axe.check(page, null, c.name());
             page.context().close();
         }
     }
