@@ -17,6 +17,7 @@ import org.tcplab.server.lab.LabService;
 import org.tcplab.server.scenario.ScenarioCatalog;
 import org.tcplab.server.system.LabProblem;
 import org.tcplab.server.system.ProblemType;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,7 +46,7 @@ class HandoutController {
     }
 
     @GetMapping("/labs/{lab}/handout")
-    String handout(
+    Mono<String> handout(
             @PathVariable("lab") String id,
             @RequestParam(name = "lang", required = false) String lang,
             @RequestParam(name = "segment", required = false) String segment,
@@ -61,12 +62,20 @@ class HandoutController {
         model.addAttribute("words", words);
         model.addAttribute("version", settings.version());
         model.addAttribute("home", basePath + "/");
-        Lab lab = find(id);
-        if (lab == null) {
-            exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
-            model.addAttribute("labId", PageController.LAB_ID.matcher(id).matches() ? id : null);
-            return "lab-missing";
-        }
+        return find(id).map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .map(found -> {
+                    if (found.isEmpty()) {
+                        exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+                        model.addAttribute(
+                                "labId", PageController.LAB_ID.matcher(id).matches() ? id : null);
+                        return "lab-missing";
+                    }
+                    return handout(found.get(), zh, segmentId, paperSize, basePath, model);
+                });
+    }
+
+    private String handout(Lab lab, boolean zh, Long segmentId, String paperSize, String basePath, Model model) {
         Locale locale = zh ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH;
         String scenario = scenarios.titleOf(lab.scenario(), locale).orElse(null);
         String labPath = basePath + "/labs/" + lab.id();
@@ -92,15 +101,15 @@ class HandoutController {
         return "handout";
     }
 
-    /** The lab, or null when there is none (a page answers with a 404 page, not a problem). */
-    private Lab find(String id) {
-        if (!PageController.LAB_ID.matcher(id).matches()) return null;
-        try {
-            return labs.get(id);
-        } catch (LabProblem e) {
-            if (e.type() == ProblemType.LAB_NOT_FOUND) return null;
-            throw e;
-        }
+    /**
+     * The lab, or empty when there is none (a page answers with a 404 page, not a problem). In
+     * cluster mode this may load it from the shared store ({@link LabService#find}).
+     */
+    private Mono<Lab> find(String id) {
+        if (!PageController.LAB_ID.matcher(id).matches()) return Mono.empty();
+        return labs.find(id)
+                .onErrorResume(
+                        LabProblem.class, e -> e.type() == ProblemType.LAB_NOT_FOUND ? Mono.empty() : Mono.error(e));
     }
 
     /** {@code lang} wins; without it the browser's Accept-Language, as the start page follows it. */
