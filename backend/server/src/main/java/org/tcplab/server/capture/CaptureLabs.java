@@ -3,7 +3,6 @@ package org.tcplab.server.capture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -59,7 +58,7 @@ public class CaptureLabs {
      * Imports {@code file} (from {@code source}: a file name or sample name, for display); 400 if it
      * is not a capture. {@code viewerUrl} gives a lab's link for the class.
      */
-    Map<String, Object> upload(ByteBuffer file, String source, Function<String, String> viewerUrl) {
+    CaptureJson.Upload upload(ByteBuffer file, String source, Function<String, String> viewerUrl) {
         try {
             if (!imports.tryAcquire(props.getLabBusyTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new LabProblem(
@@ -79,7 +78,7 @@ public class CaptureLabs {
         }
     }
 
-    private Map<String, Object> importFile(ByteBuffer file, String source, Function<String, String> viewerUrl) {
+    private CaptureJson.Upload importFile(ByteBuffer file, String source, Function<String, String> viewerUrl) {
         CaptureImport.Result imported;
         try {
             imported = CaptureImport.read(
@@ -105,53 +104,45 @@ public class CaptureLabs {
             return new CaptureWorld(replays.get(i), imported.format(), source, siblings, sink);
         });
 
-        List<Map<String, Object>> conversations = new ArrayList<>();
+        List<CaptureJson.ConversationLab> conversations = new ArrayList<>();
         for (int i = 0; i < created.size(); i++) {
             Lab lab = created.get(i);
             ConversationReplay.Result r = replays.get(i);
             Conversation c = r.conversation();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", c.index());
-            m.put("labId", lab.id());
-            m.put("client", c.client().toString());
-            m.put("server", c.server().toString());
-            m.put("segments", c.segmentCount());
-            m.put("complete", c.handshakeSeen());
-            m.put("segmentsShown", c.segments().size());
-            m.put("durationMs", LabMapping.ms(c.durationNanos() / 1000));
-            m.put("ipVersion", c.segments().get(0).ipVersion());
-            m.put("clientState", r.clientState().name());
-            m.put("serverState", r.serverState().name());
-            m.put("viewerUrl", viewerUrl.apply(lab.id()));
-            conversations.add(m);
+            conversations.add(new CaptureJson.ConversationLab(
+                    c.index(),
+                    lab.id(),
+                    c.client().toString(),
+                    c.server().toString(),
+                    c.segmentCount(),
+                    c.handshakeSeen(),
+                    c.segments().size(),
+                    LabMapping.ms(c.durationNanos() / 1000),
+                    c.segments().get(0).ipVersion(),
+                    r.clientState().name(),
+                    r.serverState().name(),
+                    viewerUrl.apply(lab.id())));
             if (r.handshake() != null) verdict(lab, r);
         }
-
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", created.get(0).token());
-        out.put("format", imported.format().id());
-        out.put("packets", imported.packets());
-        out.put("tcpSegments", imported.tcpSegments());
-        List<Map<String, Object>> skipped = new ArrayList<>();
+        List<CaptureJson.Skipped> skipped = new ArrayList<>();
         for (CaptureImport.Skip s : imported.skipped()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("reason", s.reason());
-            m.put("detail", s.detail());
-            m.put("count", s.count());
-            skipped.add(m);
+            skipped.add(new CaptureJson.Skipped(s.reason(), s.detail(), s.count()));
         }
-        out.put("skipped", skipped);
-        out.put("conversations", conversations);
-        out.put("conversationsLeftOut", imported.leftOutConversations());
-        if (imported.leftOutConversations() > 0) {
-            out.put(
-                    "note",
-                    "the capture holds " + (imported.conversations().size() + imported.leftOutConversations())
-                            + " TCP conversations; the first "
-                            + imported.conversations().size()
-                            + " became labs (tcplab.max-capture-conversations)");
-        }
-        return out;
+        String note = imported.leftOutConversations() == 0
+                ? null
+                : "the capture holds " + (imported.conversations().size() + imported.leftOutConversations())
+                        + " TCP conversations; the first "
+                        + imported.conversations().size()
+                        + " became labs (tcplab.max-capture-conversations)";
+        return new CaptureJson.Upload(
+                created.get(0).token(),
+                imported.format().id(),
+                imported.packets(),
+                imported.tcpSegments(),
+                skipped,
+                conversations,
+                imported.leftOutConversations(),
+                note);
     }
 
     /**

@@ -8,10 +8,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -68,7 +66,7 @@ class CaptureUploadController {
             description = "The body is the pcap or pcapng file itself (e.g. curl --data-binary @hs.pcap). 201 with"
                     + " the upload's token (it deletes the labs) and one lab per TCP conversation; 400 problem for a"
                     + " file that is not a capture or holds no TCP; 413 past tcplab.max-capture-bytes.")
-    Mono<ResponseEntity<Map<String, Object>>> upload(
+    Mono<ResponseEntity<CaptureJson.Upload>> upload(
             ServerHttpRequest request,
             @Parameter(description = "the file's name, shown in the labs")
                     @RequestParam(value = "name", required = false)
@@ -105,15 +103,10 @@ class CaptureUploadController {
             summary = "Captures recorded against Linux",
             description = "Shipped in the jar: TAP labs recorded against the Linux kernel. English, or Chinese with"
                     + " Accept-Language: zh.")
-    List<Map<String, Object>> samples(Locale locale) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<CaptureJson.Sample> samples(Locale locale) {
+        List<CaptureJson.Sample> out = new ArrayList<>();
         for (CaptureSamples.Sample s : CaptureSamples.ALL) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.name());
-            m.put("title", s.title(locale));
-            m.put("description", s.description(locale));
-            m.put("file", s.file());
-            out.add(m);
+            out.add(new CaptureJson.Sample(s.name(), s.title(locale), s.description(locale), s.file()));
         }
         return out;
     }
@@ -122,7 +115,7 @@ class CaptureUploadController {
     @Operation(
             summary = "Open a recorded capture as labs",
             description = "Like an upload of that file: 201 with the token and the conversations.")
-    Mono<ResponseEntity<Map<String, Object>>> openSample(@PathVariable("name") String name, ServerHttpRequest request) {
+    Mono<ResponseEntity<CaptureJson.Upload>> openSample(@PathVariable("name") String name, ServerHttpRequest request) {
         CaptureSamples.Sample sample = CaptureSamples.find(name)
                 .orElseThrow(() ->
                         LabProblem.notFound("no recorded capture " + name + " (GET /api/captures/samples lists them)"));
@@ -137,7 +130,7 @@ class CaptureUploadController {
     }
 
     /** 201; the answer carries the upload's token: no cache may keep it (RFC 9111 §5.2.2.5). */
-    private static ResponseEntity<Map<String, Object>> created(Map<String, Object> body) {
+    private static ResponseEntity<CaptureJson.Upload> created(CaptureJson.Upload body) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .cacheControl(CacheControl.noStore())
                 .body(body);

@@ -2,8 +2,6 @@ package org.tcplab.server.tap;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tcplab.server.system.TcpLabProperties;
@@ -25,23 +23,22 @@ class CapabilitiesController {
         this.props = props;
     }
 
+    /** {@code GET /api/system/capabilities}. */
+    record Capabilities(Modes modes) {}
+
+    /** The lab modes: sim is always available; tap says what it needs. */
+    record Modes(SimMode sim, TapAvailability.TapMode tap) {}
+
+    record SimMode(boolean available) {}
+
     @GetMapping("/api/system/capabilities")
     @Operation(
             summary = "Lab modes and their availability",
-            description =
-                    "{modes:{sim:{available:true}, tap:{available, reason, enabled, linuxSides:{server,client,both}}}}")
-    Mono<Map<String, Object>> capabilities() {
+            description = "sim is always available; tap says whether it is, and if not exactly why (the same text"
+                    + " as the 503 of POST /api/labs), with Linux as the server, the client or both hosts.")
+    Mono<Capabilities> capabilities() {
         // TapSupport reads /proc and probes JNA/libpcap: off the event loop.
-        return Mono.fromCallable(() -> {
-                    Map<String, Object> sim = new LinkedHashMap<>();
-                    sim.put("available", true);
-                    Map<String, Object> modes = new LinkedHashMap<>();
-                    modes.put("sim", sim);
-                    modes.put("tap", TapAvailability.describe(props));
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("modes", modes);
-                    return out;
-                })
+        return Mono.fromCallable(() -> new Capabilities(new Modes(new SimMode(true), TapAvailability.describe(props))))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

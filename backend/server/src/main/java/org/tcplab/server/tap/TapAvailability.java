@@ -1,7 +1,5 @@
 package org.tcplab.server.tap;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.tcplab.server.system.ClusterMode;
 import org.tcplab.server.system.TcpLabProperties;
 import org.tcplab.tap.TapSupport;
@@ -36,22 +34,26 @@ public final class TapAvailability {
         return TapSupport.check(linuxSide);
     }
 
-    /** {@code {available, reason, linuxSides:{server:{..}, client:{..}, both:{..}}}}. */
-    public static Map<String, Object> describe(TcpLabProperties props) {
-        Map<String, Object> sides = new LinkedHashMap<>();
-        for (String side : new String[] {"server", "client", "both"}) {
-            sides.put(side, view(check(props, side)));
+    /** Whether a mode is available here, and if not why. */
+    public record Availability(boolean available, String reason) {
+        static Availability of(TapSupport.Availability a) {
+            return new Availability(a.available(), a.reason());
         }
-        Map<String, Object> out = view(check(props, "server"));
-        out.put("enabled", props.getTap().isEnabled());
-        out.put("linuxSides", sides);
-        return out;
     }
 
-    private static Map<String, Object> view(TapSupport.Availability a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("available", a.available());
-        m.put("reason", a.reason());
-        return m;
+    /** The tap mode as {@code GET /api/system/capabilities} shows it: for Linux as the server, and per side. */
+    public record TapMode(boolean available, String reason, boolean enabled, LinuxSides linuxSides) {}
+
+    /** Availability with the Linux kernel as the server, as the client, or as both hosts. */
+    public record LinuxSides(Availability server, Availability client, Availability both) {}
+
+    /** {@code {available, reason, enabled, linuxSides:{server:{..}, client:{..}, both:{..}}}}. */
+    public static TapMode describe(TcpLabProperties props) {
+        Availability server = Availability.of(check(props, "server"));
+        return new TapMode(
+                server.available(),
+                server.reason(),
+                props.getTap().isEnabled(),
+                new LinuxSides(server, Availability.of(check(props, "client")), Availability.of(check(props, "both"))));
     }
 }
