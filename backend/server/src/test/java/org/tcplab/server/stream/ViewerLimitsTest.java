@@ -192,7 +192,15 @@ class ViewerLimitsTest {
             await(() -> l.lastTouchedNanos() == now);
         }
         // 63 s without a word from the stalled one (two intervals are 40 s): it was closed.
-        await(() -> l.viewers() == 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (l.viewers() != 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(l.viewers())
+                .as(
+                        "viewers counted on the lab (watched %d, on the server %d, reading one closed: %s)",
+                        viewers.watched(),
+                        viewers.count(),
+                        closed.asMono().toFuture().isDone())
+                .isEqualTo(1);
         assertThat(closed.asMono().toFuture().isDone())
                 .as("the reading viewer is still open")
                 .isFalse();
