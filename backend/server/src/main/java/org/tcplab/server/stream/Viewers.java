@@ -73,8 +73,9 @@ public class Viewers {
 
         /** The viewer answered (a pong, or any frame): it is reading, and so its lab is in use. */
         void heard() {
-            lastHeardNanos = clock.nanos();
+            // The lab first: whoever sees the new lastHeardNanos sees the lab touched too.
             lab.touch();
+            lastHeardNanos = clock.nanos();
         }
     }
 
@@ -137,6 +138,15 @@ public class Viewers {
                 e.viewer.ping();
             }
         }
+    }
+
+    /** When any viewer of {@code lab} last answered (a pong or a frame), on the injected clock; 0 if none has. */
+    public long lastHeardNanos(Lab lab) {
+        long last = 0;
+        for (Entry e : open) {
+            if (e.lab == lab) last = Math.max(last, e.lastHeardNanos);
+        }
+        return last;
     }
 
     public int count() {
