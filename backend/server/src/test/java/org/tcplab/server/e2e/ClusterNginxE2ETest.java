@@ -59,10 +59,21 @@ class ClusterNginxE2ETest {
                 page.fill("input[name=remote-port]", "80");
                 page.click("button[name=connect]");
                 Locator arrows = page.locator("[data-segment-id]");
-                assertThat(arrows).hasCount(3);
+                String lab = page.url().replaceAll(".*/labs/", "");
+                try {
+                    assertThat(arrows).hasCount(3);
+                } catch (AssertionError e) {
+                    // Which instance showed what: the page, both instances' logs, the proxy's statuses.
+                    Browsers.shot(page, "cluster-00-fewer-arrows");
+                    throw new AssertionError(
+                            e.getMessage() + "\nstatus: "
+                                    + page.locator(".status").getAttribute("data-status")
+                                    + "\nlease: " + redis.get("tcplab:lease:" + lab) + "\nnginx: " + nginx.statuses()
+                                    + "\nlogs: " + a.log() + " " + b.log(),
+                            e);
+                }
                 Browsers.shot(page, "cluster-01-before");
 
-                String lab = page.url().replaceAll(".*/labs/", "");
                 String holder = redis.get("tcplab:lease:" + lab);
                 assertThat(holder).as("the lab's lease").isNotNull();
                 ServerProcess runner = holder.endsWith(":" + a.port()) ? a : b;
