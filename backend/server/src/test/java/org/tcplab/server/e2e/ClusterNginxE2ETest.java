@@ -69,7 +69,7 @@ class ClusterNginxE2ETest {
                             e.getMessage() + "\nstatus: "
                                     + page.locator(".status").getAttribute("data-status")
                                     + "\nlease: " + redis.get("tcplab:lease:" + lab) + "\nnginx: " + nginx.statuses()
-                                    + "\nlogs: " + a.log() + " " + b.log(),
+                                    + "\nA: " + linesAbout(a, lab) + "\nB: " + linesAbout(b, lab),
                             e);
                 }
                 Browsers.shot(page, "cluster-01-before");
@@ -104,6 +104,14 @@ class ClusterNginxE2ETest {
                 assertThat(nginx.statuses()).allSatisfy(s -> assertThat(s).isLessThan(500));
             }
         }
+    }
+
+    /** The server's log lines that name the lab or are warnings (the log file goes with the test's directory). */
+    private static java.util.List<String> linesAbout(ServerProcess server, String lab) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(server.log()).stream()
+                .filter(l -> l.contains(lab) || l.contains(" WARN ") || l.contains(" ERROR "))
+                .limit(60)
+                .toList();
     }
 
     private ServerProcess start(String name, RedisProcess redis) {
