@@ -56,10 +56,7 @@ public final class LabClient {
 
     /** {@code POST /api/labs/{id}{path}} with the lab's token and a JSON body. */
     public WebTestClient.ResponseSpec post(Created lab, String path, Object body) {
-        return withToken(HttpMethod.POST, lab, path)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
+        return withJson(HttpMethod.POST, lab, path, body);
     }
 
     /** {@code POST /api/labs/{id}{path}} with the lab's token and no body at all. */
@@ -69,15 +66,19 @@ public final class LabClient {
 
     /** {@code PATCH /api/labs/{id}{path}} with the lab's token and a JSON body. */
     public WebTestClient.ResponseSpec patch(Created lab, String path, Object body) {
-        return withToken(HttpMethod.PATCH, lab, path)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
+        return withJson(HttpMethod.PATCH, lab, path, body);
     }
 
     /** {@code DELETE /api/labs/{id}{path}} with the lab's token ({@code ""} deletes the lab). */
     public WebTestClient.ResponseSpec delete(Created lab, String path) {
         return withToken(HttpMethod.DELETE, lab, path).exchange();
+    }
+
+    private WebTestClient.ResponseSpec withJson(HttpMethod method, Created lab, String path, Object body) {
+        return withToken(method, lab, path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 
     private WebTestClient.RequestBodySpec withToken(HttpMethod method, Created lab, String path) {
