@@ -57,12 +57,10 @@ class CaptureApiTest {
                 .expectStatus()
                 .isCreated();
         for (int i = 0; i < connections; i++) {
-            Map<String, Object> c = web.post()
-                    .uri("/api/labs/" + lab.id() + "/connections")
-                    .headers(h -> h.setBearerAuth(lab.token()))
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("localPort", 40000 + i, "remotePort", 80, "isn", 1000, "peerIsn", 5000))
-                    .exchange()
+            Map<String, Object> c = api.post(
+                            lab,
+                            "/connections",
+                            Map.of("localPort", 40000 + i, "remotePort", 80, "isn", 1000, "peerIsn", 5000))
                     .expectStatus()
                     .isCreated()
                     .expectBody(MAP)
@@ -206,12 +204,7 @@ class CaptureApiTest {
                 .isEqualTo(409);
         api.post(lab, "/advance", Map.of("ms", 10)).expectStatus().isEqualTo(409);
         api.post(lab, "/scenarios/three-way-handshake", Map.of()).expectStatus().isEqualTo(409);
-        web.patch()
-                .uri("/api/labs/" + lab.id() + "/clock")
-                .headers(h -> h.setBearerAuth(token))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("clock", "step"))
-                .exchange()
+        api.patch(lab, "/clock", Map.of("clock", "step"))
                 .expectStatus()
                 .isEqualTo(409)
                 .expectBody()
@@ -226,20 +219,10 @@ class CaptureApiTest {
                 .exchange()
                 .expectStatus()
                 .isForbidden();
-        web.delete()
-                .uri("/api/labs/" + lab.id())
-                .headers(h -> h.setBearerAuth(token))
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        api.delete(lab, "").expectStatus().isNoContent();
         web.get().uri("/api/labs/" + lab.id()).exchange().expectStatus().isNotFound();
         api.snapshot(other); // the upload's other conversation is still there
-        web.delete()
-                .uri("/api/labs/" + other.id())
-                .headers(h -> h.setBearerAuth(token))
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        api.delete(other, "").expectStatus().isNoContent();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.tcplab.server.e2e;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -27,6 +29,13 @@ record Browsers(Playwright playwright, Browser browser) implements AutoCloseable
     static final String MISSING = "browser tests need a Chromium at " + CHROMIUM
             + " (apt-get install -y chromium, or TCPLAB_BROWSER=/path/to/chrome)";
 
+    /** A browser, or the test is skipped (JUnit assumption) with {@link #MISSING} as the reason. */
+    static Browsers require() {
+        Browsers browsers = launch();
+        assumeTrue(browsers != null, MISSING);
+        return browsers;
+    }
+
     /** Null when there is no browser here (the caller skips with {@link #MISSING}). */
     static Browsers launch() {
         if (!Files.isExecutable(CHROMIUM)) return null;
@@ -49,14 +58,19 @@ record Browsers(Playwright playwright, Browser browser) implements AutoCloseable
         return new Browsers(playwright, browser);
     }
 
-    /** A page in a fresh context (its own storage) of the given size and language. */
-    Page open(int width, int height, String locale) {
+    /** A fresh context (its own storage) of the given size and language. */
+    BrowserContext context(int width, int height, String locale) {
         BrowserContext c = browser.newContext(new Browser.NewContextOptions()
                 .setViewportSize(width, height)
                 .setLocale(locale)
                 .setAcceptDownloads(true));
         c.setDefaultTimeout(15_000);
-        return c.newPage();
+        return c;
+    }
+
+    /** A page in a fresh context (its own storage) of the given size and language. */
+    Page open(int width, int height, String locale) {
+        return context(width, height, locale).newPage();
     }
 
     /** A screenshot of the viewport, under target/screenshots/, for a person to look at. */

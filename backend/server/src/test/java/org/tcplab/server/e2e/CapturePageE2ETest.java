@@ -1,7 +1,6 @@
 package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -14,10 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,24 +32,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(180)
 class CapturePageE2ETest {
 
-    private static Browsers browsers;
-    private static Browser browser;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void launch() throws IOException {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        browser = browsers.browser();
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
 
     /** Three recordings in one pcapng file (a pcapng file may hold several sections): three conversations. */
     static Path threeConversations(Path dir) throws IOException {
@@ -69,8 +54,10 @@ class CapturePageE2ETest {
     @Test
     void aCaptureUploadedOnTheStartPageOpensAsADiagramWithInferredStates(@TempDir Path dir) throws IOException {
         Path file = threeConversations(dir);
-        try (BrowserContext context = browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1400, 900).setLocale("en-US"))) {
+        try (BrowserContext context = chromium.browser()
+                .newContext(new Browser.NewContextOptions()
+                        .setViewportSize(1400, 900)
+                        .setLocale("en-US"))) {
             context.setDefaultTimeout(20_000);
             Page page = context.newPage();
             page.navigate("http://localhost:" + port + "/");
@@ -117,11 +104,12 @@ class CapturePageE2ETest {
     @Test
     void onAPhoneInChinese(@TempDir Path dir) throws IOException {
         Path file = threeConversations(dir);
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(390, 844)
-                .setLocale("zh-CN")
-                .setIsMobile(true)
-                .setHasTouch(true))) {
+        try (BrowserContext context = chromium.browser()
+                .newContext(new Browser.NewContextOptions()
+                        .setViewportSize(390, 844)
+                        .setLocale("zh-CN")
+                        .setIsMobile(true)
+                        .setHasTouch(true))) {
             context.setDefaultTimeout(20_000);
             Page page = context.newPage();
             page.navigate("http://localhost:" + port + "/");

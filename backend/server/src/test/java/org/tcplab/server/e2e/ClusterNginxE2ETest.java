@@ -36,8 +36,7 @@ class ClusterNginxE2ETest {
         assumeTrue(
                 RedisProcess.binary().isPresent(),
                 "no redis-server on this machine: apt-get install redis-server (.ci/run installs it)");
-        Browsers browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
+        Browsers browsers = Browsers.require();
         try (browsers;
                 RedisProcess redis = RedisProcess.start(dir.resolve("redis"))) {
             CompletableFuture<ServerProcess> startA = CompletableFuture.supplyAsync(() -> start("a", redis));

@@ -2,14 +2,11 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import java.nio.file.Files;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -18,27 +15,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(120)
 class CompareE2ETest {
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
 
-    @BeforeAll
-    static void launch() throws Exception {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
-
     @Test
     void threeWayBesideFourWayScrolledTogether() {
         for (String locale : new String[] {"en-US", "zh-CN"}) {
-            Page page = browsers.open(1400, 500, locale);
+            Page page = chromium.open(1400, 500, locale);
             page.navigate("http://localhost:" + port + "/");
             page.locator("[data-scenario=three-way-handshake] [data-compare]").click();
             page.waitForURL("**/compare/**");

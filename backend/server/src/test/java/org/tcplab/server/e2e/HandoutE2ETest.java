@@ -2,7 +2,6 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
 import java.awt.image.BufferedImage;
@@ -20,10 +19,9 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -38,29 +36,18 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(240)
 class HandoutE2ETest {
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void launch() throws Exception {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
 
     private Rest.Lab scenarioLab(String scenario) {
         return new Rest(port).scenarioLab(scenario);
     }
 
     private Page handout(Rest.Lab lab, String query, int width, int height, String locale) {
-        Page page = browsers.open(width, height, locale);
+        Page page = chromium.open(width, height, locale);
         page.navigate("http://localhost:" + port + "/labs/" + lab.id() + "/handout" + query);
         assertThat(page.locator("#handout[data-status=ready]")).hasCount(1);
         return page;
@@ -256,7 +243,7 @@ class HandoutE2ETest {
     @Test
     void theLabPageLinksItsHandoutInThePagesLanguage() {
         Rest.Lab lab = scenarioLab("three-way-handshake");
-        Page page = browsers.open(1400, 900, "zh-CN");
+        Page page = chromium.open(1400, 900, "zh-CN");
         page.navigate("http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token());
         assertThat(page.locator("[data-segment-id]")).hasCount(5);
         var link = page.locator("[data-export=handout]");
@@ -275,7 +262,7 @@ class HandoutE2ETest {
         Rest.Lab three = scenarioLab("three-way-handshake");
         Rest.Lab four = scenarioLab("four-way-handshake");
         for (String locale : List.of("en-US", "zh-CN")) {
-            Page page = browsers.open(1400, 900, locale);
+            Page page = chromium.open(1400, 900, locale);
             page.navigate("http://localhost:" + port + "/compare/" + three.id() + "/" + four.id());
             assertThat(page.locator(".compare-side").nth(1).locator("[data-segment-id]"))
                     .hasCount(4);

@@ -1,7 +1,5 @@
 package org.tcplab.server.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -10,9 +8,8 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -37,21 +34,11 @@ import tools.jackson.databind.JsonNode;
         })
 class LabPageBench {
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void launch() {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
 
     @Test
     void aBigLabShowsItsFirstArrowsQuicklyAndScrollsWithinAFrame() throws Exception {
@@ -89,7 +76,7 @@ class LabPageBench {
     }
 
     private void measure(Rest.Lab lab, long events, boolean paged, int run) throws Exception {
-        BrowserContext context = browsers.browser()
+        BrowserContext context = chromium.browser()
                 .newContext(new Browser.NewContextOptions()
                         .setViewportSize(1400, 900)
                         .setLocale("en-US"));
@@ -150,7 +137,6 @@ class LabPageBench {
         System.out.printf(
                 "BENCH page_key_step_ms_run%d p50=%.1f p95=%.1f max=%.1f ms (ArrowDown: select the next segment)%n",
                 run, ks[ks.length / 2], ks[(int) Math.ceil(ks.length * 0.95) - 1], ks[ks.length - 1]);
-        Files.createDirectories(Browsers.SHOTS);
         page.screenshot(new Page.ScreenshotOptions().setPath(Browsers.SHOTS.resolve("bench-big-lab.png")));
         context.close();
     }

@@ -2,7 +2,6 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -16,12 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -40,8 +38,8 @@ class LabPageE2ETest {
     private static final long CLIENT_ISN = 1000;
     private static final long SERVER_ISN = 5000;
 
-    private static Browsers browsers;
-    private static Browser browser;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
@@ -50,27 +48,10 @@ class LabPageE2ETest {
     private Rest rest;
     private BrowserContext context;
 
-    @BeforeAll
-    static void launch() throws IOException {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        browser = browsers.browser();
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
-
     @BeforeEach
     void newContext() {
         rest = new Rest(port);
-        context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(1500, 950)
-                .setLocale("en-US")
-                .setAcceptDownloads(true));
-        context.setDefaultTimeout(15_000);
+        context = chromium.context(1500, 950, "en-US");
     }
 
     @AfterEach
@@ -250,7 +231,8 @@ class LabPageE2ETest {
     @Test
     void aViewerWhoseConnectionDropsResumesWithoutGapsOrRepeats() {
         Lab lab = createLab();
-        BrowserContext viewerContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1500, 950));
+        BrowserContext viewerContext =
+                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1500, 950));
         Page viewer = viewerContext.newPage();
         List<String> urls = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -2,7 +2,6 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -10,10 +9,9 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -27,26 +25,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(120)
 class LessonE2ETest {
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void launch() throws Exception {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
-
-    private Page open(int width, int height, String locale) {
-        return browsers.open(width, height, locale);
-    }
 
     private Rest rest() {
         return new Rest(port);
@@ -71,7 +54,7 @@ class LessonE2ETest {
 
     @Test
     void scenarioArrowsSpeakInTheNarrationsAbsoluteNumbersPerIncarnation() {
-        Page page = scenarioLab(open(1400, 900, "en-US"), "old-duplicate-syn");
+        Page page = scenarioLab(chromium.open(1400, 900, "en-US"), "old-duplicate-syn");
         assertThat(page.locator("select[name=numbering]")).hasValue("absolute");
         Locator labels = page.locator("[data-segment-id] .label");
         // RFC 9293 figure 8: SYN 100 (delayed), the old SYN 90, SYN,ACK 300 acknowledging 91, RST 91.
@@ -94,7 +77,7 @@ class LessonE2ETest {
 
     @Test
     void steppingGoesOneSegmentAtATimeFromTheStartAndTheVerdictGivesNothingAway() {
-        Page page = scenarioLab(open(1400, 900, "en-US"), "syn-ack-lost");
+        Page page = scenarioLab(chromium.open(1400, 900, "en-US"), "syn-ack-lost");
         Locator arrows = page.locator("[data-segment-id]");
         assertThat(arrows).hasCount(7);
         assertThat(page.locator(".verdict")).hasAttribute("data-status", "passed");
@@ -134,7 +117,7 @@ class LessonE2ETest {
 
     @Test
     void replayHasASpeed() {
-        Page page = scenarioLab(open(1024, 768, "en-US"), "three-way-handshake");
+        Page page = scenarioLab(chromium.open(1024, 768, "en-US"), "three-way-handshake");
         page.selectOption("select[name=speed]", "4");
         page.click("button[name=replay]");
         assertThat(page.locator(".playback")).hasAttribute("data-mode", "replay");
@@ -151,7 +134,7 @@ class LessonE2ETest {
     void whatCannotBeDoneYetIsDisabledWithTheReasonAndFormsAreCheckedFirst() {
         Rest r = rest();
         Rest.Lab lab = r.createLab(Map.of("mode", "sim", "clock", "instant"));
-        Page page = open(1400, 900, "zh-CN");
+        Page page = chromium.open(1400, 900, "zh-CN");
         page.navigate(r.base() + "/labs/" + lab.id() + "#token=" + lab.token());
         assertThat(page.locator(".status[data-status=live]")).hasCount(1);
         Locator send = page.locator("button[name=send]");
@@ -183,7 +166,7 @@ class LessonE2ETest {
 
     @Test
     void projectorModeIsOneKeystrokeAndAButton() {
-        Page page = scenarioLab(open(1024, 768, "en-US"), "three-way-handshake");
+        Page page = scenarioLab(chromium.open(1024, 768, "en-US"), "three-way-handshake");
         page.locator(".diagram-scroll").focus();
         page.keyboard().press("p");
         assertThat(page.locator("body")).hasAttribute("data-projector", "");
@@ -202,7 +185,7 @@ class LessonE2ETest {
 
     @Test
     void shareCopiesOverPlainHttpAndShowsAQrCode() {
-        Page page = open(1400, 900, "en-US");
+        Page page = chromium.open(1400, 900, "en-US");
         // As on a LAN over http: no Clipboard API (not a secure context).
         page.addInitScript("Object.defineProperty(window, 'isSecureContext', { value: false });");
         scenarioLab(page, "three-way-handshake");
@@ -223,7 +206,7 @@ class LessonE2ETest {
 
     @Test
     void exportsCarryATitleTheNarrationAndALegend() throws Exception {
-        Page page = scenarioLab(open(1400, 900, "en-US"), "old-duplicate-syn");
+        Page page = scenarioLab(chromium.open(1400, 900, "en-US"), "old-duplicate-syn");
         String svg = Files.readString(
                 page.waitForDownload(() -> page.click("[data-export=svg]")).path());
         assertThat(svg)
@@ -251,7 +234,7 @@ class LessonE2ETest {
         Rest r = rest();
         Rest.Lab lab = r.createLab(Map.of("mode", "sim", "clock", "step", "link", Map.of("latencyMs", 300)));
         r.post(lab, "/listen", Map.of("host", "server", "port", 80));
-        Page page = open(1024, 768, "en-US");
+        Page page = chromium.open(1024, 768, "en-US");
         page.navigate(r.base() + "/labs/" + lab.id() + "#token=" + lab.token());
         assertThat(page.locator(".status[data-status=live]")).hasCount(1);
         // Zoomed out, so the whole handshake stays in view while the diagram follows it.
@@ -291,7 +274,7 @@ class LessonE2ETest {
     void aDeletedLabStopsTheViewerWhoSaysItIsGone() {
         Rest r = rest();
         Rest.Lab lab = scenarioLab("three-way-handshake");
-        Page viewer = open(390, 844, "zh-CN");
+        Page viewer = chromium.open(390, 844, "zh-CN");
         viewer.navigate(r.base() + "/labs/" + lab.id());
         assertThat(viewer.locator(".status[data-status=live]")).hasCount(1);
         r.send("DELETE", "/api/labs/" + lab.id(), lab.token(), null);

@@ -2,7 +2,6 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
@@ -14,10 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -34,26 +32,13 @@ class PageSecurityE2ETest {
 
     private static final Path SHOTS = Browsers.SHOTS;
 
-    private static Browsers chromium;
-    private static Browser browser;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
 
     private final JsonMapper json = JsonMapper.builder().build();
-
-    @BeforeAll
-    static void launch() throws Exception {
-        chromium = Browsers.launch();
-        assumeTrue(chromium != null, Browsers.MISSING);
-        browser = chromium.browser();
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (chromium != null) chromium.close();
-    }
 
     private String base() {
         return "http://localhost:" + port;
@@ -73,10 +58,11 @@ class PageSecurityE2ETest {
 
     @Test
     void theLabPageWorksUnderItsPolicyWithNoViolation() throws Exception {
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(1500, 950)
-                .setLocale("en-US")
-                .setAcceptDownloads(true))) {
+        try (BrowserContext context = chromium.browser()
+                .newContext(new Browser.NewContextOptions()
+                        .setViewportSize(1500, 950)
+                        .setLocale("en-US")
+                        .setAcceptDownloads(true))) {
             context.setDefaultTimeout(15_000);
             Page page = context.newPage();
             List<String> violations = watchViolations(context, page);
@@ -120,7 +106,7 @@ class PageSecurityE2ETest {
 
     @Test
     void anotherOriginCannotFrameTheDriverPage() {
-        try (BrowserContext context = browser.newContext()) {
+        try (BrowserContext context = chromium.browser().newContext()) {
             Page page = context.newPage();
             List<String> console = new CopyOnWriteArrayList<>();
             page.onConsoleMessage(m -> console.add(m.text()));

@@ -180,8 +180,7 @@ class ProxyNginxE2ETest {
 
     @Test
     void aStudentCreatesALabAndWatchesItLiveThroughTheProxy() {
-        Browsers browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
+        Browsers browsers = Browsers.require();
         try (browsers) {
             Page page = browsers.open(1280, 900, "en-US");
             List<String> sockets = new CopyOnWriteArrayList<>();

@@ -2,16 +2,13 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -26,25 +23,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @Timeout(240)
 class QuizE2ETest {
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
 
-    @BeforeAll
-    static void launch() throws Exception {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
-
     private Page student(Rest.Lab lab, int w, int h, String locale) {
-        Page p = browsers.open(w, h, locale);
+        Page p = chromium.open(w, h, locale);
         p.navigate("http://localhost:" + port + "/labs/" + lab.id());
         assertThat(p.locator(".status[data-status=live]")).hasCount(1);
         return p;
@@ -67,7 +53,7 @@ class QuizE2ETest {
         Rest.Lab lab = rest.createLab(Map.of("seed", 3));
         rest.post(lab, "/listen", Map.of("host", "server", "port", 80));
 
-        Page teacher = browsers.open(1400, 900, "en-US");
+        Page teacher = chromium.open(1400, 900, "en-US");
         teacher.navigate("http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token());
         assertThat(teacher.locator(".status[data-status=live]")).hasCount(1);
         teacher.locator("[data-quiz=toggle]").click();
@@ -91,7 +77,7 @@ class QuizE2ETest {
         assertThat(teacher.locator("[data-quiz=histogram] .bar-row")).hasCount(4); // 2 hosts, 2 flag sets
         assertThat(teacher.locator("[data-quiz=histogram]")).containsText("ACK, SYN");
         Browsers.shot(teacher, "60-quiz-teacher-histogram-en");
-        Page teacherZh = browsers.open(1024, 768, "zh-CN");
+        Page teacherZh = chromium.open(1024, 768, "zh-CN");
         teacherZh.navigate("http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token());
         assertThat(teacherZh.locator("[data-quiz=status]")).containsText("第 1 题：已有 3 人作答");
         teacherZh.locator("[data-quiz=histogram]").scrollIntoViewIfNeeded();

@@ -2,17 +2,14 @@ package org.tcplab.server.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -28,26 +25,11 @@ class ScreensE2ETest {
 
     private static final int[][] SIZES = {{1400, 900}, {1024, 768}, {390, 844}};
 
-    private static Browsers browsers;
+    @RegisterExtension
+    static final BrowserExtension chromium = new BrowserExtension();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void launch() throws Exception {
-        browsers = Browsers.launch();
-        assumeTrue(browsers != null, Browsers.MISSING);
-        Files.createDirectories(Browsers.SHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browsers != null) browsers.close();
-    }
-
-    private Page open(int width, int height, String locale) {
-        return browsers.open(width, height, locale);
-    }
 
     private Rest.Lab scenarioLab(String scenario) {
         return new Rest(port).scenarioLab(scenario);
@@ -63,7 +45,7 @@ class ScreensE2ETest {
         for (int[] size : SIZES) {
             for (String lang : List.of("en", "zh")) {
                 String tag = size[0] + "x" + size[1] + "-" + lang;
-                Page page = open(size[0], size[1], lang.equals("zh") ? "zh-CN" : "en-US");
+                Page page = chromium.open(size[0], size[1], lang.equals("zh") ? "zh-CN" : "en-US");
                 page.navigate("http://localhost:" + port + "/labs/" + lab.id() + "#token=" + lab.token());
                 assertThat(page.locator(".status[data-status=live]")).hasCount(1);
                 assertThat(page.locator("[data-segment-id]")).hasCount(5);
@@ -86,7 +68,7 @@ class ScreensE2ETest {
                 shot(page, "31-inspector-" + tag);
                 page.context().close();
 
-                Page start = open(size[0], size[1], lang.equals("zh") ? "zh-CN" : "en-US");
+                Page start = chromium.open(size[0], size[1], lang.equals("zh") ? "zh-CN" : "en-US");
                 start.navigate("http://localhost:" + port + "/");
                 assertThat(start.locator("[data-group=handshake] li").first())
                         .hasClass(Pattern.compile(".*begin-here.*"));
@@ -176,7 +158,7 @@ class ScreensE2ETest {
                 new Case("lab-zh-1024", labUrl, 1024, 768, "zh-CN"),
                 new Case("viewer-en-390", "http://localhost:" + port + "/labs/" + lab.id(), 390, 844, "en-US"));
         for (Case c : cases) {
-            Page page = open(c.w(), c.h(), c.locale());
+            Page page = chromium.open(c.w(), c.h(), c.locale());
             page.navigate(c.url());
             if (c.url().contains("/labs/")) {
                 assertThat(page.locator(".status[data-status=live]")).hasCount(1);

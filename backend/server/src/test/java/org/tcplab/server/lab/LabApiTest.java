@@ -36,11 +36,7 @@ class LabApiTest {
     @Test
     void aMisspelledFieldIs400NamingItAndCreatesNothing() {
         int before = labs.size();
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("seed", 7, "lnik", Map.of("latencyMs", 25)))
-                .exchange()
+        api.tryCreate(Map.of("seed", 7, "lnik", Map.of("latencyMs", 25)))
                 .expectStatus()
                 .isBadRequest()
                 .expectHeader()
@@ -48,11 +44,7 @@ class LabApiTest {
                 .expectBody()
                 .jsonPath("$.field")
                 .isEqualTo("lnik");
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("link", Map.of("latencyMS", 25)))
-                .exchange()
+        api.tryCreate(Map.of("link", Map.of("latencyMS", 25)))
                 .expectStatus()
                 .isBadRequest()
                 .expectBody()
@@ -74,23 +66,13 @@ class LabApiTest {
                 .exchange()
                 .expectStatus()
                 .isUnauthorized();
-        web.patch()
-                .uri("/api/labs/" + lab.id() + "/link")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("latencyMs", -1))
-                .exchange()
+        api.patch(lab, "/link", Map.of("latencyMs", -1))
                 .expectStatus()
                 .isBadRequest()
                 .expectBody()
                 .jsonPath("$.field")
                 .isEqualTo("latencyMs");
-        web.patch()
-                .uri("/api/labs/" + lab.id() + "/link")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("latencyMs", 250))
-                .exchange()
+        api.patch(lab, "/link", Map.of("latencyMs", 250))
                 .expectStatus()
                 .isOk()
                 .expectBody()
@@ -120,10 +102,7 @@ class LabApiTest {
 
     @Test
     void createAnswers201WithLocationIdAndToken() {
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of(
+        api.tryCreate(Map.of(
                         "seed",
                         7,
                         "clock",
@@ -132,7 +111,6 @@ class LabApiTest {
                         Map.of("latencyMs", 25),
                         "tcp",
                         Map.of("mss", 536, "nagle", false)))
-                .exchange()
                 .expectStatus()
                 .isCreated()
                 .expectHeader()
@@ -240,11 +218,7 @@ class LabApiTest {
 
     @Test
     void badInputIs400NamingTheField() {
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("tcp", Map.of("mss", 5)))
-                .exchange()
+        api.tryCreate(Map.of("tcp", Map.of("mss", 5)))
                 .expectStatus()
                 .isBadRequest()
                 .expectHeader()
@@ -254,21 +228,13 @@ class LabApiTest {
                 .isEqualTo("tcp.mss")
                 .jsonPath("$.errors[0].field")
                 .isEqualTo("tcp.mss");
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("clock", "sundial"))
-                .exchange()
+        api.tryCreate(Map.of("clock", "sundial"))
                 .expectStatus()
                 .isBadRequest()
                 .expectBody()
                 .jsonPath("$.field")
                 .isEqualTo("clock");
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("seed", "not a number"))
-                .exchange()
+        api.tryCreate(Map.of("seed", "not a number"))
                 .expectStatus()
                 .isBadRequest()
                 .expectBody()
@@ -308,10 +274,7 @@ class LabApiTest {
                 .expectBody()
                 .jsonPath("$.field")
                 .isEqualTo("action");
-        web.post()
-                .uri("/api/labs/" + lab.id() + "/hosts/router/crash")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .exchange()
+        api.post(lab, "/hosts/router/crash")
                 .expectStatus()
                 .isBadRequest()
                 .expectBody()
@@ -322,11 +285,7 @@ class LabApiTest {
 
     @Test
     void tapModeIs503WhenDisabled() {
-        web.post()
-                .uri("/api/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("mode", "tap"))
-                .exchange()
+        api.tryCreate(Map.of("mode", "tap"))
                 .expectStatus()
                 .isEqualTo(503)
                 .expectBody()
@@ -411,12 +370,7 @@ class LabApiTest {
                 .expectStatus()
                 .isAccepted();
         api.post(lab, "/connections/1/abort", Map.of()).expectStatus().isAccepted();
-        web.post()
-                .uri("/api/labs/" + lab.id() + "/hosts/server/crash")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .exchange()
-                .expectStatus()
-                .isAccepted();
+        api.post(lab, "/hosts/server/crash").expectStatus().isAccepted();
         List<Map<String, Object>> events = api.events(lab, 0);
         assertThat(events)
                 .extracting(e -> e.get("type"))
@@ -579,18 +533,8 @@ class LabApiTest {
                 .exchange()
                 .expectStatus()
                 .isUnauthorized();
-        web.delete()
-                .uri("/api/labs/" + lab.id() + "/faults/1")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .exchange()
-                .expectStatus()
-                .isNoContent();
-        web.delete()
-                .uri("/api/labs/" + lab.id() + "/faults/1")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .exchange()
-                .expectStatus()
-                .isNotFound();
+        api.delete(lab, "/faults/1").expectStatus().isNoContent();
+        api.delete(lab, "/faults/1").expectStatus().isNotFound();
         assertThat((List<?>) api.snapshot(lab).get("faults")).isEmpty();
     }
 
@@ -603,12 +547,7 @@ class LabApiTest {
                 .exchange()
                 .expectStatus()
                 .isForbidden();
-        web.delete()
-                .uri("/api/labs/" + lab.id())
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        api.delete(lab, "").expectStatus().isNoContent();
         web.get().uri("/api/labs/" + lab.id()).exchange().expectStatus().isNotFound();
     }
 

@@ -130,19 +130,8 @@ class LabSettingsValidationTest {
                 Map.of("latencyMs", 600000, "jitterMs", 0, "bandwidthKbps", 100000000, "mtu", 68),
                 "tcp",
                 Map.of("mss", 88, "windowScale", 14, "initialRtoMs", 60000, "minRtoMs", 1, "mslMs", 0)));
-        web.post()
-                .uri("/api/scenarios/three-way-handshake/labs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("clock", "realtime", "timeScale", 0.001))
-                .exchange()
-                .expectStatus()
-                .isCreated();
-        web.patch()
-                .uri("/api/labs/" + lab.id() + "/clock")
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("clock", "realtime", "timeScale", 1000, "paused", true))
-                .exchange()
+        api.createForScenario("three-way-handshake", Map.of("clock", "realtime", "timeScale", 0.001));
+        api.patch(lab, "/clock", Map.of("clock", "realtime", "timeScale", 1000, "paused", true))
                 .expectStatus()
                 .isOk()
                 .expectBody()

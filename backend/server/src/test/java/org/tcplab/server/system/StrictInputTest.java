@@ -59,12 +59,7 @@ class StrictInputTest {
     }
 
     private WebTestClient.BodyContentSpec refused(String path, String json, int status, String code) {
-        return web.post()
-                .uri("/api/labs/" + lab.id() + path)
-                .headers(h -> h.setBearerAuth(lab.token()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json)
-                .exchange()
+        return api.post(lab, path, json)
                 .expectStatus()
                 .isEqualTo(status)
                 .expectHeader()
