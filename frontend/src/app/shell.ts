@@ -8,6 +8,7 @@ import { I18n, type Locale } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { clear, h } from "../render/dom";
 import { Ui, relabelAll } from "../features/forms";
+import { CommandQueue } from "./command-queue";
 
 const LOCALE_KEY = "tcplab.locale";
 
@@ -52,6 +53,7 @@ export class Shell {
   readonly tools = h("span", { class: "header-tools" });
   readonly ui: Ui;
   private readonly banner = h("div", { class: "error-banner", role: "alert", hidden: true });
+  private readonly commands = new CommandQueue();
 
   constructor(
     root: HTMLElement,
@@ -156,12 +158,15 @@ export class Shell {
       : String((e as Error)?.message ?? e);
   }
 
-  async run(what: () => Promise<unknown>): Promise<void> {
-    try {
-      await what();
-      this.clearError();
-    } catch (e) {
-      this.error(this.describe(e));
-    }
+  /** Runs a user's command after the ones given before it; a refusal shows in the banner. */
+  run(what: () => Promise<unknown>): Promise<void> {
+    return this.commands.enqueue(async () => {
+      try {
+        await what();
+        this.clearError();
+      } catch (e) {
+        this.error(this.describe(e));
+      }
+    });
   }
 }

@@ -32,9 +32,9 @@ final class RedisKeys {
         return "tcplab:seen:" + id;
     }
 
-    /** Counter: creations by one client address in one clock minute. */
-    static String rate(String clientKey, long minute) {
-        return "tcplab:rate:" + clientKey + ":" + minute;
+    /** Hash: one client address's creation window (its start and count). */
+    static String rate(String clientKey) {
+        return "tcplab:rate:" + clientKey;
     }
 
     static String streamId(long seq) {

@@ -54,6 +54,28 @@ public final class RedisLabCluster implements LabCluster {
             return 0
             """;
 
+    private static final long WINDOW_MS = 60_000;
+
+    /**
+     * A client's window: {@code start} (epoch ms) and {@code n} creations in it. A new window starts
+     * with the first creation after the last one ended (or if the clock went back). Answers
+     * {1, start} when counted, {0, start} when the window is full.
+     */
+    private static final String COUNT =
+            """
+            -- KEYS: rate hash. ARGV: now, window ms, limit
+            local now = tonumber(ARGV[1])
+            local start = tonumber(redis.call('HGET', KEYS[1], 'start'))
+            if not start or now - start >= tonumber(ARGV[2]) or now < start then
+              redis.call('HSET', KEYS[1], 'start', now, 'n', 1)
+              redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 1000)
+              return {1, now}
+            end
+            if tonumber(redis.call('HGET', KEYS[1], 'n')) >= tonumber(ARGV[3]) then return {0, start} end
+            redis.call('HINCRBY', KEYS[1], 'n', 1)
+            return {1, start}
+            """;
+
     /** Labs whose keys expired (their instance died and nobody came back) leave the count first. */
     private static final String ADMIT =
             """
@@ -176,18 +198,21 @@ public final class RedisLabCluster implements LabCluster {
     }
 
     /**
-     * A fixed window per clock minute (every instance reads the same minute from its clock), counted
-     * with INCR; the key expires with its minute.
+     * The same window as one instance's {@code RateWindow}: a minute from the client's first creation,
+     * on this instance's clock (injected), counted in one hash per client address.
      */
     @Override
     public void countCreation(String clientKey, int perMinute) {
         long now = clock.millis();
-        long minute = now / 60_000;
-        String key = RedisKeys.rate(clientKey, minute);
-        long count = redis.incr(key);
-        if (count == 1) redis.pexpire(key, 61_000);
-        if (count > perMinute) {
-            Duration wait = Duration.ofMillis((minute + 1) * 60_000 - now);
+        List<Long> counted = redis.eval(
+                COUNT,
+                ScriptOutputType.MULTI,
+                new String[] {RedisKeys.rate(clientKey)},
+                Long.toString(now),
+                Long.toString(WINDOW_MS),
+                Integer.toString(perMinute));
+        if (counted.get(0) == 0) {
+            Duration wait = Duration.ofMillis(Math.max(0, counted.get(1) + WINDOW_MS - now));
             throw LabProblem.tooMany(
                     ProblemType.RATE_LIMITED,
                     "at most " + perMinute
