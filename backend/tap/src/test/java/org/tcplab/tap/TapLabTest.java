@@ -255,12 +255,9 @@ class TapLabTest {
                     3000);
             assertThat(rst.connection()).isEqualTo(first);
             awaitState(ours, first, TcpState.CLOSED, 3000);
-            assertThat(rec.await(
-                                    LabEvent.ErrorRaised.class,
-                                    e -> e.host() == ours && first.equals(e.connection()),
-                                    3000)
-                            .error())
-                    .isEqualTo("reset");
+            LabEvent.ErrorRaised oursReset =
+                    rec.await(LabEvent.ErrorRaised.class, e -> e.host() == ours && first.equals(e.connection()), 3000);
+            assertThat(oursReset.error()).as(oursReset.detail()).isEqualTo("reset");
 
             String second = lab.connect(linux, 0, 80, null, null);
             awaitState(ours, second, TcpState.ESTABLISHED, 3000);
@@ -273,12 +270,10 @@ class TapLabTest {
                             && s.segment().flags().contains("RST"),
                     3000);
             awaitState(linux, second, TcpState.CLOSED, 3000);
-            assertThat(rec.await(
-                                    LabEvent.ErrorRaised.class,
-                                    e -> e.host() == linux && second.equals(e.connection()),
-                                    3000)
-                            .error())
-                    .isEqualTo("reset");
+            // The detail carries the Java exception's words, which say why a kind other than reset came.
+            LabEvent.ErrorRaised linuxReset = rec.await(
+                    LabEvent.ErrorRaised.class, e -> e.host() == linux && second.equals(e.connection()), 3000);
+            assertThat(linuxReset.error()).as(linuxReset.detail()).isEqualTo("reset");
         }
     }
 
