@@ -40,7 +40,12 @@ class GracefulShutdownTest {
                 .expectStatus()
                 .isCreated();
 
-        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient();
+        // The viewers on event loops of their own: the server's context shares Reactor Netty's global
+        // loops, and closing it tears them down, possibly before the client read every close frame.
+        reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create("viewers", 2, true);
+        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(
+                reactor.netty.http.client.HttpClient.create(reactor.netty.resources.ConnectionProvider.newConnection())
+                        .runOn(loops));
         List<Sinks.One<CloseStatus>> closes = new ArrayList<>();
         List<Disposable> sockets = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -72,6 +77,7 @@ class GracefulShutdownTest {
             assertThat(status.getReason()).isEqualTo("server restarting; reconnect");
         }
         sockets.forEach(Disposable::dispose);
+        loops.disposeLater().block(Duration.ofSeconds(10));
         System.out.printf(
                 "BENCH shutdown_with_%d_viewers %d ms (load %.1f)%n",
                 n,
