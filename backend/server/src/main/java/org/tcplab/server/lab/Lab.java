@@ -819,13 +819,11 @@ public final class Lab {
 
     /**
      * Applies the entries the journal gained after the ones this copy applied, on the lab's executor
-     * (so a tail and a request catching up at once apply each entry once): {@code newer} reads them.
+     * (so a tail and a request catching up at once apply each entry once).
      */
-    void catchUp(java.util.function.LongFunction<List<JournalEntry>> newer, java.util.Map<String, LabMarks> marks) {
+    void catchUp(java.util.Map<String, LabMarks> marks) {
         call(() -> {
-            if (!following) return null;
-            List<JournalEntry> entries = newer.apply(applied());
-            if (!entries.isEmpty()) replay(entries, marks);
+            applyNewEntries(marks);
             return null;
         });
     }
@@ -834,18 +832,23 @@ public final class Lab {
      * {@link #catchUp} later, on the lab's executor, without waiting for it (the journal tail's way);
      * at most one is queued, and it reads whatever the journal holds by the time it runs.
      */
-    void catchUpSoon(java.util.function.LongFunction<List<JournalEntry>> newer, java.util.Map<String, LabMarks> marks) {
+    void catchUpSoon(java.util.Map<String, LabMarks> marks) {
         if (!following || !catchUpQueued.compareAndSet(false, true)) return;
         executor.post(() -> {
             catchUpQueued.set(false);
-            if (!following) return;
             try {
-                List<JournalEntry> entries = newer.apply(applied());
-                if (!entries.isEmpty()) replay(entries, marks);
+                applyNewEntries(marks);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Lab.class).debug("lab {} not caught up now", id, e);
             }
         });
+    }
+
+    /** A follower copy replays what the store's journal holds beyond its own entries (lab executor only). */
+    private void applyNewEntries(java.util.Map<String, LabMarks> marks) {
+        if (!following) return;
+        List<JournalEntry> entries = store.entriesAfter(id, applied());
+        if (!entries.isEmpty()) replay(entries, marks);
     }
 
     /**

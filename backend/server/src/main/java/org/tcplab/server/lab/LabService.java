@@ -90,8 +90,11 @@ public class LabService {
     private final Thread tail;
 
     private volatile boolean running = true;
-    /** Held while a lab is loaded from the store (cluster mode), so two requests load it once. */
-    private final java.util.concurrent.locks.ReentrantLock loading = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Loads from the store under way (cluster mode), per lab: two requests load a lab once, and a
+     * long replay of one lab delays nobody asking for another.
+     */
+    private final Map<String, java.util.concurrent.CompletableFuture<Lab>> loading = new ConcurrentHashMap<>();
 
     public LabService(
             TcpLabProperties props,
@@ -580,44 +583,58 @@ public class LabService {
      */
     Lab load(String id) {
         Lab lab = labs.get(id);
-        if (lab == null) {
-            loading.lock();
-            try {
-                lab = labs.get(id);
-                if (lab == null) {
-                    // Lease first, then the journal: nobody can append after what this instance reads.
-                    boolean leading = cluster.owner(id).isEmpty() && cluster.lead(id);
-                    LabStore.StoredLab stored = store.load(id).orElseThrow(() -> notFound(id));
-                    Lab loaded = rebuild(stored);
-                    if (!leading) loaded.follow();
-                    labs.put(id, loaded);
-                    metrics.labCreated();
-                    log.info(
-                            "lab {} loaded from the cluster's store ({} journal entries), {}",
-                            id,
-                            stored.entries().size(),
-                            leading ? "run here" : "following its instance");
-                    return loaded;
-                }
-            } finally {
-                loading.unlock();
-            }
-        }
+        if (lab == null) return loadOnce(id);
         if (lab.following()) {
-            catchUp(lab);
+            lab.catchUp(marks);
             if (cluster.owner(id).isEmpty()) takeOver(lab);
         }
         return lab;
     }
 
-    private void catchUp(Lab lab) {
-        lab.catchUp(applied -> store.entriesAfter(lab.id(), applied), marks);
+    /** Loads the lab from the store, or waits for the load another request started. */
+    private Lab loadOnce(String id) {
+        java.util.concurrent.CompletableFuture<Lab> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Lab> running = loading.putIfAbsent(id, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            Lab lab = labs.get(id);
+            if (lab == null) lab = loadFromStore(id);
+            mine.complete(lab);
+            return lab;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(id, mine);
+        }
+    }
+
+    private Lab loadFromStore(String id) {
+        // Lease first, then the journal: nobody can append after what this instance reads.
+        boolean leading = cluster.lead(id);
+        LabStore.StoredLab stored = store.load(id).orElseThrow(() -> notFound(id));
+        Lab loaded = rebuild(stored);
+        if (!leading) loaded.follow();
+        labs.put(id, loaded);
+        metrics.labCreated();
+        log.info(
+                "lab {} loaded from the cluster's store ({} journal entries), {}",
+                id,
+                stored.entries().size(),
+                leading ? "run here" : "following its instance");
+        return loaded;
     }
 
     /** Takes over a lab this instance follows, if its lease is still free: whether it runs it now. */
     private boolean takeOver(Lab lab) {
         if (!cluster.lead(lab.id())) return false;
-        catchUp(lab);
+        lab.catchUp(marks);
         lab.lead();
         log.info("lab {} taken over: its instance stopped renewing its lease", lab.id());
         return true;
@@ -814,7 +831,7 @@ public class LabService {
                 cluster.follow(from, Duration.ofMillis(500)).forEach((id, last) -> {
                     seen.put(id, last);
                     Lab lab = labs.get(id);
-                    if (lab != null) lab.catchUpSoon(applied -> store.entriesAfter(id, applied), marks);
+                    if (lab != null) lab.catchUpSoon(marks);
                 });
             } catch (RuntimeException e) {
                 if (!running) return;
